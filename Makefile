@@ -1,0 +1,65 @@
+# Langlearn API — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.13 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | tail -n1 || echo python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+REQS := requirements/base.txt requirements/dev.txt requirements/prod.txt
+STAMP := $(VENV)/.installed
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/langlearn
+PYTEST_ARGS ?=
+
+.PHONY: help venv run test test-brokers worker lint format migrate bench clean
+
+help:
+	@echo "make run           set up and serve on 127.0.0.1:$(PORT) (SQLite, in-process worker, offline providers)"
+	@echo "make test          set up and run the whole suite on PostgreSQL"
+	@echo "make test-brokers  worker-death tests on real Redis and RabbitMQ"
+	@echo "make worker        run Dramatiq workers against BROKER_URL"
+	@echo "make lint          ruff"
+
+$(STAMP): $(REQS)
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), f"Python 3.13 needed, found {sys.version}"' \
+		|| { echo "Python 3.13 is required (pyenv install 3.13, or set PYTHON=/path/to/python3.13)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	$(BIN)/python manage.py migrate --noinput
+
+run: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@if [ -d packs/fixtures/demo ] && $(BIN)/python manage.py help import_packs >/dev/null 2>&1; then \
+		$(BIN)/python manage.py import_packs --publish packs/fixtures/demo/*; fi
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, admin: /admin/)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv
+	bash scripts/ensure_services.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) LANGLEARN_TESTING=1 $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-brokers: venv
+	bash scripts/ensure_services.sh --brokers
+	DATABASE_URL=$(TEST_DATABASE_URL) LANGLEARN_TESTING=1 $(BIN)/python -m pytest -q -m brokers $(PYTEST_ARGS)
+
+worker: venv
+	@test -n "$$BROKER_URL" || { echo "Set BROKER_URL=redis://... or amqp://..."; exit 1; }
+	$(BIN)/python manage.py rundramatiq --processes $${DRAMATIQ_NPROCS:-2} --threads $${DRAMATIQ_NTHREADS:-8}
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

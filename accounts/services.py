@@ -1,0 +1,114 @@
+"""Account rules: registration, login with failure throttling, token lifecycle, deletion."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from rest_framework import exceptions
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from langlearn.errors import InvalidInput, QuotaExceeded
+
+from .models import Account
+
+LOGIN_MAX_FAILURES = 5
+LOGIN_FAILURE_WINDOW_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
+
+
+def _tokens_for(refresh: RefreshToken) -> TokenPair:
+    lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
+    return TokenPair(
+        access_token=str(refresh.access_token),
+        refresh_token=str(refresh),
+        expires_in=int(lifetime.total_seconds()),
+    )
+
+
+def account_register(*, email: str, password: str, display_name: str = "") -> Account:
+    email = Account.objects.normalize_email(email).strip().lower()
+    if Account.objects.filter(email__iexact=email).exists():
+        raise exceptions.ValidationError({"email": ["An account with this email already exists."]})
+    candidate = Account(email=email, display_name=display_name)
+    try:
+        validate_password(password, user=candidate)
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError({"password": list(exc.messages)}) from exc
+    try:
+        with transaction.atomic():
+            return Account.objects.create_user(email=email, password=password, display_name=display_name)
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise exceptions.ValidationError({"email": ["An account with this email already exists."]}) from exc
+
+
+def _failure_key(email: str, ip: str) -> str:
+    digest = hashlib.sha256(f"{email.lower()}|{ip}".encode()).hexdigest()
+    return f"login-failures:{digest}"
+
+
+def account_login(*, email: str, password: str, ip: str, request=None) -> TokenPair:
+    """Check the password (PBKDF2, ~0.25 s) unless this email+IP has failed too often lately."""
+    key = _failure_key(email, ip)
+    failures = cache.get(key, 0)
+    if failures >= LOGIN_MAX_FAILURES:
+        raise QuotaExceeded(
+            "Too many failed logins; wait a few minutes and try again.",
+            code="login_throttled",
+            retry_after=LOGIN_FAILURE_WINDOW_SECONDS,
+        )
+    account = authenticate(request, email=email.strip().lower(), password=password)
+    if account is None:
+        if cache.add(key, 1, LOGIN_FAILURE_WINDOW_SECONDS) is False:
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, LOGIN_FAILURE_WINDOW_SECONDS)
+        raise exceptions.AuthenticationFailed("Incorrect email or password.", code="invalid_credentials")
+    cache.delete(key)
+    return _tokens_for(RefreshToken.for_user(account))
+
+
+def token_refresh(*, refresh_token: str) -> TokenPair:
+    """Rotate: a new pair is issued and the presented refresh token is blacklisted."""
+    from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+
+    serializer = TokenRefreshSerializer(data={"refresh": refresh_token})
+    try:
+        serializer.is_valid(raise_exception=True)
+    except TokenError as exc:
+        raise exceptions.AuthenticationFailed(str(exc), code="token_not_valid") from exc
+    data = serializer.validated_data
+    lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
+    return TokenPair(
+        access_token=data["access"], refresh_token=data["refresh"], expires_in=int(lifetime.total_seconds())
+    )
+
+
+def token_logout(*, refresh_token: str) -> None:
+    try:
+        RefreshToken(refresh_token).blacklist()
+    except TokenError as exc:
+        raise InvalidInput(f"Invalid refresh token: {exc}", code="token_not_valid") from exc
+
+
+@transaction.atomic
+def account_delete(*, account: Account) -> None:
+    """Remove the account and every row that belongs to it (cascades through the domain apps)."""
+    OutstandingToken.objects.filter(user=account).delete()  # FK is SET_NULL upstream: delete explicitly
+    account.delete()

@@ -1,0 +1,83 @@
+from dataclasses import asdict
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from . import services
+from .serializers import (
+    AccountSerializer,
+    LoginSerializer,
+    RefreshSerializer,
+    RegisterSerializer,
+    TokenPairSerializer,
+)
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+class PublicAuthView(APIView):
+    """Token endpoints: no access token needed, and bad credentials still answer 401, not 403."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+class RegisterView(PublicAuthView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "register"
+
+    @extend_schema(request=RegisterSerializer, responses={201: AccountSerializer})
+    def post(self, request):
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        account = services.account_register(**serializer.validated_data)
+        return Response(AccountSerializer(account).data, status=status.HTTP_201_CREATED)
+
+
+class LoginView(PublicAuthView):
+    @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer})
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pair = services.account_login(**serializer.validated_data, ip=client_ip(request), request=request)
+        return Response(asdict(pair))
+
+
+class RefreshView(PublicAuthView):
+    @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer})
+    def post(self, request):
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(asdict(services.token_refresh(**serializer.validated_data)))
+
+
+class LogoutView(PublicAuthView):
+    """Blacklist a refresh token. The refresh token is the credential, so no access token is needed."""
+
+    @extend_schema(request=RefreshSerializer, responses={204: None})
+    def post(self, request):
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.token_logout(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = AccountSerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_object(self):
+        return self.request.user
+
+    def perform_destroy(self, instance):
+        services.account_delete(account=instance)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AdventuresConfig(AppConfig):
+    name = "adventures"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,127 @@
+"""Domain exceptions and the one DRF exception handler that maps them to HTTP.
+
+Every error body is `{"detail": "...", "code": "..."}`; validation errors keep DRF's field map
+(`{"field": ["message"], ...}`) with `detail` and `code` added so clients can rely on one shape.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class DomainError(Exception):
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "error"
+    default_detail = "The request could not be processed."
+
+    def __init__(self, detail: str | None = None, *, code: str | None = None, extra: dict | None = None):
+        self.detail = detail or self.default_detail
+        if code:
+            self.code = code
+        self.extra = extra or {}
+        super().__init__(self.detail)
+
+
+class InvalidInput(DomainError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "invalid"
+    default_detail = "Invalid input."
+
+
+class NotFound(DomainError):
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"
+    default_detail = "Not found."
+
+
+class Conflict(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+    default_detail = "The request conflicts with the current state."
+
+
+class QuotaExceeded(DomainError):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    code = "quota_exceeded"
+    default_detail = "Quota exceeded."
+
+    def __init__(self, detail: str | None = None, *, retry_after: float | None = None, **kwargs):
+        super().__init__(detail, **kwargs)
+        self.retry_after = retry_after
+
+
+class ProviderUnavailable(DomainError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    code = "provider_unavailable"
+    default_detail = "An upstream service is unavailable; try again shortly."
+
+    def __init__(self, detail: str | None = None, *, retry_after: float | None = 30, **kwargs):
+        super().__init__(detail, **kwargs)
+        self.retry_after = retry_after
+
+
+def _body(detail, code: str, **extra) -> dict:
+    return {"detail": str(detail), "code": code, **extra}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        headers = {}
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+        return Response(_body(exc.detail, exc.code, **exc.extra), status=exc.status_code, headers=headers)
+
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real bug: let Django log it and answer 500
+
+    if isinstance(exc, exceptions.ValidationError):
+        data = exc.detail
+        if isinstance(data, dict):
+            body = {**data}
+            body.setdefault("detail", "Invalid input.")
+            body["code"] = "invalid"
+        else:
+            messages = data if isinstance(data, list) else [data]
+            body = _body(" ".join(str(m) for m in messages), "invalid", errors=messages)
+        response.data = body
+        return response
+
+    detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    if not isinstance(code, str):
+        code = getattr(exc, "default_code", "error")
+    extra = {}
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        extra["retry_after"] = math.ceil(exc.wait)
+    response.data = _body(detail, code, **extra)
+    return response
+
+
+# Plain Django handlers so unknown routes and crashes outside DRF still answer JSON.
+def json_not_found(request, exception=None):
+    return JsonResponse(_body("Not found.", "not_found"), status=404)
+
+
+def json_server_error(request):
+    return JsonResponse(_body("Internal server error.", "server_error"), status=500)
+
+
+def json_bad_request(request, exception=None):
+    return JsonResponse(_body("Bad request.", "bad_request"), status=400)
+
+
+def json_permission_denied(request, exception=None):
+    return JsonResponse(_body("You do not have permission to perform this action.", "permission_denied"), status=403)

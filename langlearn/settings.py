@@ -1,0 +1,323 @@
+"""One settings module; every knob comes from the environment (or `.env`).
+
+Development defaults are safe and embedded so `make run` works on a bare machine.
+`DJANGO_ENV=production` removes the defaults: secrets, hosts and provider keys must be given,
+and the result passes `manage.py check --deploy --fail-level WARNING`.
+"""
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DJANGO_ENV = env("DJANGO_ENV", default="development")
+PRODUCTION = DJANGO_ENV == "production"
+TESTING = env.bool("LANGLEARN_TESTING", default="pytest" in sys.modules)
+
+_DEV_SECRET = "dev-only-secret-key-not-for-production-use-0123456789abcdef"
+_DEV_JWT_KEY = "dev-only-jwt-signing-key-not-for-production-0123456789abcdef"
+
+if PRODUCTION:
+    SECRET_KEY = env("SECRET_KEY")
+    JWT_SIGNING_KEY = env("JWT_SIGNING_KEY")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    DEBUG = False
+    if JWT_SIGNING_KEY == SECRET_KEY:
+        raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from SECRET_KEY.")
+    if len(JWT_SIGNING_KEY) < 32:
+        raise ImproperlyConfigured("JWT_SIGNING_KEY must be at least 32 characters.")
+else:
+    SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET)
+    JWT_SIGNING_KEY = env("JWT_SIGNING_KEY", default=_DEV_JWT_KEY)
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+    DEBUG = env.bool("DEBUG", default=True)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "adminsortable2",
+    "django_dramatiq",
+    "langlearn",
+    "accounts",
+    "vocab",
+    "flashcards",
+    "packs",
+    "articles",
+    "adventures",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "langlearn.urls"
+WSGI_APPLICATION = "langlearn.wsgi.application"
+ASGI_APPLICATION = "langlearn.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database ----------------------------------------------------------------------------------
+# SQLite is the embedded default for `make run` only; tests and production use PostgreSQL.
+_DEFAULT_DATABASE_URL = (
+    "postgres://postgres@127.0.0.1:5432/langlearn" if TESTING else f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+)
+DATABASES = {"default": env.db("DATABASE_URL", default=_DEFAULT_DATABASE_URL)}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Production needs a PostgreSQL DATABASE_URL.")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.Account"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    # Verify-only: accounts imported from the old FastAPI system (passlib pbkdf2_sha256).
+    "accounts.hashers.PasslibPBKDF2SHA256Hasher",
+]
+if TESTING:
+    # PBKDF2 at Django 6.1's 1.5M iterations costs ~0.25 s a check; tests log in hundreds of times.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+
+# Bound what one request may make us hold in memory (OWASP API4).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)  # 2.5 MB
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+AUDIO_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+
+# --- storage -----------------------------------------------------------------------------------
+STORAGE_ENDPOINT_URL = env("STORAGE_ENDPOINT_URL", default="")
+STORAGE_BUCKET = env("STORAGE_BUCKET", default="")
+MEDIA_URL_EXPIRE_SECONDS = env.int("MEDIA_URL_EXPIRE_SECONDS", default=600)
+if STORAGE_ENDPOINT_URL and STORAGE_BUCKET:
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "endpoint_url": STORAGE_ENDPOINT_URL,
+                "bucket_name": STORAGE_BUCKET,
+                "access_key": env("STORAGE_ACCESS_KEY", default=""),
+                "secret_key": env("STORAGE_SECRET_KEY", default=""),
+                "region_name": env("STORAGE_REGION", default="us-east-1"),
+                "addressing_style": "path",  # no virtual-host names like bucket.127.0.0.1
+                "signature_version": "s3v4",  # botocore would presign with legacy SigV2 otherwise
+                "querystring_auth": True,
+                "querystring_expire": MEDIA_URL_EXPIRE_SECONDS,
+                "default_acl": None,
+                "file_overwrite": False,
+            },
+        },
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    }
+else:
+    if PRODUCTION and not env.bool("ALLOW_LOCAL_STORAGE", default=False):
+        raise ImproperlyConfigured("Production needs STORAGE_ENDPOINT_URL and STORAGE_BUCKET.")
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+# --- Dramatiq ----------------------------------------------------------------------------------
+# django_dramatiq's own default middleware list names dramatiq.middleware.Prometheus, which
+# dramatiq 2.x no longer exports: always give the list explicitly.
+BROKER_URL = env("BROKER_URL", default="")
+_DRAMATIQ_MIDDLEWARE = [
+    "dramatiq.middleware.AgeLimit",
+    "dramatiq.middleware.TimeLimit",
+    "dramatiq.middleware.Callbacks",
+    "dramatiq.middleware.Retries",
+    "django_dramatiq.middleware.DbConnectionsMiddleware",
+]
+if BROKER_URL.startswith(("redis://", "rediss://")):
+    DRAMATIQ_BROKER = {
+        "BROKER": "dramatiq.brokers.redis.RedisBroker",
+        "OPTIONS": {"url": BROKER_URL},
+        "MIDDLEWARE": _DRAMATIQ_MIDDLEWARE,
+    }
+elif BROKER_URL.startswith(("amqp://", "amqps://")):
+    DRAMATIQ_BROKER = {
+        "BROKER": "dramatiq.brokers.rabbitmq.RabbitmqBroker",
+        "OPTIONS": {"url": BROKER_URL},
+        "MIDDLEWARE": _DRAMATIQ_MIDDLEWARE,
+    }
+elif BROKER_URL:
+    raise ImproperlyConfigured("BROKER_URL must start with redis:// or amqp://.")
+else:
+    if PRODUCTION:
+        raise ImproperlyConfigured("Production needs BROKER_URL (redis:// or amqp://).")
+    DRAMATIQ_BROKER = {
+        "BROKER": "dramatiq.brokers.stub.StubBroker",
+        "OPTIONS": {},
+        "MIDDLEWARE": _DRAMATIQ_MIDDLEWARE,
+    }
+DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
+# With no broker, `runserver` starts a worker thread in-process (dev only; messages live in memory).
+DRAMATIQ_INPROCESS_WORKER = not BROKER_URL and not TESTING and not PRODUCTION
+
+# --- REST framework ----------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "langlearn.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "langlearn.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("THROTTLE_ANON", default="60/min"),
+        "user": env("THROTTLE_USER", default="600/min"),
+        "login": env("THROTTLE_LOGIN", default="5/min"),
+        "register": env("THROTTLE_REGISTER", default="20/hour"),
+        "generation": env("THROTTLE_GENERATION", default="10/min"),
+        "uploads": env("THROTTLE_UPLOADS", default="30/min"),
+    },
+    # Behind one reverse proxy, trust one X-Forwarded-For hop, not what the client says.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+ACCESS_TOKEN_LIFETIME = timedelta(minutes=env.int("ACCESS_TOKEN_MINUTES", default=15))
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": min(ACCESS_TOKEN_LIFETIME, timedelta(minutes=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("REFRESH_TOKEN_DAYS", default=14)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "SIGNING_KEY": JWT_SIGNING_KEY,
+    "ALGORITHM": "HS256",
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Langlearn API",
+    "DESCRIPTION": "Word bank, FSRS flashcards, packs, learner articles and adventures.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+
+# --- cache (throttles) -------------------------------------------------------------------------
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {"default": env.cache("CACHE_URL")}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- providers (DESIGN.md §6) ------------------------------------------------------------------
+ANTHROPIC_API_KEY = env("ANTHROPIC_API_KEY", default="")
+ANTHROPIC_BASE_URL = env("ANTHROPIC_BASE_URL", default="")
+LLM_MODEL = env("LLM_MODEL", default="claude-sonnet-4-6")
+GEMINI_API_KEY = env("GEMINI_API_KEY", default="")
+GEMINI_BASE_URL = env("GEMINI_BASE_URL", default="")
+TTS_MODEL = env("TTS_MODEL", default="gemini-2.5-flash-preview-tts")
+DEEPL_API_KEY = env("DEEPL_API_KEY", default="")
+DEEPL_SERVER_URL = env("DEEPL_SERVER_URL", default="")
+DEEPGRAM_API_KEY = env("DEEPGRAM_API_KEY", default="")
+DEEPGRAM_BASE_URL = env("DEEPGRAM_BASE_URL", default="")
+STT_MODEL = env("STT_MODEL", default="nova-3")
+# Provider calls must finish well inside any actor's time limit (seconds).
+PROVIDER_TIMEOUT_SECONDS = env.float("PROVIDER_TIMEOUT_SECONDS", default=60.0)
+PROVIDER_SDK_MAX_RETRIES = env.int("PROVIDER_SDK_MAX_RETRIES", default=1)
+
+if PRODUCTION:
+    _missing = [
+        name
+        for name in ("ANTHROPIC_API_KEY", "GEMINI_API_KEY", "DEEPL_API_KEY", "DEEPGRAM_API_KEY")
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"Production refuses offline providers; set {', '.join(_missing)}.")
+
+# --- product limits ----------------------------------------------------------------------------
+GENERATION_DAILY_QUOTA = env.int("GENERATION_DAILY_QUOTA", default=20)
+
+# --- security (production) ---------------------------------------------------------------------
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

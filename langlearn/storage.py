@@ -1,0 +1,65 @@
+"""Save bytes, hand out short-lived URLs for them, delete them.
+
+One module so every feature stores media the same way: S3 (presigned URLs) when configured,
+local files under MEDIA_ROOT otherwise. Keys are chosen by the caller and derived from the
+owning row (e.g. `articles/<job id>/audio.wav`), so a retried job overwrites its own object
+instead of leaking a new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    key: str
+    size: int
+    content_type: str
+
+
+def _storage(storage: Storage | None) -> Storage:
+    return storage if storage is not None else default_storage
+
+
+def save_bytes(
+    key: str, data: bytes, *, content_type: str = "application/octet-stream", storage: Storage | None = None
+) -> StoredFile:
+    """Store `data` under exactly `key`, replacing what was there."""
+    store = _storage(storage)
+    if store.exists(key):
+        store.delete(key)
+    content = ContentFile(data, name=key.rsplit("/", 1)[-1])
+    content.content_type = content_type  # read by the S3 backend for the object's Content-Type
+    saved = store.save(key, content)
+    return StoredFile(key=saved, size=len(data), content_type=content_type)
+
+
+def media_url(key: str | None, *, expire: int | None = None, storage: Storage | None = None) -> str | None:
+    """A short-lived URL for `key` (presigned on S3, `/media/...` locally); None for no key."""
+    if not key:
+        return None
+    store = _storage(storage)
+    expire = expire or settings.MEDIA_URL_EXPIRE_SECONDS
+    try:
+        return store.url(key, expire=expire)
+    except TypeError:  # FileSystemStorage.url takes no expiry
+        return store.url(key)
+
+
+def read_bytes(key: str, *, storage: Storage | None = None) -> bytes:
+    with _storage(storage).open(key, "rb") as fh:
+        return fh.read()
+
+
+def delete(key: str | None, *, storage: Storage | None = None) -> None:
+    if key:
+        _storage(storage).delete(key)
+
+
+def exists(key: str, *, storage: Storage | None = None) -> bool:
+    return _storage(storage).exists(key)

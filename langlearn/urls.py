@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from langlearn import health
+from langlearn.errors import json_not_found
+
+admin.site.site_header = "Langlearn editors"
+admin.site.site_title = "Langlearn admin"
+admin.site.index_title = "Content and learners"
+
+api_patterns = [
+    path("auth/", include("accounts.urls")),
+    path("vocab/", include("vocab.urls")),
+    path("flashcards/", include("flashcards.urls")),
+    path("packs/", include("packs.urls")),
+    path("admin/packs/", include("packs.admin_urls")),
+    path("generation/", include("articles.urls")),
+    path("jobs/", include("articles.job_urls")),
+    path("adventures/", include("adventures.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+    path("bff/", include("langlearn.bff.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+]
+
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    # Local media for development; on S3 clients get presigned URLs instead.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+# Anything else answers the JSON 404 (also under DEBUG, where handler404 is not used).
+urlpatterns += [re_path(r"^(?!admin/|admin$|static/|media/).*$", json_not_found)]
+
+handler400 = "langlearn.errors.json_bad_request"
+handler403 = "langlearn.errors.json_permission_denied"
+handler404 = "langlearn.errors.json_not_found"
+handler500 = "langlearn.errors.json_server_error"

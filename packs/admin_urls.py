@@ -1,0 +1,3 @@
+app_name = "admin_packs"
+
+urlpatterns: list = []

@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from langlearn.languages import LANGUAGE_CHOICES, CEFRLevel
+from langlearn.models import TimeStampedModel
+
+
+class UserLanguagePair(TimeStampedModel):
+    """ "I speak `source_language`, I learn `target_language`, at `level`." Also carries the pair's
+    scheduling settings (daily new cards, FSRS desired retention and fitted parameters)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_pairs")
+    source_language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
+    target_language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
+    level = models.CharField(max_length=2, choices=CEFRLevel.choices, default=CEFRLevel.A1)
+    is_active = models.BooleanField(default=True)
+    daily_new_cards = models.PositiveSmallIntegerField(default=20, validators=[MaxValueValidator(500)])
+    production_cards_enabled = models.BooleanField(
+        default=True, help_text="Create native → target (produce) cards as well as recognise cards."
+    )
+    desired_retention = models.FloatField(default=0.9, validators=[MinValueValidator(0.70), MaxValueValidator(0.97)])
+    fsrs_parameters = models.JSONField(null=True, blank=True, help_text="Fitted FSRS-6 parameters (21 floats).")
+    fsrs_parameters_fitted_at = models.DateTimeField(null=True, blank=True)
+    fsrs_reviews_at_fit = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "source_language", "target_language"], name="pair_unique_per_user"),
+            models.CheckConstraint(
+                condition=~models.Q(source_language=models.F("target_language")), name="pair_languages_differ"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(desired_retention__gte=0.70, desired_retention__lte=0.97),
+                name="pair_desired_retention_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_language}→{self.target_language} ({self.level})"
+
+
+class EntrySource(models.TextChoices):
+    MANUAL = "manual", "Manual"
+    PACK = "pack", "Pack"
+    ARTICLE = "article", "Article"
+    ADVENTURE = "adventure", "Adventure"
+
+
+class LearnableWordBankEntry(TimeStampedModel):
+    """A word or phrase in a learner's word bank for one pair; unique per (pair, normalised lemma)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="word_bank")
+    pair = models.ForeignKey(UserLanguagePair, on_delete=models.CASCADE, related_name="entries")
+    text = models.CharField(max_length=200)
+    lemma = models.CharField(max_length=200, blank=True)
+    normalized_lemma = models.CharField(max_length=200, help_text="Lower-cased, trimmed lemma (or text): the key.")
+    part_of_speech = models.CharField(max_length=16, blank=True)
+    translation = models.CharField(max_length=500, blank=True)
+    example_sentence = models.TextField(blank=True)
+    example_translation = models.TextField(blank=True)
+    audio = models.CharField(max_length=300, blank=True, help_text="Storage key of the spoken word.")
+    source = models.CharField(max_length=16, choices=EntrySource.choices, default=EntrySource.MANUAL)
+    source_ref = models.UUIDField(null=True, blank=True, help_text="The pack/article/adventure it came from.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "word bank entry"
+        verbose_name_plural = "word bank entries"
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "normalized_lemma"], name="entry_unique_lemma_per_pair"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "pair", "-created_at"], name="entry_user_pair_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
