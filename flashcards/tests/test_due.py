@@ -51,7 +51,9 @@ def test_due_cards_oldest_first_then_new_cards(auth_client, user):
 
 def test_produce_cards_show_the_translation_first(auth_client, pair):
     card = card_for(pair, direction="produce")
-    item = next(c for c in auth_client.get(URL, {"language_pair": str(pair.pk)}).json()["results"] if c["id"] == str(card.pk))
+    item = next(
+        c for c in auth_client.get(URL, {"language_pair": str(pair.pk)}).json()["results"] if c["id"] == str(card.pk)
+    )
     assert (item["front"], item["back"]) == (card.entry.translation, card.entry.text)
 
 
