@@ -16,7 +16,6 @@ from .serializers import (
     AddToWordBankResultSerializer,
     AddToWordBankSerializer,
     PackDetailSerializer,
-    PackEntrySerializer,
     PackFilterSerializer,
     PackSerializer,
 )
@@ -52,7 +51,7 @@ class PackDetailView(APIView):
             "count": paginator.page.paginator.count,
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
-            "results": PackEntrySerializer(page, many=True).data,
+            "results": page,
         }
         return Response(PackDetailSerializer(pack).data)
 
