@@ -96,7 +96,7 @@ def _validate_meta(raw: RawPack, existing: WordBankPack | None, err: Callable[[i
 
 
 def _validate_rows(raw: RawPack, err: Callable[[int, str], None]) -> list[tuple[int, str, dict, int]]:
-    """(line, normalised text, given values, position) for each good row."""
+    """(line, normalised text, given values, given position or None, index in the pack) per good row."""
     seen: dict[str, int] = {}
     good = []
     for index, row in enumerate(raw.rows, start=1):
@@ -121,7 +121,7 @@ def _validate_rows(raw: RawPack, err: Callable[[int, str], None]) -> list[tuple[
         if bad:
             continue
         seen[key] = row.line
-        good.append((row.line, key, {**values, "text": text}, row.position if row.position is not None else index))
+        good.append((row.line, key, {**values, "text": text}, row.position, index))
     return good
 
 
@@ -174,7 +174,10 @@ def _plan_pack(
     rows: list[tuple] = []
     media: list[tuple[str, bytes]] = []
     media_by_line = {r.line: r for r in raw.rows if r.media is not None}
-    for line, key, values, position in good:
+    # New entries go after the stored ones, in file order (an explicit position column wins);
+    # without a position column, stored entries keep theirs (an editor may have reordered them).
+    after = max((e["position"] for e in stored.values()), default=0)
+    for line, key, values, given_position, index in good:
         if line in media_by_line:
             r = media_by_line[line]
             # An exported package names media `<slug>-<file>`: strip it so the key round-trips.
@@ -184,12 +187,13 @@ def _plan_pack(
         current = stored.get(key)
         if current is None:
             full = {name: values.get(name, "") for name in ENTRY_FIELDS}
+            full["position"] = given_position if given_position is not None else after + index
             action, reason = "create", ""
         else:
             full = {**current, **{k: v for k, v in values.items() if k in ENTRY_FIELDS}}
-            changed = [
-                n for n in (*ENTRY_FIELDS, "position") if (position if n == "position" else full[n]) != current[n]
-            ]
+            if given_position is not None:
+                full["position"] = given_position
+            changed = [n for n in (*ENTRY_FIELDS, "position") if full[n] != current[n]]
             if not changed:
                 action, reason = "unchanged", ""
             elif update:
@@ -201,7 +205,7 @@ def _plan_pack(
         if keep_rows:
             report.rows.append(RowOutcome(line, values["text"], action, reason))
         if action in ("create", "update"):
-            rows.append((position, full["text"], key, *(full[n] for n in ENTRY_FIELDS[1:])))
+            rows.append((full["position"], full["text"], key, *(full[n] for n in ENTRY_FIELDS[1:])))
 
     if report.errors:
         report.action = "reject"
