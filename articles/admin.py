@@ -22,20 +22,11 @@ class TranslatedArticleAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "pair", "job"]
     readonly_fields = ["job", "input_tokens", "output_tokens", "providers", "analysed_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
-    actions = ["delete_with_audio"]
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)  # the bulk delete would leave the audio files behind
-        return actions
-
-    @admin.action(description="Delete the selected articles and their audio")
-    def delete_with_audio(self, request, queryset):
-        count = 0
-        for article in queryset:
-            article_delete(article=article)
-            count += 1
-        self.message_user(request, f"Deleted {count} article(s) and their audio.")
 
     def delete_model(self, request, obj):
         article_delete(article=obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk "delete selected" action must remove each article's audio too.
+        for article in queryset:
+            article_delete(article=article)

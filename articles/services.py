@@ -12,7 +12,7 @@ from langlearn.jobs.models import Job
 from langlearn.jobs.quota import quota_check
 from langlearn.jobs.services import job_create
 
-from .models import ARTICLE_JOB_KIND, SummariseJob, TranslatedArticle
+from .models import ARTICLE_JOB_KIND, TranslatedArticle
 from .selectors import pair_for_user
 from .url_import import ImportedPage, import_page
 
@@ -42,7 +42,7 @@ def _trim(text: str) -> str:
     return cut
 
 
-def article_request_create(*, user, request: ArticleRequest, importer=import_page) -> SummariseJob:
+def article_request_create(*, user, request: ArticleRequest, importer=import_page) -> Job:
     """Queue an article job. A URL is fetched now (safely; refusals are 400s) so the learner hears
     about an unusable page at once; the paid work runs in the worker. Consumes one unit of the
     daily generation quota."""
@@ -69,9 +69,7 @@ def article_request_create(*, user, request: ArticleRequest, importer=import_pag
         "length": request.length or "medium",
         "source": source,
     }
-    job = job_create(user=user, kind=ARTICLE_JOB_KIND, params=params)
-    job.__class__ = SummariseJob
-    return job
+    return job_create(user=user, kind=ARTICLE_JOB_KIND, params=params)
 
 
 def article_delete(*, article: TranslatedArticle) -> None:
