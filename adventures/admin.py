@@ -52,7 +52,7 @@ class AdventureAdmin(ReadOnlyAdmin):
         def render(parent_id) -> SafeString:
             nodes = children.get(parent_id, [])
             if not nodes:
-                return mark_safe("")  # noqa: S308 - a constant
+                return mark_safe("")
             items = format_html_join(
                 "",
                 '<li>{}<a href="{}">scene {}</a> [{}]{}{} {}</li>',
@@ -71,7 +71,7 @@ class AdventureAdmin(ReadOnlyAdmin):
             )
             return format_html("<ul>{}</ul>", items)
 
-        return render(None) if scenes else mark_safe("<p>No scenes.</p>")  # noqa: S308 - a constant
+        return render(None) if scenes else mark_safe("<p>No scenes.</p>")
 
 
 @admin.register(AdventureScene)

@@ -1,4 +1,4 @@
-"""Which offered choice did the learner say? A transcript against 2–4 short choice texts.
+"""Which offered choice did the learner say? A transcript against 2-4 short choice texts.
 
 Speech-to-text output differs from the written choice in accents, punctuation, case, filler words
 ("um, I want to…") and words dropped or misheard, so a score blends two views and keeps the better:

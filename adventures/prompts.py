@@ -1,7 +1,7 @@
 """What the story model is asked, and the shape it must answer in.
 
 The model answers through one forced tool call whose input schema is built per scene: an ending
-scene must say `is_ending: true` and offer no choices; any other scene offers 2–4 choices. The
+scene must say `is_ending: true` and offer no choices; any other scene offers 2-4 choices. The
 schema does the checking (the LLM client re-asks once on an invalid answer), so a scene that
 arrives is already well formed.
 
@@ -30,7 +30,7 @@ VERBATIM_WORD_BUDGET = 900
 
 LEVEL_GUIDE: dict[str, str] = {
     "A1": (
-        "A1 (beginner): present tense only; very short sentences (5–8 words); the most common ~500 words; "
+        "A1 (beginner): present tense only; very short sentences (5-8 words); the most common ~500 words; "
         "concrete things the reader can picture; repeat key words; no idioms."
     ),
     "A2": (
@@ -86,7 +86,7 @@ def scene_schema(*, opening: bool, must_end: bool) -> dict[str, Any]:
             "minItems": 2,
             "maxItems": 6,
             "items": {**text, "maxLength": 1200},
-            "description": "2–6 short paragraphs of the scene, in the target language.",
+            "description": "2-6 short paragraphs of the scene, in the target language.",
         },
         "is_ending": {"type": "boolean", "const": must_end},
         "new_words": {
@@ -101,7 +101,7 @@ def scene_schema(*, opening: bool, must_end: bool) -> dict[str, Any]:
                 "required": ["lemma", "translation"],
                 "additionalProperties": False,
             },
-            "description": "3–8 words from this scene a reader at this level is likely to be learning.",
+            "description": "3-8 words from this scene a reader at this level is likely to be learning.",
         },
         "summary": {
             **text,
@@ -172,9 +172,9 @@ def system_prompt(p: ScenePrompt) -> str:
             f"Language level — {LEVEL_GUIDE.get(p.level, p.level)}",
             "Craft:",
             "- Second person ('you'), present tense where the level allows; vivid, concrete, sensory details.",
-            "- 2–6 short paragraphs of 1–4 sentences each. Every scene moves the plot forward.",
+            "- 2-6 short paragraphs of 1-4 sentences each. Every scene moves the plot forward.",
             "- Keep names, places, objects and facts consistent with the story so far.",
-            "- End a non-final scene at a moment of decision. Offer 2–4 choices that are genuinely different "
+            "- End a non-final scene at a moment of decision. Offer 2-4 choices that are genuinely different "
             "(not the same action reworded), each a short action the reader takes (at most 12 words), "
             "plausible at the level, and never numbered or lettered.",
             "- Weave in the reader's study words where they fit naturally; never force them or explain them.",
@@ -202,7 +202,7 @@ def _arc(p: ScenePrompt) -> str:
         stage = "the setup: deepen the situation and introduce a complication"
     else:
         stage = "rising action: complications grow and choices start to have consequences"
-    return f"This is scene {n} of {total} — {stage}. Set is_ending to false and offer 2–4 choices."
+    return f"This is scene {n} of {total} — {stage}. Set is_ending to false and offer 2-4 choices."
 
 
 def _branch_text(branch: Sequence[PastScene]) -> list[str]:

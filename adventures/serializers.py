@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from langlearn import storage
+from langlearn.jobs.serializers import JobSerializer
 from langlearn.languages import CEFRLevel
 
 from .models import DEFAULT_LENGTH, MAX_LENGTH, MIN_LENGTH, PREMISE_MAX_CHARS, Adventure, AdventureScene, Genre
@@ -51,15 +52,6 @@ class AdventureFilterSerializer(serializers.Serializer):
 
 
 # --- output ----------------------------------------------------------------------------------
-
-
-class JobSummarySerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    kind = serializers.CharField()
-    status = serializers.CharField()
-    current_step = serializers.CharField(allow_null=True)
-    attempts = serializers.IntegerField()
-    error = serializers.CharField()
 
 
 class SceneChoiceSerializer(serializers.Serializer):
@@ -120,22 +112,14 @@ class SceneSerializer(SceneNodeSerializer):
     def get_audio_url(self, scene: AdventureScene) -> str | None:
         return storage.media_url(scene.audio) if scene.audio else None
 
-    @extend_schema_field(JobSummarySerializer(allow_null=True))
+    @extend_schema_field(JobSerializer(allow_null=True))
     def get_job(self, scene: AdventureScene) -> dict | None:
         return job_summary(scene.job) if scene.job_id and scene.job else None
 
 
 def job_summary(job) -> dict | None:
-    if job is None:
-        return None
-    return {
-        "id": job.pk,
-        "kind": job.kind,
-        "status": job.status,
-        "current_step": job.current_step,
-        "attempts": job.attempts,
-        "error": job.error,
-    }
+    """The job as `/api/jobs/{id}` shows it, so clients poll and render it one way."""
+    return JobSerializer(job).data if job is not None else None
 
 
 class CurrentSceneSerializer(serializers.Serializer):
@@ -195,13 +179,13 @@ class AdventureDetailSerializer(AdventureSerializer):
 
 class AdventureCreatedSerializer(serializers.Serializer):
     adventure = AdventureDetailSerializer()
-    job = JobSummarySerializer()
+    job = JobSerializer()
 
 
 class ChoiceResultSerializer(serializers.Serializer):
     adventure = AdventureSerializer()
     scene = SceneSerializer()
-    job = JobSummarySerializer(allow_null=True)
+    job = JobSerializer(allow_null=True)
     created = serializers.BooleanField(help_text="This request started a new branch.")
 
 

@@ -7,7 +7,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
+from rest_framework.throttling import UserRateThrottle
+
+from langlearn.jobs.throttles import GenerationThrottle
 
 from . import selectors, services
 from .models import Adventure
@@ -72,7 +74,7 @@ class AdventureViewSet(
         if scope is None:
             return super().get_throttles()
         self.throttle_scope = scope
-        return [UserRateThrottle(), ScopedRateThrottle()]
+        return [UserRateThrottle(), GenerationThrottle()]
 
     def get_queryset(self):
         if self.action != "list":

@@ -48,7 +48,9 @@ def adventure_choose(
         choice = parent.choice(choice_id)
         if choice is None:
             valid = ", ".join(c["id"] for c in parent.choices)
-            raise InvalidInput(f"Unknown choice {choice_id!r} for this scene; choose one of: {valid}.", code="unknown_choice")
+            raise InvalidInput(
+                f"Unknown choice {choice_id!r} for this scene; choose one of: {valid}.", code="unknown_choice"
+            )
 
         child = AdventureScene.objects.filter(parent=parent, choice_id=choice_id).select_related("job").first()
         created = False
@@ -94,8 +96,8 @@ def _scene_restart(scene: AdventureScene, *, user) -> None:
 def scene_retry(*, scene: AdventureScene) -> AdventureScene:
     """Retry a failed scene generation (admin action, learner retry). 409 unless it failed."""
     with transaction.atomic():
-        locked = AdventureScene.objects.select_for_update(of=("self",)).select_related("job", "adventure").get(
-            pk=scene.pk
+        locked = (
+            AdventureScene.objects.select_for_update(of=("self",)).select_related("job", "adventure").get(pk=scene.pk)
         )
         if locked.status != SceneStatus.FAILED:
             raise Conflict("Only a failed scene can be retried.", code="scene_not_failed")
