@@ -41,7 +41,8 @@ def test_create_generates_the_opening_scene(auth_client, pair, fake_providers, b
     assert scene["status"] == "ready"
     assert scene["depth"] == 1
     assert scene["paragraphs"] == scene_input(1)["paragraphs"]
-    assert len(scene["translation"]) == 2 and all(scene["translation"])
+    assert len(scene["translation"]) == 2
+    assert all(scene["translation"])
     assert [c["id"] for c in scene["choices"]] == ["a", "b", "c"]
     assert scene["choices"][0]["text"] == "Ayudar a la mujer"
     assert all(c["translation"] for c in scene["choices"])
@@ -62,7 +63,8 @@ def test_create_generates_the_opening_scene(auth_client, pair, fake_providers, b
     assert "title" in schema["required"]
     assert schema["properties"]["is_ending"]["const"] is False
     assert schema["properties"]["choices"]["minItems"] == 2
-    assert "A2" in llm.json["system"] and "Spanish" in llm.json["system"]
+    assert "A2" in llm.json["system"]
+    assert "Spanish" in llm.json["system"]
     assert "scene 1 of 6" in _prompt(llm)
     assert "mystery" in _prompt(llm).lower()
     assert llm.json["max_tokens"] > 0
@@ -71,9 +73,7 @@ def test_create_generates_the_opening_scene(auth_client, pair, fake_providers, b
     assert (tmp_path / "media" / audio).exists()
 
 
-def test_a_choice_generates_the_child_scene_with_the_story_so_far(
-    auth_client, pair, fake_providers, broker, worker
-):
+def test_a_choice_generates_the_child_scene_with_the_story_so_far(auth_client, pair, fake_providers, broker, worker):
     fake_providers.push_tool_input(scene_input(1))
     adventure_id = create(auth_client, pair, premise="Un gato desaparece en un pueblo del mar.")["adventure"]["id"]
     run_jobs(broker, worker)
@@ -104,9 +104,7 @@ def test_a_choice_generates_the_child_scene_with_the_story_so_far(
     assert "title" not in _tool(fake_providers.requests_for("anthropic")[1])["properties"]
 
 
-def test_going_back_and_choosing_differently_grows_a_second_branch(
-    auth_client, pair, fake_providers, broker, worker
-):
+def test_going_back_and_choosing_differently_grows_a_second_branch(auth_client, pair, fake_providers, broker, worker):
     for depth in (1, 2, 2):
         fake_providers.push_tool_input(scene_input(depth))
     adventure_id = create(auth_client, pair)["adventure"]["id"]
@@ -125,7 +123,8 @@ def test_going_back_and_choosing_differently_grows_a_second_branch(
     assert {c["id"]: c["taken"] for c in adventure["path"][0]["choices"]} == {"a": True, "b": True, "c": False}
     # The second branch's prompt follows its own branch: it was told of choice b, not a.
     prompt = _prompt(fake_providers.requests_for("anthropic")[2])
-    assert opening["choices"][1]["text"] in prompt and opening["choices"][0]["text"] not in prompt
+    assert opening["choices"][1]["text"] in prompt
+    assert opening["choices"][0]["text"] not in prompt
 
 
 def test_the_same_choice_twice_makes_one_child_and_one_llm_call(auth_client, pair, fake_providers, broker, worker):
