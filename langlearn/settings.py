@@ -261,7 +261,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "AdventureStatusEnum": "adventures.models.AdventureStatus",
+        "SceneStatusEnum": "adventures.models.SceneStatus",
+    },
 }
 
 # --- cache (throttles) -------------------------------------------------------------------------
