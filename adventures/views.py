@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -58,7 +58,9 @@ def _detail(adventure: Adventure) -> dict:
     return AdventureDetailSerializer(adventure, context=context).data
 
 
-@extend_schema(parameters=[AdventureFilterSerializer])
+# The filters apply to the list only; on the class they were documented for every action
+# (`?status=` on a detail or the genre list), which then silently ignored them.
+@extend_schema_view(list=extend_schema(parameters=[AdventureFilterSerializer]))
 class AdventureViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
