@@ -10,6 +10,7 @@ import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -111,6 +112,9 @@ def exception_handler(exc, context):
 
 
 # Plain Django handlers so unknown routes and crashes outside DRF still answer JSON.
+# csrf_exempt: the catch-all route serves every method; a POST to an unknown API path must get the
+# JSON 404, not Django's HTML CSRF page (there is no session to protect on a route that does nothing).
+@csrf_exempt
 def json_not_found(request, exception=None):
     return JsonResponse(_body("Not found.", "not_found"), status=404)
 
