@@ -261,6 +261,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "langlearn.schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "langlearn.languages.LANGUAGE_CHOICES",
         "PackJobStatusEnum": "packs.models.JobStatus",
