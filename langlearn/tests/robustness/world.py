@@ -1,0 +1,63 @@
+"""One learner's objects of every kind, built directly in the database (no providers): what the
+access-control matrix probes with another learner, and what the fuzzer finds in its lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from accounts.models import Account
+from adventures.models import Adventure, AdventureScene
+from adventures.tests.factories import AdventureFactory, SceneFactory
+from articles.models import ARTICLE_JOB_KIND, TranslatedArticle
+from articles.tests.factories import ArticleFactory
+from flashcards.models import Flashcard, FlashcardEvent
+from langlearn.jobs.models import Job, JobStatus
+from packs.models import WordBankPack, WordBankPackEntry
+from packs.tests.factories import PackEntryFactory, PackFactory
+from vocab.models import LearnableWordBankEntry, UserLanguagePair
+from vocab.tests.factories import PairFactory, entry_with_cards
+
+
+@dataclass
+class World:
+    user: Account
+    pair: UserLanguagePair
+    entry: LearnableWordBankEntry
+    card: Flashcard
+    event: FlashcardEvent
+    job: Job
+    article: TranslatedArticle
+    adventure: Adventure
+    scene: AdventureScene
+    pack: WordBankPack  # a published pack: the shared catalogue, not the learner's
+    pack_entry: WordBankPackEntry
+
+
+def build_world(user: Account, *, words: int = 3) -> World:
+    pair = PairFactory(user=user, source_language="en", target_language="es", level="A2")
+    entries = [entry_with_cards(pair) for _ in range(words)]
+    entry, cards = entries[0]
+    card = cards[0]
+    now = timezone.now()
+    event = FlashcardEvent.objects.create(
+        card=card,
+        user=user,
+        rating=3,
+        reviewed_at=now,
+        duration_ms=1200,
+        state_before={"state": 1},
+        state_after={"state": 2},
+    )
+    job = Job.objects.create(
+        user=user, kind=ARTICLE_JOB_KIND, status=JobStatus.FAILED, params={"language_pair": str(pair.pk)}, steps=[]
+    )
+    article = ArticleFactory(pair=pair, user=user, job=job)
+    adventure = AdventureFactory(pair=pair, user=user)
+    scene = SceneFactory(adventure=adventure)
+    adventure.current_scene = scene
+    adventure.save(update_fields=["current_scene"])
+    pack = PackFactory(published=True)
+    pack_entry = PackEntryFactory(pack=pack)
+    return World(user, pair, entry, card, event, job, article, adventure, scene, pack, pack_entry)
