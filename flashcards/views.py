@@ -135,6 +135,8 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def reviews(self, request, pk=None):
         """Record a review and reschedule the card (FSRS). A repeated client_event_id answers 200 with
         the first event and changes nothing."""
+        # Another learner's card is 404 whatever the body says: look it up before validating.
+        self.get_object()
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         outcome = services.flashcard_review(user=request.user, card_id=pk, **serializer.validated_data)
