@@ -121,6 +121,8 @@ class AdventureViewSet(
     @extend_schema(request=ChoiceInputSerializer, responses={202: ChoiceResultSerializer})
     @action(detail=True, methods=["post"])
     def choices(self, request, pk=None):
+        # Another learner's adventure is 404 whatever the body says: look it up before validating.
+        self._adventure()
         data = ChoiceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         outcome = services.adventure_choose(
@@ -140,6 +142,7 @@ class AdventureViewSet(
     )
     @action(detail=True, methods=["post"], url_path="spoken-choice", parser_classes=[MultiPartParser, FormParser])
     def spoken_choice(self, request, pk=None):
+        self._adventure()  # 404 before parsing the upload (and before a 415 for a wrong body type)
         data = SpokenChoiceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["audio"]
@@ -164,10 +167,11 @@ class AdventureViewSet(
     @extend_schema(request=WordsInputSerializer, responses={200: WordsResultSerializer})
     @action(detail=True, methods=["post"])
     def words(self, request, pk=None):
+        adventure = self._adventure()  # 404 for another learner's adventure, before validating
         data = WordsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.adventure_words_add(
-            adventure=self._adventure(), scene_id=data.validated_data["scene"], lemmas=data.validated_data["lemmas"]
+            adventure=adventure, scene_id=data.validated_data["scene"], lemmas=data.validated_data["lemmas"]
         )
         return Response(WordsResultSerializer(result).data)
 
