@@ -42,6 +42,9 @@ class _AudioMixin(serializers.Serializer):
 
 
 class ArticleListSerializer(_AudioMixin, serializers.ModelSerializer):
+    # A plain string: empty for pasted text, which a `format: uri` schema would call invalid.
+    source_url = serializers.CharField(read_only=True, help_text="The page the text came from; empty for pasted text.")
+
     class Meta:
         model = TranslatedArticle
         fields = [
