@@ -40,6 +40,13 @@ class SpokenChoiceInputSerializer(serializers.Serializer):
     audio = serializers.FileField(help_text="The learner's recording (≤ 5 MB; wav, webm, ogg, mp3, m4a…).")
     scene = serializers.UUIDField(required=False, help_text="Default: the current scene.")
 
+    def to_internal_value(self, data):
+        # In a form, DRF reads an empty optional field as "not given"; the schema promises a UUID
+        # when the field is present, so an empty one is an error rather than the current scene.
+        if hasattr(data, "get") and data.get("scene") == "":
+            raise serializers.ValidationError({"scene": ["Must be a valid UUID."]})
+        return super().to_internal_value(data)
+
 
 class WordsInputSerializer(serializers.Serializer):
     scene = serializers.UUIDField()
