@@ -29,8 +29,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return strict_page_size(self, request)
 
     def get_page_number(self, request, paginator):
-        # A repeated `?page=` is a client bug; DRF would silently use the last one.
-        if len(request.query_params.getlist(self.page_query_param)) > 1:
+        # A repeated or empty `?page=` is a client bug; DRF would silently use the last one, or page 1.
+        values = request.query_params.getlist(self.page_query_param)
+        if len(values) > 1 or values == [""]:
             raise ValidationError({self.page_query_param: ["Give one page number."]})
         return super().get_page_number(request, paginator)
 
