@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from flashcards.models import Flashcard
 from vocab.models import UserLanguagePair
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.django_db
 def _error(response, *statuses: int) -> dict:
     assert response.status_code in statuses, (response.status_code, response.content[:300])
     body = response.json()
-    assert body["code"] and body["detail"], body
+    assert body["code"], body
+    assert body["detail"], body
     return body
 
 
@@ -34,8 +36,6 @@ def test_oversized_json_body_is_refused(auth_client, user):
 def test_oversized_upload_is_refused(auth_client, user):
     card = card_for(PairFactory(user=user))
     audio = b"RIFF" + b"\0" * (settings.AUDIO_UPLOAD_MAX_BYTES + 1024)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     response = auth_client.post(
         f"/api/flashcards/{card.pk}/pronunciation",
         {"audio": SimpleUploadedFile("a.wav", audio, content_type="audio/wav")},
