@@ -205,6 +205,9 @@ else:
         "OPTIONS": {},
         "MIDDLEWARE": _DRAMATIQ_MIDDLEWARE,
     }
+# Extra broker constructor options as JSON, e.g. for Redis {"heartbeat_timeout": 60000,
+# "maintenance_chance": 1000}: how soon a dead worker's unacked messages are requeued.
+DRAMATIQ_BROKER["OPTIONS"].update(env.json("BROKER_OPTIONS", default={}))
 DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
 # With no broker, `runserver` starts a worker thread in-process (dev only; messages live in memory).
 DRAMATIQ_INPROCESS_WORKER = not BROKER_URL and not TESTING and not PRODUCTION
