@@ -14,6 +14,9 @@ class LanglearnConfig(AppConfig):
     verbose_name = "Langlearn"
 
     def ready(self) -> None:
+        from .strict_fields import install
+
+        install()  # JSON types are enforced as the schema states (see strict_fields)
         # With no broker configured, `runserver` runs a Dramatiq worker thread over the StubBroker,
         # so `make run` needs nothing but Python. Only in the serving process, not the autoreloader.
         if not settings.DRAMATIQ_INPROCESS_WORKER or "runserver" not in sys.argv:

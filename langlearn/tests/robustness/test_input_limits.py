@@ -133,3 +133,12 @@ def test_schema_documents_the_error_contract(api_client):
     assert "parameters" not in schema["paths"]["/api/adventures/genres"]["get"]
     detail = schema["paths"]["/api/flashcards/{id}"]["get"]
     assert "suspended" not in {p["name"] for p in detail.get("parameters", [])}
+
+
+def test_json_types_are_strict(auth_client, user):
+    """Regression (schemathesis): `{"suspended": 0}` and `{"example_translation": 0}` were coerced."""
+    card = card_for(PairFactory(user=user))
+    _error(auth_client.patch(f"/api/flashcards/{card.pk}", {"suspended": 0}, format="json"), 400)
+    _error(auth_client.patch(f"/api/vocab/entries/{card.entry_id}", {"example_translation": 0}, format="json"), 400)
+    assert auth_client.patch(f"/api/flashcards/{card.pk}", {"suspended": True}, format="json").status_code == 200
+    assert auth_client.get("/api/flashcards?suspended=true").status_code == 200  # query strings are strings
