@@ -125,7 +125,6 @@ def job_run(*, job_id: uuid.UUID | str) -> Job | None:
     claimed = claim(job_id)
     if claimed is None:
         logger.info("job %s: not claimable (finished, running elsewhere or not due); skipped", job_id)
-        _look_again_after_lease(job_id)
         return None
     job, token = claimed
     try:
@@ -138,21 +137,6 @@ def job_run(*, job_id: uuid.UUID | str) -> Job | None:
     except LeaseLost:
         logger.warning("job %s: lost its claim mid-run; the newer run carries on", job.pk)
     return job
-
-
-def _look_again_after_lease(job_id: uuid.UUID | str) -> None:
-    """A message for a job another run holds may be the broker's redelivery after that run's worker
-    died (RabbitMQ requeues at once, Redis after its heartbeat timeout). Dropping it would leave the
-    job to the periodic sweep; instead look again just after the lease ends. By then the job is
-    finished (nothing to do), or free to claim; a live run past its lease is taken over exactly as
-    the sweep would."""
-    now = timezone.now()
-    job = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, lease_expires_at__gte=now).first()
-    if job is None:
-        return
-    from .services import job_enqueue  # services imports this module
-
-    job_enqueue(job, delay_seconds=(job.lease_expires_at - now).total_seconds() + 1)
 
 
 def _ensure_steps(job: Job, spec: JobSpec) -> None:
