@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -95,7 +95,7 @@ class SyncView(APIView):
         )
 
 
-@extend_schema(parameters=[FlashcardFilterSerializer])
+@extend_schema_view(list=extend_schema(parameters=[FlashcardFilterSerializer]))
 class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The learner's cards. Filters: `language_pair`, `state` (new/learning/review/relearning),
     `due_before`, `suspended`, `direction`."""
