@@ -1,7 +1,15 @@
 """Shared fixtures: API clients with tokens, a Dramatiq worker over the StubBroker, media in a
-temporary folder. Provider fakes live in langlearn/clients/fakes.py and are exposed here too."""
+temporary folder, the provider fake server (`fake_providers`) and S3 on moto (`s3_storage`)."""
 
 from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
 
 import dramatiq
 import pytest
@@ -84,3 +92,139 @@ def run_jobs(broker, worker, *queues: str) -> None:
     for queue in queues or tuple(broker.get_declared_queues()):
         broker.join(queue, fail_fast=True)
     worker.join()
+
+
+# --- providers ---------------------------------------------------------------------------------
+
+FAKE_KEYS = {
+    "ANTHROPIC_API_KEY": "fake-anthropic-key",
+    "GEMINI_API_KEY": "fake-gemini-key",
+    "DEEPL_API_KEY": "fake-deepl-key:fx",
+    "DEEPGRAM_API_KEY": "fake-deepgram-key",
+}
+
+
+@pytest.fixture(autouse=True)
+def _offline_providers_by_default(settings):
+    """No test reaches a paid API because a developer's .env holds real keys: without
+    `fake_providers`, every client is the offline demo provider."""
+    for name in FAKE_KEYS:
+        setattr(settings, name, "")
+
+
+@pytest.fixture(scope="session")
+def _fake_provider_server():
+    from langlearn.clients.fakes import FakeProviderServer
+
+    server = FakeProviderServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_providers(settings, _fake_provider_server):
+    """The real SDK clients, pointed at the loopback fake server (see langlearn/clients/fakes.py):
+    `.url`, `.requests`, `.requests_for(provider)`, `.push(...)`, `.push_error(...)`,
+    `.push_hang(...)`, `.push_malformed(...)`, `.push_text(...)`, `.push_tool_input(...)`,
+    `.push_audio(...)`, `.push_translations(...)`, `.push_transcript(...)`.
+
+    SDK retries are off (PROVIDER_SDK_MAX_RETRIES=0) so one scripted error is one failed call;
+    set it to 1 in a test that checks the SDK's own retry. Timeout 5 s: lower it for hang tests."""
+    from langlearn.clients import reset_clients
+
+    server = _fake_provider_server
+    server.reset()
+    for name, value in FAKE_KEYS.items():
+        setattr(settings, name, value)
+    settings.ANTHROPIC_BASE_URL = settings.GEMINI_BASE_URL = server.url
+    settings.DEEPL_SERVER_URL = settings.DEEPGRAM_BASE_URL = server.url
+    settings.PROVIDER_TIMEOUT_SECONDS = 5.0
+    settings.PROVIDER_SDK_MAX_RETRIES = 0
+    settings.PROVIDER_SDK_RETRY_INITIAL_DELAY = 0.01
+    reset_clients()
+    yield server
+    server.reset()
+    reset_clients()
+
+
+# --- S3 on moto --------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_s3_endpoint():
+    """moto's S3-compatible server on a free loopback port, for the whole session."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("moto_server did not start")
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@dataclass
+class S3Storage:
+    endpoint_url: str
+    bucket: str
+    client: Any  # boto3 S3 client, for assertions on the bucket's contents
+
+    @property
+    def storage(self):
+        from django.core.files.storage import default_storage
+
+        return default_storage
+
+
+@pytest.fixture
+def s3_storage(settings, moto_s3_endpoint) -> S3Storage:
+    """Django's default storage switched to S3 (django-storages) on moto, with a fresh bucket per
+    test, path addressing and SigV4 presigning like production. `langlearn.storage` uses it."""
+    import boto3
+
+    bucket = f"media-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=moto_s3_endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "endpoint_url": moto_s3_endpoint,
+                "bucket_name": bucket,
+                "access_key": "testing",
+                "secret_key": "testing",
+                "region_name": "us-east-1",
+                "addressing_style": "path",
+                "signature_version": "s3v4",
+                "querystring_auth": True,
+                "querystring_expire": settings.MEDIA_URL_EXPIRE_SECONDS,
+                "default_acl": None,
+                "file_overwrite": False,
+            },
+        },
+    }
+    return S3Storage(endpoint_url=moto_s3_endpoint, bucket=bucket, client=client)

@@ -93,6 +93,8 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
         serializer.is_valid(raise_exception=True)
     except TokenError as exc:
         raise exceptions.AuthenticationFailed(str(exc), code="token_not_valid") from exc
+    except Account.DoesNotExist as exc:  # the account was deleted after the token was issued
+        raise exceptions.AuthenticationFailed("Token is invalid.", code="token_not_valid") from exc
     data = serializer.validated_data
     lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
     return TokenPair(

@@ -64,7 +64,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -289,6 +288,16 @@ STT_MODEL = env("STT_MODEL", default="nova-3")
 # Provider calls must finish well inside any actor's time limit (seconds).
 PROVIDER_TIMEOUT_SECONDS = env.float("PROVIDER_TIMEOUT_SECONDS", default=60.0)
 PROVIDER_SDK_MAX_RETRIES = env.int("PROVIDER_SDK_MAX_RETRIES", default=1)
+# First backoff of an SDK-level retry (Gemini's own default is 1 s); tests make it tiny.
+PROVIDER_SDK_RETRY_INITIAL_DELAY = env.float("PROVIDER_SDK_RETRY_INITIAL_DELAY", default=1.0)
+# Gemini prebuilt voices are multilingual; pick one per language for a consistent sound.
+TTS_DEFAULT_VOICE = env("TTS_DEFAULT_VOICE", default="Kore")
+TTS_VOICES = env.dict(
+    "TTS_VOICES",
+    default={"es": "Kore", "fr": "Leda", "de": "Charon", "it": "Aoede", "pt": "Puck", "en": "Kore"},
+)
+# Long texts are spoken in chunks of whole sentences up to this size, then joined.
+TTS_MAX_CHARS = env.int("TTS_MAX_CHARS", default=1500)
 
 if PRODUCTION:
     _missing = [
@@ -312,7 +321,9 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
+    # Serve collected static files (admin, Swagger UI) from the app server; dev uses runserver's.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
