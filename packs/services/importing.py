@@ -12,11 +12,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from langlearn import storage
+from langlearn.errors import Conflict
 from langlearn.languages import CEFRLevel, is_supported
 
 from ..models import WordBankPack, WordBankPackEntry, normalize_text
@@ -295,14 +296,20 @@ def packs_import(
     for plan in good:
         for key, data in plan.media:
             storage.save_bytes(key, data, content_type="audio/mpeg" if key.endswith(".mp3") else "audio/wav")
-    with transaction.atomic():
-        new = [p.pack for p in good if p.is_new]
-        WordBankPack.objects.bulk_create(new)
-        for plan in good:
-            if plan.pack_changed:
-                plan.pack.save()
-        rows = [(plan.pack.id, *row) for plan in good for row in plan.rows]
-        bulk.upsert_entries(rows, progress=progress)
+    try:
+        with transaction.atomic():
+            new = [p.pack for p in good if p.is_new]
+            WordBankPack.objects.bulk_create(new)
+            for plan in good:
+                if plan.pack_changed:
+                    plan.pack.save()
+            rows = [(plan.pack.id, *row) for plan in good for row in plan.rows]
+            bulk.upsert_entries(rows, progress=progress)
+    except IntegrityError:
+        # Only a concurrent import (or edit) of the same packs gets here: everything was validated.
+        raise Conflict(
+            "Another import or edit changed these packs at the same time; nothing was written. Run it again."
+        )
     for plan in good:
         plan.report.pack_id = str(plan.pack.id)
     return report

@@ -145,3 +145,24 @@ def test_import_page_previews_then_confirms(admin_client_editor):
     assert sorted(pack.entries.values_list("text", flat=True)) == ["gato", "palabra 0"]
     again = admin_client_editor.post(url, {**confirm, "confirm": "1"}, follow=True)
     assert "expired or was already imported" in again.content.decode()
+
+
+def test_import_page_creates_and_publishes_new_packs(admin_client_editor):
+    csv = (
+        "pack_slug,pack_title,source_language,target_language,level,tags,text,translation\n"
+        "new-pack,New pack,en,fr,A2,food,pain,bread\nnew-pack,,,,,,lait,milk\n"
+    )
+    url = f"{CHANGELIST}import/"
+    preview = admin_client_editor.post(url, {"file": SimpleUploadedFile("n.csv", csv.encode()), "publish": "on"})
+    assert preview.context["report"].packs[0].action == "create"
+    assert not WordBankPack.objects.exists()
+    confirm = {k: ("" if v is None else v) for k, v in preview.context["confirm"].items()}
+    admin_client_editor.post(url, {**confirm, "confirm": "1"})
+    pack = WordBankPack.objects.get(slug="new-pack")
+    assert (pack.title, pack.level, pack.tags, pack.published) == ("New pack", "A2", ["food"], True)
+    assert list(pack.entries.order_by("position").values_list("text", flat=True)) == ["pain", "lait"]
+
+
+def test_import_page_refuses_other_file_types(admin_client_editor):
+    response = admin_client_editor.post(f"{CHANGELIST}import/", {"file": SimpleUploadedFile("x.txt", b"text\nhola\n")})
+    assert "Upload a .csv, .json or .apkg file." in response.content.decode()
