@@ -108,6 +108,7 @@ def shaped_copy(data: bytes) -> float:
     from django.db import connection, transaction
 
     from packs.models import WordBankPack, WordBankPackEntry
+    from packs.services.bulk import _ordered_uuid_prefix
 
     table = WordBankPackEntry._meta.db_table
     slugs = sorted({line.split(",", 1)[0] for line in data.decode().splitlines()[1:]})
@@ -134,6 +135,7 @@ def shaped_copy(data: bytes) -> float:
             "DEFERRABLE INITIALLY DEFERRED"
         )
     now = time.strftime("%Y-%m-%d %H:%M:%S+00")
+    prefix = _ordered_uuid_prefix()  # the time-ordered ids the import uses, to be like for like
     t = time.perf_counter()
     with (
         transaction.atomic(),
@@ -145,7 +147,7 @@ def shaped_copy(data: bytes) -> float:
         for n, r in enumerate(reader):
             copy.write_row(
                 (
-                    uuid.uuid4(),
+                    uuid.UUID(f"{prefix}{n:012x}"),
                     now,
                     now,
                     packs[r[0]],
