@@ -20,7 +20,7 @@ from langlearn import storage
 from langlearn.errors import Conflict
 from langlearn.languages import CEFRLevel, is_supported
 
-from ..models import WordBankPack, WordBankPackEntry, normalize_text
+from ..models import WordBankPack, WordBankPackEntry
 from . import bulk
 from .formats import ENTRY_FIELDS, FormatError, RawPack, read_csv, read_json
 from .report import ImportReport, LineError, PackReport, RowOutcome
@@ -100,30 +100,41 @@ def _validate_rows(raw: RawPack, err: Callable[[int, str], None]) -> list[tuple[
     """(line, normalised text, given values, given position or None, index in the pack) per good row."""
     seen: dict[str, int] = {}
     good = []
+    # Hot loop for big files: the detailed length checks run only when some value is long.
     for index, row in enumerate(raw.rows, start=1):
         values = row.values
-        text = " ".join(values.get("text", "").split())
+        raw_text = values.get("text", "")
+        text = " ".join(raw_text.split())
         bad = False
         if not text:
             err(row.line, "text is empty")
             bad = True
-        for name, limit in MAX_LENGTHS.items():
-            if len(values.get(name, "")) > limit:
-                err(row.line, f"{name} is longer than {limit} characters")
-                bad = True
-        for name in ("example_sentence", "example_translation", "notes"):
-            if len(values.get(name, "")) > MAX_TEXT_FIELD:
-                err(row.line, f"{name} is longer than {MAX_TEXT_FIELD} characters")
-                bad = True
-        key = normalize_text(text)
+        if max(map(len, values.values()), default=0) > MAX_LENGTHS["text"] or (
+            len(values.get("part_of_speech", "")) > MAX_LENGTHS["part_of_speech"]
+        ):
+            bad = _check_lengths(row.line, values, err) or bad
+        key = text.lower()  # == normalize_text(text): the text is already trimmed and collapsed
         if text and key in seen:
             err(row.line, f"duplicate of line {seen[key]} ({text!r})")
             bad = True
         if bad:
             continue
         seen[key] = row.line
-        good.append((row.line, key, {**values, "text": text}, row.position, index))
+        good.append((row.line, key, values if text == raw_text else {**values, "text": text}, row.position, index))
     return good
+
+
+def _check_lengths(line: int, values: dict[str, str], err: Callable[[int, str], None]) -> bool:
+    bad = False
+    for name, limit in MAX_LENGTHS.items():
+        if len(values.get(name, "")) > limit:
+            err(line, f"{name} is longer than {limit} characters")
+            bad = True
+    for name in ("example_sentence", "example_translation", "notes"):
+        if len(values.get(name, "")) > MAX_TEXT_FIELD:
+            err(line, f"{name} is longer than {MAX_TEXT_FIELD} characters")
+            bad = True
+    return bad
 
 
 def _plan_pack(
@@ -178,8 +189,9 @@ def _plan_pack(
     # New entries go after the stored ones, in file order (an explicit position column wins);
     # without a position column, stored entries keep theirs (an editor may have reordered them).
     after = max((e["position"] for e in stored.values()), default=0)
+    counts = dict.fromkeys(COUNTERS, 0)
     for line, key, values, given_position, index in good:
-        if line in media_by_line:
+        if media_by_line and line in media_by_line:
             r = media_by_line[line]
             # An exported package names media `<slug>-<file>`: strip it so the key round-trips.
             name = r.media_name.removeprefix(f"{slug}-")
@@ -187,8 +199,10 @@ def _plan_pack(
             media.append((values["audio"], r.media))
         current = stored.get(key)
         if current is None:
-            full = {name: values.get(name, "") for name in ENTRY_FIELDS}
-            full["position"] = given_position if given_position is not None else after + index
+            get = values.get
+            position = given_position if given_position is not None else after + index
+            # bulk.COLUMNS order, without the pack id
+            rows.append((position, values["text"], key, *(get(n, "") for n in ENTRY_FIELDS[1:])))
             action, reason = "create", ""
         else:
             full = {**current, **{k: v for k, v in values.items() if k in ENTRY_FIELDS}}
@@ -199,14 +213,14 @@ def _plan_pack(
                 action, reason = "unchanged", ""
             elif update:
                 action, reason = "update", "changes " + ", ".join(changed)
+                rows.append((full["position"], full["text"], key, *(full[n] for n in ENTRY_FIELDS[1:])))
             else:
                 action, reason = "skip", "differs (" + ", ".join(changed) + "); use update to change it"
-        counter = COUNTERS[action]
-        setattr(report, counter, getattr(report, counter) + 1)
+        counts[action] += 1
         if keep_rows:
             report.rows.append(RowOutcome(line, values["text"], action, reason))
-        if action in ("create", "update"):
-            rows.append((full["position"], full["text"], key, *(full[n] for n in ENTRY_FIELDS[1:])))
+    for action, counter in COUNTERS.items():
+        setattr(report, counter, counts[action])
 
     if report.errors:
         report.action = "reject"
