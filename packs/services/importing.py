@@ -18,16 +18,13 @@ from django.utils.text import slugify
 
 from langlearn import storage
 from langlearn.errors import Conflict
-from langlearn.languages import CEFRLevel, is_supported
 
 from ..models import WordBankPack, WordBankPackEntry
 from . import bulk
 from .formats import ENTRY_FIELDS, FormatError, RawPack, read_csv, read_json
 from .report import ImportReport, LineError, PackReport, RowOutcome
+from .validation import validate_meta, validate_rows
 
-MAX_LENGTHS = {"text": 200, "translation": 500, "part_of_speech": 16, "audio": 300}
-MAX_TEXT_FIELD = 5000
-LEVELS = set(CEFRLevel.values)
 COUNTERS = {"create": "created", "update": "updated", "unchanged": "unchanged", "skip": "skipped"}
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -65,78 +62,6 @@ class _Planned:
     media: list[tuple[str, bytes]]
 
 
-def _validate_meta(raw: RawPack, existing: WordBankPack | None, err: Callable[[int, str], None]) -> dict:
-    meta = dict(raw.meta)
-    if existing is None:
-        if not meta.get("title"):
-            err(raw.line, "a new pack needs a title (pack_title)")
-        for name in ("source_language", "target_language"):
-            if not meta.get(name):
-                err(raw.line, f"a new pack needs {name}")
-    for name in ("source_language", "target_language"):
-        code = meta.get(name)
-        if code and not is_supported(str(code)):
-            err(raw.line, f"{name} {code!r} is not a supported language")
-    src = meta.get("source_language") or (existing and existing.source_language)
-    tgt = meta.get("target_language") or (existing and existing.target_language)
-    if src and src == tgt:
-        err(raw.line, "source and target language must differ")
-    if existing is not None and (src, tgt) != (existing.source_language, existing.target_language):
-        err(
-            raw.line,
-            f"pack {existing.slug!r} is {existing.source_language}→{existing.target_language}; "
-            f"the file says {src}→{tgt} (change a pack's languages in the admin)",
-        )
-    if meta.get("level") and str(meta["level"]).upper() not in LEVELS:
-        err(raw.line, f"level {meta['level']!r} is not one of {', '.join(sorted(LEVELS))}")
-    elif meta.get("level"):
-        meta["level"] = str(meta["level"]).upper()
-    if len(str(meta.get("title", ""))) > 200:
-        err(raw.line, "title is longer than 200 characters")
-    return meta
-
-
-def _validate_rows(raw: RawPack, err: Callable[[int, str], None]) -> list[tuple[int, str, dict, int]]:
-    """(line, normalised text, given values, given position or None, index in the pack) per good row."""
-    seen: dict[str, int] = {}
-    good = []
-    # Hot loop for big files: the detailed length checks run only when some value is long.
-    for index, row in enumerate(raw.rows, start=1):
-        values = row.values
-        raw_text = values.get("text", "")
-        text = " ".join(raw_text.split())
-        bad = False
-        if not text:
-            err(row.line, "text is empty")
-            bad = True
-        if max(map(len, values.values()), default=0) > MAX_LENGTHS["text"] or (
-            len(values.get("part_of_speech", "")) > MAX_LENGTHS["part_of_speech"]
-        ):
-            bad = _check_lengths(row.line, values, err) or bad
-        key = text.lower()  # == normalize_text(text): the text is already trimmed and collapsed
-        if text and key in seen:
-            err(row.line, f"duplicate of line {seen[key]} ({text!r})")
-            bad = True
-        if bad:
-            continue
-        seen[key] = row.line
-        good.append((row.line, key, values if text == raw_text else {**values, "text": text}, row.position, index))
-    return good
-
-
-def _check_lengths(line: int, values: dict[str, str], err: Callable[[int, str], None]) -> bool:
-    bad = False
-    for name, limit in MAX_LENGTHS.items():
-        if len(values.get(name, "")) > limit:
-            err(line, f"{name} is longer than {limit} characters")
-            bad = True
-    for name in ("example_sentence", "example_translation", "notes"):
-        if len(values.get(name, "")) > MAX_TEXT_FIELD:
-            err(line, f"{name} is longer than {MAX_TEXT_FIELD} characters")
-            bad = True
-    return bad
-
-
 def _plan_pack(
     raw: RawPack,
     *,
@@ -165,8 +90,8 @@ def _plan_pack(
         err(raw.line, f"pack_slug {slug!r} is not a slug (lower-case letters, digits, hyphens)")
     elif into_pack is not None and slug != into_pack.slug:
         err(raw.line, f"rows belong to pack {slug!r}, but the import is into {into_pack.slug!r}")
-    meta = _validate_meta(raw, existing, err)
-    good = _validate_rows(raw, err)
+    meta = validate_meta(raw, existing, err)
+    good = validate_rows(raw, err)
     if not raw.rows and not raw.errors and existing is None and not meta.get("title"):
         err(raw.line, "the pack has no entries")
 
