@@ -209,7 +209,9 @@ def add_pack(size: int) -> tuple[float, int]:
         elapsed = time.perf_counter() - t
     assert response.status_code == 200, response.content
     assert response.json()["added"] == size, response.json()
-    Account.objects.filter(pk=user.pk).delete()
+    again = client.post(f"/api/packs/{pack.id}/add-to-word-bank", {"language_pair": str(pair.id)}, format="json")
+    assert again.json() == {"added": 0, "already_present": size}, again.json()
+    Account.objects.filter(pk=user.pk).delete()  # a fresh word bank for the next run
     return elapsed, len(queries)
 
 
@@ -246,11 +248,13 @@ def main() -> None:
         print(f"  {label:<72} {best:6.2f} s {rows / best:>9,.0f} rows/s (median {statistics.median(runs):.2f} s)")
     print(f"import / raw COPY (unindexed scratch)   : {copy_s / import_s:6.1%}   (target ≥ 50%)")
     print(f"import / COPY into entries-shaped table : {shaped_s / import_s:6.1%}   (the same target, like for like)")
-    elapsed, queries = add_pack(5000)
+    adds = [add_pack(5000) for _ in range(args.runs)]
+    times = [elapsed for elapsed, _ in adds]
     print(
-        f"add 5,000-entry pack to a word bank (HTTP POST, entries + cards): {elapsed:.3f} s, "
-        f"{queries} queries   (target ≤ 1 s)"
+        f"add a 5,000-entry pack to an empty word bank (HTTP POST; 5,000 entries + 10,000 cards): "
+        f"best {min(times):.3f} s, median {statistics.median(times):.3f} s, {adds[0][1]} queries   (target ≤ 1 s)"
     )
+    print(f"load average now {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
