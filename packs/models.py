@@ -93,5 +93,6 @@ class WordBankPackEntry(TimeStampedModel):
         return self.text
 
     def save(self, *args, **kwargs) -> None:
-        self.normalized_text = normalize_text(self.text)
+        self.text = " ".join(self.text.split())  # as imports store it
+        self.normalized_text = self.text.lower()
         super().save(*args, **kwargs)

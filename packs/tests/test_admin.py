@@ -166,3 +166,27 @@ def test_import_page_creates_and_publishes_new_packs(admin_client_editor):
 def test_import_page_refuses_other_file_types(admin_client_editor):
     response = admin_client_editor.post(f"{CHANGELIST}import/", {"file": SimpleUploadedFile("x.txt", b"text\nhola\n")})
     assert "Upload a .csv, .json or .apkg file." in response.content.decode()
+
+
+def test_big_pack_is_edited_on_the_entries_list(admin_client_editor):
+    pack = PackFactory()
+    make_entries(pack, 151)
+    html = admin_client_editor.get(f"{CHANGELIST}{pack.pk}/change/").content.decode()
+    assert "entries-TOTAL_FORMS" not in html  # no inline: it could not be posted back
+    assert "This pack has 151 entries" in html
+    entries = admin_client_editor.get("/admin/packs/wordbankpackentry/", {"pack__id__exact": str(pack.pk)})
+    assert entries.status_code == 200
+    assert entries.context["cl"].result_count == 151
+    entry = pack.entries.get(position=3)
+    clash = admin_client_editor.post(
+        f"/admin/packs/wordbankpackentry/{entry.pk}/change/",
+        {"pack": str(pack.pk), "position": 3, "text": "Palabra 4", "translation": "x"},
+    )
+    assert "is already in this pack" in clash.content.decode()
+    ok = admin_client_editor.post(
+        f"/admin/packs/wordbankpackentry/{entry.pk}/change/",
+        {"pack": str(pack.pk), "position": 3, "text": "Palabra  Nueva", "translation": "new"},
+    )
+    assert ok.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.text, entry.normalized_text) == ("Palabra Nueva", "palabra nueva")
