@@ -70,6 +70,12 @@ def test_editor_creates_fills_imports_and_publishes(live_server, page, pack_edit
     assert pack.created_by == pack_editor
     assert page.locator("tr.has_original .sort").count() == 2  # rows are draggable
 
+    # Reorder with the inline's "move to first position" handle, then save.
+    page.locator("tr.has_original").nth(1).locator(".move-begin").click()
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    assert list(pack.entries.order_by("position").values_list("text", flat=True)) == ["adiós", "hola"]
+
     # Import a CSV through the import page: preview first, then confirm.
     csv = tmp_path / "more.csv"
     csv.write_text("text,translation,part_of_speech\nhola,hello,\ngato,cat,noun\nperro,dog,noun\n", encoding="utf-8")
