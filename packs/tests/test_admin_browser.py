@@ -41,6 +41,11 @@ def page(monkeypatch):
         page.js_errors = errors
         yield page
         browser.close()
+        # The test's ORM calls ran inside Playwright's greenlet, whose context has its own
+        # connection: close it here, or dropping the test database finds it still open.
+        from django.db import connections
+
+        connections.close_all()
 
 
 def test_editor_creates_fills_imports_and_publishes(live_server, page, pack_editor, tmp_path):
