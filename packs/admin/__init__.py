@@ -82,15 +82,10 @@ class WordBankPackAdmin(SortableAdminBase, ImportViews, admin.ModelAdmin):
         return Media(css=media._css, js=js)
 
     def get_queryset(self, request):
+        queued, failed = JobStatus.QUEUED, JobStatus.FAILED
         return selectors.packs_with_counts(super().get_queryset(request)).annotate(
-            jobs_queued=Count(
-                "entries",
-                filter=Q(entries__translation_status=JobStatus.QUEUED) | Q(entries__audio_status=JobStatus.QUEUED),
-            ),
-            jobs_failed=Count(
-                "entries",
-                filter=Q(entries__translation_status=JobStatus.FAILED) | Q(entries__audio_status=JobStatus.FAILED),
-            ),
+            jobs_queued=selectors.entry_count(filter_q=Q(translation_status=queued) | Q(audio_status=queued)),
+            jobs_failed=selectors.entry_count(filter_q=Q(translation_status=failed) | Q(audio_status=failed)),
         )
 
     def get_inlines(self, request, obj):

@@ -59,6 +59,8 @@ def test_changelist_shows_counts_and_searches_entries(admin_client_editor, djang
     assert (row.entry_count, row.missing_translation, row.missing_audio) == (4, 1, 4)
     found = admin_client_editor.get(CHANGELIST, {"q": "palabra 3"}).context["cl"].result_list
     assert [p.title for p in found] == ["Kitchen words"]
+    several = admin_client_editor.get(CHANGELIST, {"q": "palabra"}).context["cl"].result_list
+    assert [(p.entry_count, p.missing_translation) for p in several] == [(4, 1)]  # no join multiplying counts
     filtered = admin_client_editor.get(CHANGELIST, {"missing": "translation"}).context["cl"].result_list
     assert [p.title for p in filtered] == ["Kitchen words"]
     assert admin_client_editor.get(CHANGELIST, {"target_language__exact": "fr"}).context["cl"].result_list.count() == 0
