@@ -1,0 +1,57 @@
+"""Editor and learner actions on whole packs: publish, unpublish, duplicate, add to a word bank."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..models import WordBankPack, WordBankPackEntry
+
+COPIED_FIELDS = (
+    "position",
+    "text",
+    "normalized_text",
+    "translation",
+    "part_of_speech",
+    "example_sentence",
+    "example_translation",
+    "notes",
+    "audio",
+)
+
+
+def packs_publish(*, packs: QuerySet[WordBankPack]) -> int:
+    """Publish the given packs; returns how many changed (already published ones keep their date)."""
+    return packs.filter(published=False).update(published=True, published_at=timezone.now(), updated_at=timezone.now())
+
+
+def packs_unpublish(*, packs: QuerySet[WordBankPack]) -> int:
+    return packs.filter(published=True).update(published=False, updated_at=timezone.now())
+
+
+def pack_duplicate(*, pack: WordBankPack, user=None) -> WordBankPack:
+    """An unpublished copy with every entry, slug `<slug>-copy[-n]`."""
+    base = slugify(f"{pack.slug}-copy")[:90]
+    taken = set(WordBankPack.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    with transaction.atomic():
+        copy = WordBankPack.objects.create(
+            title=f"{pack.title} (copy)"[:200],
+            slug=slug,
+            description=pack.description,
+            source_language=pack.source_language,
+            target_language=pack.target_language,
+            level=pack.level,
+            tags=list(pack.tags),
+            cover_image=pack.cover_image.name if pack.cover_image else "",
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        WordBankPackEntry.objects.bulk_create(
+            WordBankPackEntry(pack=copy, **values)
+            for values in WordBankPackEntry.objects.filter(pack=pack).values(*COPIED_FIELDS)
+        )
+    return copy
