@@ -219,3 +219,15 @@ def test_deleting_a_generated_article_removes_its_audio(auth_client, pair, fake_
     assert auth_client.delete(f"{URL}/{article_id}").status_code == 204
     assert stored_audio_files(settings) == []
     assert auth_client.get(f"/api/jobs/{job_id}").json()["result"] is None
+
+
+def test_without_provider_keys_the_offline_demo_providers_make_an_article(auth_client, pair, broker, worker):
+    """`make run` on a bare machine: no keys, the labelled offline providers answer."""
+    job_id = request_article(auth_client, pair)
+    run_jobs(broker, worker)
+    job = auth_client.get(f"/api/jobs/{job_id}").json()
+    assert job["status"] == "succeeded", job
+    article = auth_client.get(f"{URL}/{job['result']['id']}").json()
+    assert article["providers"]["llm"]["provider"] == "offline"
+    assert article["body"]
+    assert article["audio_url"]
