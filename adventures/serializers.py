@@ -64,7 +64,8 @@ class SceneChoiceSerializer(serializers.Serializer):
 class NewWordSerializer(serializers.Serializer):
     lemma = serializers.CharField()
     translation = serializers.CharField()
-    sentence = serializers.CharField(required=False)
+    sentence = serializers.CharField(required=False, help_text="Where the word appears in the scene.")
+    in_word_bank = serializers.BooleanField(required=False, help_text="Already in the learner's word bank.")
 
 
 class SceneNodeSerializer(serializers.ModelSerializer):
@@ -80,7 +81,7 @@ class SceneNodeSerializer(serializers.ModelSerializer):
 
 class SceneSerializer(SceneNodeSerializer):
     choices = serializers.SerializerMethodField()
-    new_words = NewWordSerializer(many=True)
+    new_words = serializers.SerializerMethodField()
     audio_url = serializers.SerializerMethodField()
     job = serializers.SerializerMethodField()
 
@@ -108,6 +109,13 @@ class SceneSerializer(SceneNodeSerializer):
         if scene.pk not in taken:
             return scene.choices
         return [{**c, "taken": c["id"] in taken[scene.pk]} for c in scene.choices]
+
+    @extend_schema_field(NewWordSerializer(many=True))
+    def get_new_words(self, scene: AdventureScene) -> list[dict]:
+        banked: set[str] | None = self.context.get("banked_lemmas")
+        if banked is None:
+            return scene.new_words
+        return [{**w, "in_word_bank": " ".join(w["lemma"].split()).lower() in banked} for w in scene.new_words]
 
     def get_audio_url(self, scene: AdventureScene) -> str | None:
         return storage.media_url(scene.audio) if scene.audio else None

@@ -54,7 +54,12 @@ def _detail(adventure: Adventure) -> dict:
             taken.setdefault(scene.parent_id, set()).add(scene.choice_id)
     for scene in tree.path:
         taken.setdefault(scene.pk, set())
-    context = {"path": tree.path, "scenes": tree.scenes, "taken_choices": taken}
+    context = {
+        "path": tree.path,
+        "scenes": tree.scenes,
+        "taken_choices": taken,
+        "banked_lemmas": selectors.banked_lemmas(pair_id=adventure.pair_id, scenes=tree.path),
+    }
     return AdventureDetailSerializer(adventure, context=context).data
 
 
@@ -172,9 +177,13 @@ class AdventureViewSet(
     @extend_schema(responses=SceneSerializer)
     @action(detail=True, methods=["get"], url_path=rf"scenes/(?P<scene_id>{UUID_RE})")
     def scene(self, request, pk=None, scene_id=None):
-        scene = selectors.scene_get(adventure=self._adventure(), scene_id=scene_id)
-        taken = {scene.pk: set(scene.children.values_list("choice_id", flat=True))}
-        return Response(SceneSerializer(scene, context={"taken_choices": taken}).data)
+        adventure = self._adventure()
+        scene = selectors.scene_get(adventure=adventure, scene_id=scene_id)
+        context = {
+            "taken_choices": {scene.pk: set(scene.children.values_list("choice_id", flat=True))},
+            "banked_lemmas": selectors.banked_lemmas(pair_id=adventure.pair_id, scenes=[scene]),
+        }
+        return Response(SceneSerializer(scene, context=context).data)
 
     @extend_schema(responses=GenreSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None)

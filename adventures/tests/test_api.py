@@ -122,6 +122,9 @@ def test_detail_has_the_path_to_the_current_scene_and_the_tree(auth_client, pair
     assert [s["id"] for s in body["path"]] == [str(opening.pk), str(b.pk), str(deeper.pk)]
     assert {s["id"] for s in body["tree"]} == {str(x.pk) for x in (opening, a, b, deeper)}
     assert "paragraphs" not in body["tree"][0]
+    assert body["path"][0]["new_words"][0] == {
+        "lemma": "ruido", "translation": "noise", "sentence": "Oyes un ruido en la cocina.", "in_word_bank": False
+    }  # fmt: skip
     scene = auth_client.get(f"{URL}{adventure.pk}/scenes/{a.pk}").json()
     assert scene["choice_text"] == "Entrar en la cocina"
     assert scene["parent"] == str(opening.pk)
@@ -276,6 +279,8 @@ def test_words_from_a_scene_go_to_the_word_bank(auth_client, pair, fake_provider
     again = auth_client.post(url, {"scene": str(opening.pk), "lemmas": ["ruido"]}, format="json").json()
     assert again["added"] == []
     assert [w["lemma"] for w in again["already_present"]] == ["ruido"]
+    scene = auth_client.get(f"{URL}{adventure.pk}/scenes/{opening.pk}").json()
+    assert scene["new_words"][0]["in_word_bank"] is True
 
     resp = auth_client.post(url, {"scene": str(opening.pk), "lemmas": ["ruido", "dragón"]}, format="json")
     assert resp.status_code == 400
