@@ -115,6 +115,12 @@ class DeepLTranslator:
                 target_lang=target_code,
             )
             results = results if isinstance(results, list) else [results]
+            if len(results) != len(batch):  # the SDK reads an unparseable body as no translations
+                raise ProviderError(
+                    f"unparseable answer: {len(results)} translations for {len(batch)} texts",
+                    provider=PROVIDER,
+                    retryable=True,
+                )
             for (h, _), result in zip(batch, results, strict=True):
                 fresh[h] = Translation(
                     text=result.text,

@@ -1,0 +1,96 @@
+"""spaCy analysis: lookup lemmatisation for es/fr/de/it/pt, sentences, unsupported languages."""
+
+import threading
+
+import pytest
+
+from langlearn.clients import UnsupportedLanguage, get_nlp
+
+SAMPLES = {
+    "es": (
+        "Los niños estaban comiendo manzanas. Compramos pan en el mercado.",
+        {"niños": "niño", "estaban": "estar", "comiendo": "comer", "manzanas": "manzana", "Compramos": "comprar"},
+    ),
+    "fr": (
+        "Ils mangeaient des pommes. Nous étions allés au marché.",
+        {"mangeaient": "manger", "étions": "être", "allés": "aller", "pommes": "pomme"},
+    ),
+    "de": (
+        "Wir aßen Äpfel. Die Häuser sind alt, wir haben gesprochen.",
+        {"aßen": "essen", "Äpfel": "Apfel", "Häuser": "Haus", "gesprochen": "sprechen", "sind": "sein"},
+    ),
+    "it": (
+        "Mangiavano le mele. Andavamo al mercato felici.",
+        {"Mangiavano": "mangiare", "Andavamo": "andare", "felici": "felice", "mele": "mela"},
+    ),
+    "pt": (
+        "Eles estavam comendo maçãs. Eu tinha uma casa.",
+        {"estavam": "estar", "comendo": "comer", "tinha": "ter", "maçãs": "maçã"},
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_lemmas_for_sample_sentences(language):
+    text, expected = SAMPLES[language]
+
+    analysis = get_nlp().analyze(text, language)
+
+    lemmas = {t.text: t.lemma for t in analysis.tokens}
+    for word, lemma in expected.items():
+        found = lemmas.get(word, lemmas.get(word.lower()))
+        assert found == lemma, f"{language}: {word} → {found}, expected {lemma}"
+    assert len(analysis.sentences) == 2
+    assert analysis.pipeline in ("blank+lookup",) or analysis.pipeline.startswith(f"{language}_")
+
+
+def test_tokens_carry_whitespace_and_flags():
+    analysis = get_nlp().analyze("¡Hola, mundo! Tengo 3 gatos.", "es")
+
+    assert "".join(t.text + t.whitespace for t in analysis.sentences[0].tokens).strip() == "¡Hola, mundo!"
+    by_text = {t.text: t for t in analysis.tokens}
+    assert by_text[","].is_punct is True
+    assert by_text[","].pos == "PUNCT"
+    assert by_text["mundo"].is_alpha is True
+    assert by_text["3"].is_digit is True
+    assert by_text["3"].pos == "NUM"
+    assert by_text["gatos"].lemma == "gato"
+    assert [s.text for s in analysis.sentences] == ["¡Hola, mundo!", "Tengo 3 gatos."]
+
+
+def test_sentence_initial_unknown_word_is_lowercased_but_german_nouns_keep_case():
+    es = get_nlp().analyze("Xilofonista llegó.", "es")
+    assert es.tokens[0].lemma == "xilofonista"
+    de = get_nlp().analyze("Xylophonspieler kam.", "de")
+    assert de.tokens[0].lemma == "Xylophonspieler"
+
+
+def test_region_variant_uses_the_base_pipeline():
+    assert get_nlp().analyze("Eles estavam aqui.", "pt-BR").tokens[1].lemma == "estar"
+
+
+@pytest.mark.parametrize("language", ["ja", "ko", "zz", "el"])
+def test_unsupported_language_is_a_clear_permanent_error(language):
+    nlp = get_nlp()
+    assert nlp.supports(language) is False
+    with pytest.raises(UnsupportedLanguage) as err:
+        nlp.analyze("text", language)
+    assert err.value.retryable is False
+    assert err.value.language == language
+
+
+def test_pipelines_are_built_once_and_shared_across_threads():
+    nlp = get_nlp()
+    seen = []
+
+    def work():
+        nlp.analyze("Los perros corren.", "es")
+        seen.append(id(nlp.pipeline("es")))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(seen)) == 1
+    assert get_nlp() is nlp
