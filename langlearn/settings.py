@@ -326,6 +326,12 @@ JOB_TIME_LIMIT_SECONDS = env.int("JOB_TIME_LIMIT_SECONDS", default=600)
 JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=900)
 # A queued job whose message has not started this long after it was due is re-enqueued.
 JOB_SWEEP_GRACE_SECONDS = env.int("JOB_SWEEP_GRACE_SECONDS", default=300)
+# Article URL import refuses every non-public address. Tests add 127.0.0.2/32 here to serve
+# "public" pages from loopback; deliberately not read from the environment.
+URL_IMPORT_ALLOWED_NETWORKS: list[str] = []
+URL_IMPORT_CONNECT_TIMEOUT = env.float("URL_IMPORT_CONNECT_TIMEOUT", default=5.0)
+URL_IMPORT_READ_TIMEOUT = env.float("URL_IMPORT_READ_TIMEOUT", default=10.0)
+URL_IMPORT_DEADLINE = env.float("URL_IMPORT_DEADLINE", default=20.0)
 
 # --- security (production) ---------------------------------------------------------------------
 if PRODUCTION:

@@ -31,14 +31,14 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry the selected failed jobs (resume at the failed step)")
     def retry_jobs(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
-        retried = skipped = 0
-        for job in queryset.filter(status=JobStatus.FAILED):
+        retried = 0
+        skipped = queryset.exclude(status=JobStatus.FAILED).count()
+        for job in list(queryset.filter(status=JobStatus.FAILED)):
             try:
                 job_retry(job=job)
                 retried += 1
             except Conflict:  # retried meanwhile by the learner or another admin
                 skipped += 1
-        skipped += queryset.exclude(status=JobStatus.FAILED).count()
         self.message_user(request, f"{retried} job(s) re-queued; {skipped} not failed, left alone.", messages.INFO)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -23,6 +23,7 @@ from django.db import DatabaseError
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from dramatiq.middleware import Interrupt, TimeLimitExceeded
 
 from langlearn.clients.base import ProviderError
 
@@ -171,6 +172,13 @@ def _run_steps(job: Job, token: uuid.UUID, spec: JobSpec) -> None:
         except PermanentJobError as exc:
             _step_failed(entry, str(exc))
             _fail(job, token, spec, str(exc), "permanent")
+            return
+        except Interrupt as exc:
+            # Dramatiq's time limit or a worker shutdown interrupted the step: give the job back
+            # to the queue (bounded by the same attempts) rather than leave it for the sweep.
+            _step_failed(entry, "interrupted")
+            reason = "took too long" if isinstance(exc, TimeLimitExceeded) else "was interrupted by a worker shutdown"
+            _retry_or_fail(job, token, spec, f"The step '{step.name}' {reason}.", "interrupted")
             return
         except DatabaseError as exc:  # a database blip is worth another go, like a provider 503
             logger.warning("job %s step %s: database error %s", job.pk, step.name, exc)

@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 
 import pytest
+from dramatiq.middleware import TimeLimitExceeded
 
 from langlearn.clients.base import ProviderError
 from langlearn.jobs.registry import JobSpec, Step, StepContext, StepOutcome, done, register, skipped
@@ -23,6 +24,8 @@ def _step(name: str):
             CALLS[key] += 1
             calls = CALLS[key]
         plan = ctx.params.get("fail", {}).get(name)
+        if plan and calls <= plan["times"] and plan.get("interrupt"):
+            raise TimeLimitExceeded()
         if plan and calls <= plan["times"]:
             raise ProviderError("scripted failure", provider="anthropic", retryable=plan["retryable"], status_code=503)
         if name == "two" and ctx.params.get("skip_two"):

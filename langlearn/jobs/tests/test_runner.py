@@ -72,6 +72,15 @@ def test_retry_window_bounds_retries_too(user, broker, worker, settings):
     assert job.attempts == 1
 
 
+def test_a_step_cut_off_by_the_time_limit_is_retried(user, broker, worker):
+    job = job_create(user=user, kind="toy", params={"fail": {"three": {"interrupt": True, "times": 1}}})
+    run_jobs(broker, worker)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.attempts == 2
+    assert (calls(job, "one"), calls(job, "three")) == (1, 2)
+
+
 def test_permanent_error_fails_at_once(user, broker, worker):
     job = job_create(user=user, kind="toy", params={"fail": {"two": {"retryable": False, "times": 1}}})
     run_jobs(broker, worker)
