@@ -287,3 +287,19 @@ def test_words_from_a_scene_go_to_the_word_bank(auth_client, pair, fake_provider
     assert resp.json()["unknown"] == ["dragón"]
     assert auth_client.post(url, {"scene": str(opening.pk), "lemmas": []}, format="json").status_code == 400
     assert LearnableWordBankEntry.objects.filter(pair=pair).count() == 2
+
+
+@pytest.mark.django_db
+def test_creating_and_choosing_share_the_generation_burst_throttle(auth_client, pair, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
+    settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+        "generation": "2/min",
+    }
+    adventure, opening = adventure_with_opening(pair=pair)
+    assert auth_client.post(URL, {"language_pair": str(pair.pk)}, format="json").status_code == 202
+    choose(auth_client, adventure.pk, opening.pk, "a")
+    resp = auth_client.post(f"{URL}{adventure.pk}/choices", {"scene": str(opening.pk), "choice": "b"}, format="json")
+    assert resp.status_code == 429
+    assert resp.json()["code"] == "throttled"
+    assert auth_client.get(f"{URL}{adventure.pk}").status_code == 200  # reading is not throttled by it

@@ -255,3 +255,17 @@ def test_delete_removes_scenes_and_audio(auth_client, pair, fake_providers, brok
     assert not AdventureScene.objects.filter(adventure_id=adventure_id).exists()
     assert not (tmp_path / "media" / key).exists()
     assert auth_client.get(f"{URL}{adventure_id}").status_code == 404
+
+
+def test_with_no_provider_keys_the_offline_demo_plays_end_to_end(auth_client, pair, broker, worker):
+    """`make run` on a bare machine: every provider is the labelled offline demo, the story still plays."""
+    adventure_id = create(auth_client, pair, premise="travel", length=5)["adventure"]["id"]
+    run_jobs(broker, worker)
+    opening = detail(auth_client, adventure_id)["path"][0]
+    assert opening["status"] == "ready", opening["error"]
+    choose(auth_client, adventure_id, opening["id"], opening["choices"][0]["id"])
+    run_jobs(broker, worker)
+    adventure = detail(auth_client, adventure_id)
+    assert adventure["status"] == "ready"
+    assert [s["status"] for s in adventure["path"]] == ["ready", "ready"]
+    assert adventure["path"][1]["audio_url"]
