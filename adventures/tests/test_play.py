@@ -269,3 +269,34 @@ def test_with_no_provider_keys_the_offline_demo_plays_end_to_end(auth_client, pa
     assert adventure["status"] == "ready"
     assert [s["status"] for s in adventure["path"]] == ["ready", "ready"]
     assert adventure["path"][1]["audio_url"]
+
+
+def test_due_words_are_woven_in_and_known_words_counted(auth_client, pair, fake_providers, broker, worker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from flashcards.models import Flashcard
+    from vocab.models import LearnableWordBankEntry
+
+    now = timezone.now()
+    for lemma, due in (("gato", now - timedelta(days=2)), ("mar", now - timedelta(hours=1)), ("pan", None)):
+        entry = LearnableWordBankEntry.objects.create(
+            user=pair.user, pair=pair, text=lemma, lemma=lemma, normalized_lemma=lemma, translation="x"
+        )
+        Flashcard.objects.create(
+            user=pair.user, pair=pair, entry=entry, due=due or now + timedelta(days=3), last_review=due and now
+        )
+    fake_providers.push_tool_input(scene_input(1))
+    adventure_id = create(auth_client, pair)["adventure"]["id"]
+    run_jobs(broker, worker)
+
+    [llm] = fake_providers.requests_for("anthropic")
+    # Most overdue first, then topped up with the newest words of the bank.
+    assert "study words (use a few where natural): gato, mar, pan" in _prompt(llm)
+    scene = detail(auth_client, adventure_id)["path"][0]
+    assert scene["study_words"] == ["gato", "mar", "pan"]
+    assert scene["coverage"]["study_words_used"] == ["gato", "mar"]  # both appear in the scene
+    assert scene["coverage"]["known_words"] == 2
+    assert 0 < scene["coverage"]["ratio"] < 1
+    assert {w["lemma"]: w["in_word_bank"] for w in scene["new_words"]} == {"pueblo": False, "gato": True}
