@@ -125,6 +125,24 @@ class SceneSerializer(SceneNodeSerializer):
         return job_summary(scene.job) if scene.job_id and scene.job else None
 
 
+class VocabularyWordSerializer(serializers.Serializer):
+    lemma = serializers.CharField()
+    text = serializers.CharField(help_text="The form in the text.")
+    pos = serializers.CharField(allow_blank=True)
+    sentence = serializers.CharField()
+    known = serializers.BooleanField(help_text="In the word bank when the scene was written.")
+
+
+class SceneDetailSerializer(SceneSerializer):
+    """One scene with its vocabulary: every content word, for tap-to-add in the reader."""
+
+    vocabulary = VocabularyWordSerializer(many=True, read_only=True)
+
+    class Meta(SceneSerializer.Meta):
+        fields = [*SceneSerializer.Meta.fields, "vocabulary"]
+        read_only_fields = fields
+
+
 def job_summary(job) -> dict | None:
     """The job as `/api/jobs/{id}` shows it, so clients poll and render it one way."""
     return JobSerializer(job).data if job is not None else None

@@ -22,6 +22,7 @@ from .serializers import (
     ChoiceInputSerializer,
     ChoiceResultSerializer,
     GenreSerializer,
+    SceneDetailSerializer,
     SceneSerializer,
     SpokenChoiceInputSerializer,
     SpokenChoiceResultSerializer,
@@ -35,7 +36,7 @@ UUID_RE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 # Paid work (scene generation, speech recognition) gets its own tighter per-user rate on top of the
 # daily generation quota, which the job service enforces in the database. The "generation" bucket
 # is the one articles use: a learner's bursts are counted across both.
-THROTTLE_SCOPES = {"create": "generation", "choices": "generation", "spoken_choice": "uploads"}
+THROTTLE_SCOPES = {"create": "generation", "choices": "generation", "retry": "generation", "spoken_choice": "uploads"}
 
 
 def _choice_result(outcome: services.ChoiceOutcome) -> dict:
@@ -178,7 +179,14 @@ class AdventureViewSet(
         )
         return Response(WordsResultSerializer(result).data)
 
-    @extend_schema(responses=SceneSerializer)
+    @extend_schema(request=None, responses={202: ChoiceResultSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Try again to generate the current scene after its generation failed (409 otherwise)."""
+        outcome = services.adventure_retry_current(user=request.user, adventure_id=pk)
+        return Response(_choice_result(outcome), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=SceneDetailSerializer)
     @action(detail=True, methods=["get"], url_path=rf"scenes/(?P<scene_id>{UUID_RE})")
     def scene(self, request, pk=None, scene_id=None):
         adventure = self._adventure()
@@ -187,7 +195,7 @@ class AdventureViewSet(
             "taken_choices": {scene.pk: set(scene.children.values_list("choice_id", flat=True))},
             "banked_lemmas": selectors.banked_lemmas(pair_id=adventure.pair_id, scenes=[scene]),
         }
-        return Response(SceneSerializer(scene, context=context).data)
+        return Response(SceneDetailSerializer(scene, context=context).data)
 
     @extend_schema(responses=GenreSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None)

@@ -199,13 +199,17 @@ def test_malformed_structured_output_is_re_asked_once_then_fails_readably(
     assert len(requests) == 2  # the first answer and one re-ask, no more
     assert requests[1].json["messages"][-1]["content"][0]["is_error"] is True
 
-    # The learner retries through /api/jobs: the scene generates again and the adventure is playable.
-    resp = auth_client.post(f"/api/jobs/{body['job']['id']}/retry")
-    assert resp.status_code == 202
+    # The learner tries again: the scene generates again (same job) and the adventure is playable.
+    resp = auth_client.post(f"{URL}{body['adventure']['id']}/retry")
+    assert resp.status_code == 202, resp.json()
+    assert resp.json()["scene"]["status"] == "generating"
+    assert resp.json()["adventure"]["status"] == "generating"
+    assert resp.json()["job"]["id"] == body["job"]["id"]
     run_jobs(broker, worker)
     adventure = detail(auth_client, body["adventure"]["id"])
     assert adventure["status"] == "ready"
     assert adventure["path"][0]["error"] == ""
+    assert auth_client.post(f"{URL}{body['adventure']['id']}/retry").status_code == 409
 
 
 def test_one_malformed_answer_is_repaired_by_the_re_ask(auth_client, pair, fake_providers, broker, worker):
@@ -300,3 +304,6 @@ def test_due_words_are_woven_in_and_known_words_counted(auth_client, pair, fake_
     assert scene["coverage"]["known_words"] == 2
     assert 0 < scene["coverage"]["ratio"] < 1
     assert {w["lemma"]: w["in_word_bank"] for w in scene["new_words"]} == {"pueblo": False, "gato": True}
+    vocabulary = auth_client.get(f"{URL}{adventure_id}/scenes/{scene['id']}").json()["vocabulary"]
+    assert {"lemma": "gato", "known": True} in [{"lemma": w["lemma"], "known": w["known"]} for w in vocabulary]
+    assert all(w["sentence"] for w in vocabulary)
