@@ -5,7 +5,16 @@ import wave
 
 import jsonschema
 
-from langlearn.clients import get_llm, get_nlp, get_stt, get_translator, get_tts, provider_status, reset_clients
+from langlearn.clients import (
+    call_budget_seconds,
+    get_llm,
+    get_nlp,
+    get_stt,
+    get_translator,
+    get_tts,
+    provider_status,
+    reset_clients,
+)
 from langlearn.clients.llm import AnthropicLLM
 from langlearn.clients.offline import OfflineLLM, OfflineSTT, OfflineTranslator, OfflineTTS
 
@@ -100,3 +109,10 @@ def test_offline_stt_admits_it_heard_nothing():
 
 def test_nlp_is_one_shared_instance():
     assert get_nlp() is get_nlp()
+
+
+def test_call_budget_covers_every_sdk_attempt(settings):
+    settings.PROVIDER_TIMEOUT_SECONDS = 30
+    settings.PROVIDER_SDK_MAX_RETRIES = 1
+    assert call_budget_seconds() == 68
+    assert call_budget_seconds(3) == 204
