@@ -154,12 +154,14 @@ def _run_steps(job: Job, token: uuid.UUID, spec: JobSpec) -> None:
     outputs: dict[str, dict[str, Any]] = {
         s["name"]: s.get("output") or {} for s in job.steps if s["status"] in FINISHED_STEP_STATUSES
     }
-    for step in spec.steps:
+    marked_running = False  # the save that finished the previous step already marked this one
+    for index, step in enumerate(spec.steps):
         entry = job.step(step.name)
         if entry["status"] in FINISHED_STEP_STATUSES:
             continue
-        entry.update(status=StepStatus.RUNNING, started_at=_now_iso(timezone.now()), finished_at=None, note="")
-        _save(job, token)
+        if not marked_running:
+            _mark_running(entry)
+            _save(job, token)
         try:
             outcome = step.run(StepContext(job=job, outputs=outputs))
         except ProviderError as exc:
@@ -201,6 +203,18 @@ def _run_steps(job: Job, token: uuid.UUID, spec: JobSpec) -> None:
         extra: dict[str, Any] = {}
         if outcome.output.get("result_id"):
             extra["result_id"] = outcome.output["result_id"]
+        # One write records this step's output and shows the next one as running.
+        following = next(
+            (
+                job.step(s.name)
+                for s in spec.steps[index + 1 :]
+                if job.step(s.name)["status"] not in FINISHED_STEP_STATUSES
+            ),
+            None,
+        )
+        if following is not None:
+            _mark_running(following)
+        marked_running = following is not None
         _save(job, token, **extra)
     now = timezone.now()
     _save(
@@ -214,6 +228,10 @@ def _run_steps(job: Job, token: uuid.UUID, spec: JobSpec) -> None:
         lease_expires_at=None,
     )
     _call_hook(spec.on_success, job)
+
+
+def _mark_running(entry: dict[str, Any]) -> None:
+    entry.update(status=StepStatus.RUNNING, started_at=_now_iso(timezone.now()), finished_at=None, note="")
 
 
 def _readable(exc: ProviderError) -> str:
