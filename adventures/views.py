@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -154,7 +155,8 @@ class AdventureViewSet(
         outcome = services.adventure_spoken_choice(
             user=request.user,
             adventure_id=pk,
-            audio=upload.read(),
+            # Never more than one byte past the limit in memory: the service then refuses it (413).
+            audio=upload.read(settings.AUDIO_UPLOAD_MAX_BYTES + 1),
             mime=upload.content_type or "application/octet-stream",
             scene_id=data.validated_data.get("scene"),
         )
