@@ -71,6 +71,11 @@ def test_create_generates_the_opening_scene(auth_client, pair, fake_providers, b
     assert fake_providers.requests_for("gemini")
     audio = AdventureScene.objects.get(pk=scene["id"]).audio
     assert (tmp_path / "media" / audio).exists()
+    # The scene's job is listed with every other kind under /api/jobs, pointing at the scene.
+    [job] = auth_client.get("/api/jobs/", {"kind": "adventure_scene"}).json()["results"]
+    assert job["status"] == "succeeded"
+    assert [s["name"] for s in job["steps"]] == ["write", "translate", "speak", "finish"]
+    assert job["result"] == {"type": "adventure_scene", "id": scene["id"]}
 
 
 def test_a_choice_generates_the_child_scene_with_the_story_so_far(auth_client, pair, fake_providers, broker, worker):
