@@ -312,3 +312,23 @@ def test_due_words_are_woven_in_and_known_words_counted(auth_client, pair, fake_
     vocabulary = auth_client.get(f"{URL}{adventure_id}/scenes/{scene['id']}").json()["vocabulary"]
     assert {"lemma": "gato", "known": True} in [{"lemma": w["lemma"], "known": w["known"]} for w in vocabulary]
     assert all(w["sentence"] for w in vocabulary)
+
+
+def test_deleting_while_generating_fails_the_job_readably_and_leaves_no_files(
+    auth_client, pair, fake_providers, broker, tmp_path
+):
+    import dramatiq
+
+    body = create(auth_client, pair)  # queued; no worker runs yet
+    assert auth_client.delete(f"{URL}{body['adventure']['id']}").status_code == 204
+    worker = dramatiq.Worker(broker, worker_timeout=100, worker_threads=1)
+    worker.start()
+    try:
+        run_jobs(broker, worker)
+    finally:
+        worker.stop()
+    job = Job.objects.get(pk=body["job"]["id"])
+    assert job.status == "failed"
+    assert "no longer exists" in job.error
+    assert fake_providers.requests_for("anthropic") == []  # nothing paid for a deleted story
+    assert not list((tmp_path / "media").rglob("*.wav"))
