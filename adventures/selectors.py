@@ -52,10 +52,12 @@ def scene_get(*, adventure: Adventure, scene_id: uuid.UUID | str) -> AdventureSc
 
 @dataclass(frozen=True)
 class AdventureTree:
-    """Every scene of an adventure (one query) and the path from the opening to the current one."""
+    """Every scene of an adventure (one query), the path from the opening to the current one, and
+    for each scene the ids of the choices that already have a scene behind them."""
 
     scenes: list[AdventureScene]
     path: list[AdventureScene]
+    taken: dict[uuid.UUID, set[str]]
 
 
 def scene_branch(scene: AdventureScene, scenes_by_id: dict[uuid.UUID, AdventureScene]) -> list[AdventureScene]:
@@ -71,8 +73,12 @@ def scene_branch(scene: AdventureScene, scenes_by_id: dict[uuid.UUID, AdventureS
 def adventure_tree(*, adventure: Adventure) -> AdventureTree:
     scenes = list(AdventureScene.objects.filter(adventure=adventure).select_related("job"))
     by_id = {s.pk: s for s in scenes}
+    taken: dict[uuid.UUID, set[str]] = {s.pk: set() for s in scenes}
+    for scene in scenes:
+        if scene.parent_id in taken:
+            taken[scene.parent_id].add(scene.choice_id)
     current = by_id.get(adventure.current_scene_id) if adventure.current_scene_id else None
-    return AdventureTree(scenes=scenes, path=scene_branch(current, by_id) if current else [])
+    return AdventureTree(scenes=scenes, path=scene_branch(current, by_id) if current else [], taken=taken)
 
 
 def scene_branch_from_db(*, scene: AdventureScene) -> list[AdventureScene]:
