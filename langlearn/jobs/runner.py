@@ -12,6 +12,7 @@ Dramatiq delivers at least once and a worker can die mid-step, so nothing here t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import uuid
@@ -39,6 +40,18 @@ EARLY_DELIVERY_TOLERANCE = timedelta(seconds=2)
 
 class LeaseLost(Exception):
     """Another run owns the job now (or an operator changed it): stop without writing."""
+
+
+def run_time_limit_seconds() -> float:
+    """How long one run may take: the worst case of its provider calls plus a minute for the rest."""
+    from langlearn.clients import call_budget_seconds
+
+    return settings.JOB_TIME_LIMIT_SECONDS or call_budget_seconds(settings.JOB_MAX_PROVIDER_CALLS) + 60
+
+
+def lease_seconds() -> float:
+    """A run still claimed this long after it started is dead (its time limit passed long ago)."""
+    return run_time_limit_seconds() + settings.JOB_LEASE_MARGIN_SECONDS
 
 
 def blank_steps(spec: JobSpec) -> list[dict[str, Any]]:
@@ -73,7 +86,7 @@ def claim(job_id: uuid.UUID | str, *, now: datetime | None = None) -> tuple[Job,
         status=JobStatus.RUNNING,
         attempts=F("attempts") + 1,
         claim_token=token,
-        lease_expires_at=now + timedelta(seconds=settings.JOB_LEASE_SECONDS),
+        lease_expires_at=now + timedelta(seconds=lease_seconds()),
         next_attempt_at=None,
         started_at=Coalesce("started_at", now),
         window_started_at=Coalesce("window_started_at", now),
@@ -95,7 +108,8 @@ def _fail_unclaimed(job: Job, now: datetime, message: str) -> None:
     )
     if changed:
         job.refresh_from_db()
-        _call_hook(get_spec(job.kind).on_failure, job)
+        with contextlib.suppress(LookupError):  # a kind no longer registered has no hook to call
+            _call_hook(get_spec(job.kind).on_failure, job)
 
 
 def _save(job: Job, token: uuid.UUID, **fields: Any) -> None:
