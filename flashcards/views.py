@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -55,8 +55,8 @@ class DueView(APIView):
         query = DueQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        pair = pair_get_for_user(user=request.user, pair_id=params["language_pair"])
         now = timezone.now()
+        pair = selectors.pair_for_due_queue(user=request.user, pair_id=params["language_pair"], now=now)
         cards, remaining = selectors.due_cards_for_user(user=request.user, pair=pair, limit=params["limit"], now=now)
         if params["intervals"]:
             for card in cards:
@@ -95,7 +95,7 @@ class SyncView(APIView):
         )
 
 
-@extend_schema(parameters=[FlashcardFilterSerializer])
+@extend_schema_view(list=extend_schema(parameters=[FlashcardFilterSerializer]))
 class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The learner's cards. Filters: `language_pair`, `state` (new/learning/review/relearning),
     `due_before`, `suspended`, `direction`."""
