@@ -183,9 +183,9 @@ def finish_scene(ctx: StepContext) -> StepOutcome:
     except ProviderError as exc:  # local NLP: coverage is a nice-to-have, the scene is still ready
         logger.warning("scene %s: no coverage (%s)", scene.pk, exc)
     else:
-        coverage, vocabulary = scene_coverage(
-            analysis, known=known_lemmas_for_pair(pair=pair), study_words=scene.study_words
-        )
+        among = {" ".join(v.split()).lower() for t in analysis.tokens for v in (t.lemma, t.text) if v}
+        known = known_lemmas_for_pair(pair=pair, among=among)
+        coverage, vocabulary = scene_coverage(analysis, known=known, study_words=scene.study_words)
         new_words = [{**w, "sentence": sentence_for(w["lemma"], vocabulary, scene.paragraphs)} for w in scene.new_words]
         fields |= {"coverage": coverage, "vocabulary": vocabulary, "new_words": new_words}
     _save(scene, **fields)

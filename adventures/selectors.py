@@ -115,9 +115,16 @@ def study_words_for_pair(*, pair: UserLanguagePair, limit: int = STUDY_WORDS) ->
     return words
 
 
-def known_lemmas_for_pair(*, pair: UserLanguagePair) -> set[str]:
-    """Normalised lemmas in the learner's word bank for the pair: what counts as known for coverage."""
-    return set(LearnableWordBankEntry.objects.filter(pair=pair).values_list("normalized_lemma", flat=True))
+def known_lemmas_for_pair(*, pair: UserLanguagePair, among: set[str]) -> set[str]:
+    """Which of `among` (normalised lemmas) are in the learner's word bank for the pair: what counts
+    as known for coverage. Asks only about the scene's words, not the whole (possibly huge) bank."""
+    if not among:
+        return set()
+    return set(
+        LearnableWordBankEntry.objects.filter(pair=pair, normalized_lemma__in=among).values_list(
+            "normalized_lemma", flat=True
+        )
+    )
 
 
 def banked_lemmas(*, pair_id: uuid.UUID, scenes: list[AdventureScene]) -> set[str]:
