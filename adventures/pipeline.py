@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.utils import timezone
+
 from langlearn import clients, storage
 from langlearn.clients.base import ProviderError
 from langlearn.jobs.models import Job
@@ -52,7 +54,8 @@ def _scene(ctx: StepContext) -> AdventureScene:
 
 
 def _save(scene: AdventureScene, **fields: Any) -> None:
-    if not AdventureScene.objects.filter(pk=scene.pk).update(**fields):
+    """Write fields of a scene that may have been deleted meanwhile (update() tells us)."""
+    if not AdventureScene.objects.filter(pk=scene.pk).update(updated_at=timezone.now(), **fields):
         raise PermanentJobError("The scene no longer exists (the adventure was deleted).")
     for name, value in fields.items():
         setattr(scene, name, value)
