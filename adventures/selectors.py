@@ -70,15 +70,22 @@ def scene_branch(scene: AdventureScene, scenes_by_id: dict[uuid.UUID, AdventureS
     return list(reversed(path))
 
 
+NODE_FIELDS = ("id", "adventure_id", "parent_id", "choice_id", "choice_text", "depth", "status", "is_ending")
+
+
 def adventure_tree(*, adventure: Adventure) -> AdventureTree:
-    scenes = list(AdventureScene.objects.filter(adventure=adventure).select_related("job"))
+    """Two queries however big the tree: its nodes (no text), then the full scenes of the path."""
+    scenes = list(AdventureScene.objects.filter(adventure=adventure).only(*NODE_FIELDS))
     by_id = {s.pk: s for s in scenes}
     taken: dict[uuid.UUID, set[str]] = {s.pk: set() for s in scenes}
     for scene in scenes:
         if scene.parent_id in taken:
             taken[scene.parent_id].add(scene.choice_id)
     current = by_id.get(adventure.current_scene_id) if adventure.current_scene_id else None
-    return AdventureTree(scenes=scenes, path=scene_branch(current, by_id) if current else [], taken=taken)
+    path_ids = [s.pk for s in scene_branch(current, by_id)] if current else []
+    full = AdventureScene.objects.filter(pk__in=path_ids).select_related("job").defer("vocabulary")
+    path = sorted(full, key=lambda s: s.depth)
+    return AdventureTree(scenes=scenes, path=path, taken=taken)
 
 
 def scene_branch_from_db(*, scene: AdventureScene) -> list[AdventureScene]:
