@@ -153,8 +153,8 @@ def pct(values: list[float], q: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=3.0, help="per round and view (3 rounds)")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=1.5, help="per round and view")
+    parser.add_argument("--rounds", type=int, default=6, help="alternating api/bare rounds")
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the seeded database for another run")
     args = parser.parse_args()
@@ -193,7 +193,7 @@ def main() -> None:
                     latencies[name] += measure(client, url, args.seconds, headers)
                     elapsed[name] += time.perf_counter() - start
                     cpu[name] += time.process_time() - start_cpu
-        print(f"GET due, limit={args.limit}, {args.rounds} rounds x {args.seconds:.0f} s per view, one process")
+        print(f"GET due, limit={args.limit}, {args.rounds} rounds x {args.seconds:.1f} s per view, one process")
         # CPU ms/request is this process's own work (Python + driver), which machine load barely moves;
         # wall-clock figures also hold the database's time and any wait for a core.
         print(f"{'view':<6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'p99/p50':>9}{'cpu ms':>9}{'queries':>9}{'cards':>7}")

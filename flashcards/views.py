@@ -114,7 +114,7 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data = filters.validated_data
         return selectors.flashcards_for_user(
             user=self.request.user,
-            pair_id=data.get("language_pair"),
+            pair_id=data.get("language_pair") or data.get("pair"),
             state=data.get("state"),
             due_before=data.get("due_before"),
             suspended=data.get("suspended"),

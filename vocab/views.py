@@ -75,7 +75,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         data = filters.validated_data
         return selectors.entries_for_user(
             user=self.request.user,
-            pair_id=data.get("language_pair"),
+            pair_id=data.get("language_pair") or data.get("pair"),
             source=data.get("source"),
             search=data.get("search"),
             has_audio=data.get("has_audio"),
