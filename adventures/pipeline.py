@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from langlearn import clients, storage
-from langlearn.clients.base import ProviderError
+from langlearn.clients.base import MalformedOutput, ProviderError
 from langlearn.jobs.models import Job
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.languages import base_language
@@ -61,10 +61,6 @@ def _save(scene: AdventureScene, **fields: Any) -> None:
         setattr(scene, name, value)
 
 
-def _is_malformed(exc: ProviderError) -> bool:
-    return "failed validation" in exc.message or "did not call" in exc.message
-
-
 def _clean_words(words: list[dict[str, Any]]) -> list[dict[str, str]]:
     seen: set[str] = set()
     cleaned = []
@@ -106,13 +102,11 @@ def write_scene(ctx: StepContext) -> StepOutcome:
             json_schema=scene_schema(opening=prompt.opening, must_end=prompt.must_end),
             max_tokens=MAX_TOKENS,
         )
-    except ProviderError as exc:
-        if _is_malformed(exc):
-            # Re-asked once already by the client; more sampling would make the learner wait for nothing.
-            raise PermanentJobError(
-                "The story generator answered with a malformed scene twice; try again in a moment."
-            ) from exc
-        raise
+    except MalformedOutput as exc:
+        # Re-asked once already by the client; more sampling would make the learner wait for nothing.
+        raise PermanentJobError(
+            "The story generator answered with a malformed scene twice; try again in a moment."
+        ) from exc
     data = result.data
     paragraphs = [" ".join(p.split()) for p in data["paragraphs"] if p.strip()]
     choices = [

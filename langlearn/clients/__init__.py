@@ -22,6 +22,7 @@ from .base import (  # noqa: F401  (re-exported contract)
     Analysis,
     AudioResult,
     LLMClient,
+    MalformedOutput,
     NLPClient,
     ProviderError,
     Sentence,
