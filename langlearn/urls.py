@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from flashcards import views as flashcard_views
 from langlearn import health
 from langlearn.errors import json_not_found
 
@@ -14,6 +15,8 @@ admin.site.index_title = "Content and learners"
 api_patterns = [
     path("auth/", include("accounts.urls")),
     path("vocab/", include("vocab.urls")),
+    # `GET /api/flashcards` (no slash) is the list in the client's contract; the rest lives under the prefix.
+    path("flashcards", flashcard_views.FlashcardViewSet.as_view({"get": "list"}), name="flashcards-list"),
     path("flashcards/", include("flashcards.urls")),
     path("packs/", include("packs.urls")),
     path("admin/packs/", include("packs.admin_urls")),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from vocab.models import LearnableWordBankEntry, UserLanguagePair
 
-from .models import CardState, Direction, Flashcard
+from ..models import CardState, Direction, Flashcard
 
 
 def flashcards_build_for_entries(
@@ -35,3 +35,12 @@ def flashcards_build_for_entries(
         for entry in entries
         for direction in directions
     ]
+
+
+def flashcard_set_suspended(*, card: Flashcard, suspended: bool) -> Flashcard:
+    """A suspended card leaves the due queue (and the due-queue index) until unsuspended; its FSRS
+    state is kept, so unsuspending resumes where it was."""
+    if card.suspended != suspended:
+        card.suspended = suspended
+        card.save(update_fields=["suspended", "updated_at"])
+    return card

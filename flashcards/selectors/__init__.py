@@ -1,0 +1,24 @@
+"""Flashcard reads, re-exported: `from flashcards.selectors import due_cards_for_user`."""
+
+from .cards import events_for_card, flashcard_get_for_user, flashcards_for_user
+from .due import (
+    MAX_DUE_LIMIT,
+    due_cards_for_user,
+    flashcard_preview_intervals,
+    learner_day_start,
+    new_cards_introduced_today,
+)
+from .stats import flashcard_stats, streaks
+
+__all__ = [
+    "MAX_DUE_LIMIT",
+    "due_cards_for_user",
+    "events_for_card",
+    "flashcard_get_for_user",
+    "flashcard_preview_intervals",
+    "flashcard_stats",
+    "flashcards_for_user",
+    "learner_day_start",
+    "new_cards_introduced_today",
+    "streaks",
+]

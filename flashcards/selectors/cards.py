@@ -1,0 +1,52 @@
+"""Reads of cards and their events, scoped to the learner at the query."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from langlearn.errors import NotFound
+
+from ..models import Flashcard, FlashcardEvent
+
+
+def flashcards_for_user(
+    *,
+    user,
+    pair_id: uuid.UUID | str | None = None,
+    state: str | None = None,
+    due_before: datetime | None = None,
+    suspended: bool | None = None,
+    direction: str | None = None,
+) -> QuerySet[Flashcard]:
+    """`state` is `new` (never reviewed), `learning`, `review` or `relearning`."""
+    qs = Flashcard.objects.filter(user=user).select_related("entry")
+    if pair_id is not None:
+        qs = qs.filter(pair_id=pair_id)
+    if state == "new":
+        qs = qs.filter(last_review__isnull=True)
+    elif state:
+        qs = qs.filter(state={"learning": 1, "review": 2, "relearning": 3}[state], last_review__isnull=False)
+    if due_before is not None:
+        qs = qs.filter(due__lt=due_before)
+    if suspended is not None:
+        qs = qs.filter(suspended=suspended)
+    if direction:
+        qs = qs.filter(direction=direction)
+    return qs.order_by("due", "id")
+
+
+def flashcard_get_for_user(*, user, card_id: uuid.UUID | str) -> Flashcard:
+    try:
+        return Flashcard.objects.select_related("entry", "pair").get(user=user, pk=card_id)
+    except (Flashcard.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Flashcard not found.", code="flashcard_not_found")
+
+
+def events_for_card(*, user, card_id: uuid.UUID | str) -> QuerySet[FlashcardEvent]:
+    """The card's reviews, newest first. 404 for someone else's card (not an empty list)."""
+    if not Flashcard.objects.filter(user=user, pk=card_id).exists():
+        raise NotFound("Flashcard not found.", code="flashcard_not_found")
+    return FlashcardEvent.objects.filter(user=user, card_id=card_id)

@@ -1,0 +1,142 @@
+"""The due queue and what each rating would do — what the review screen shows.
+
+Lean on purpose: the queue is read on every review session, so it is built from `.values_list()`
+rows (card columns plus the entry's, one join) into plain dicts, with no model instances or
+serializer per card. A constant four queries whatever the limit."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+from fsrs import Rating as FsrsRating
+
+from langlearn import storage
+from vocab.models import UserLanguagePair
+
+from ..models import Direction, Flashcard, FlashcardEvent
+from ..scheduling import scheduler_for_pair, to_fsrs
+
+MAX_DUE_LIMIT = 100
+STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
+_COLUMNS = (
+    "id",
+    "entry_id",
+    "direction",
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "entry__text",
+    "entry__lemma",
+    "entry__part_of_speech",
+    "entry__translation",
+    "entry__example_sentence",
+    "entry__example_translation",
+    "entry__audio",
+)
+
+
+def learner_day_start(user, now: datetime) -> datetime:
+    """Midnight today in the learner's time zone (Account.time_zone, default UTC)."""
+    try:
+        tz = zoneinfo.ZoneInfo(getattr(user, "time_zone", None) or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo("UTC")
+    local = now.astimezone(tz)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def new_cards_introduced_today(*, user, pair: UserLanguagePair, now: datetime) -> int:
+    """Cards of `pair` whose first review happened today (their event's state_before had no review)."""
+    return FlashcardEvent.objects.filter(
+        user=user, card__pair=pair, reviewed_at__gte=learner_day_start(user, now), state_before__last_review=None
+    ).count()
+
+
+def _row(values: tuple) -> dict[str, Any]:
+    (id_, entry_id, direction, state, step, stability, difficulty, due, last_review, text, lemma, pos,
+     translation, example, example_translation, audio) = values  # fmt: skip
+    recognise = direction == Direction.RECOGNISE
+    return {
+        "id": str(id_),
+        "entry": str(entry_id),
+        "direction": direction,
+        "front": text if recognise else translation,
+        "back": translation if recognise else text,
+        "text": text,
+        "lemma": lemma,
+        "part_of_speech": pos,
+        "translation": translation,
+        "example_sentence": example,
+        "example_translation": example_translation,
+        "audio_url": storage.media_url(audio) if audio else None,
+        "is_new": last_review is None,
+        "state": STATE_NAMES[state],
+        "step": step,
+        "stability": stability,
+        "difficulty": difficulty,
+        "due": due.isoformat(),
+        "last_review": last_review.isoformat() if last_review else None,
+    }
+
+
+def due_cards_for_user(
+    *, user, pair: UserLanguagePair, limit: int = 20, now: datetime | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """Up to `limit` cards to review now: cards already studied that are due, oldest due first, then
+    new cards up to what is left of the pair's daily new-card limit. Returns (cards, new cards still
+    allowed today). Suspended cards, and produce cards while the pair has them switched off, are left out.
+    """
+    now = now or timezone.now()
+    limit = max(1, min(limit, MAX_DUE_LIMIT))
+    base = Flashcard.objects.filter(user=user, pair=pair, suspended=False)
+    if not pair.production_cards_enabled:
+        base = base.filter(direction=Direction.RECOGNISE)
+    reviews = [
+        _row(v)
+        for v in base.filter(last_review__isnull=False, due__lte=now)
+        .order_by("due", "id")
+        .values_list(*_COLUMNS)[:limit]
+    ]
+    new_allowed = max(0, pair.daily_new_cards - new_cards_introduced_today(user=user, pair=pair, now=now))
+    room = min(limit - len(reviews), new_allowed)
+    new = []
+    if room > 0:
+        new = [
+            _row(v) for v in base.filter(last_review__isnull=True).order_by("due", "id").values_list(*_COLUMNS)[:room]
+        ]
+    return reviews + new, new_allowed - len(new)
+
+
+def flashcard_preview_intervals(
+    card: Flashcard | Mapping[str, Any], *, pair: UserLanguagePair, now: datetime | None = None
+) -> dict[str, dict[str, Any]]:
+    """For each rating, when the card would next be due if rated so now: {"again": {"due": iso,
+    "interval_seconds": n}, ...}. Takes a Flashcard or a due-queue dict. Computed without fuzz (the
+    applied review adds a little), so it is what the buttons can honestly promise."""
+    now = now or timezone.now()
+    fsrs_card = to_fsrs(_as_fsrs_mapping(card) if isinstance(card, Mapping) else card)
+    scheduler = scheduler_for_pair(pair, fuzz=False)
+    preview = {}
+    for rating in FsrsRating:
+        scheduled, _ = scheduler.review_card(fsrs_card, rating, review_datetime=now)
+        preview[rating.name.lower()] = {
+            "due": scheduled.due.isoformat(),
+            "interval_seconds": max(0, int((scheduled.due - now) / timedelta(seconds=1))),
+        }
+    return preview
+
+
+def _as_fsrs_mapping(row: Mapping[str, Any]) -> dict[str, Any]:
+    def dt(value):
+        return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+    state = row["state"]
+    state = {name: value for value, name in STATE_NAMES.items()}.get(state, state)
+    return {**row, "state": state, "due": dt(row["due"]), "last_review": dt(row.get("last_review"))}

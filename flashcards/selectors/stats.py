@@ -1,0 +1,112 @@
+"""Progress figures for the stats screen, in the learner's own calendar (Account.time_zone)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from vocab.models import UserLanguagePair
+
+from ..models import CardState, Flashcard, FlashcardEvent, Rating
+
+HISTORY_DAYS = 30
+FORECAST_DAYS = 14
+
+
+def _tz(user) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(getattr(user, "time_zone", None) or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def streaks(days: set[date], today: date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive days with a review. Today without a review yet does not
+    break the current streak: it counts back from yesterday until the day is over."""
+    longest = run = 0
+    previous: date | None = None
+    for day in sorted(days):
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    current = 0
+    cursor = today if today in days else today - timedelta(days=1)
+    while cursor in days:
+        current += 1
+        cursor -= timedelta(days=1)
+    return current, longest
+
+
+def flashcard_stats(*, user, pair: UserLanguagePair | None = None, now: datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
+    tz = _tz(user)
+    today = now.astimezone(tz).date()
+    day_start = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+    since = day_start - timedelta(days=HISTORY_DAYS - 1)
+
+    events = FlashcardEvent.objects.filter(user=user)
+    cards = Flashcard.objects.filter(user=user)
+    if pair is not None:
+        events = events.filter(card__pair=pair)
+        cards = cards.filter(pair=pair)
+
+    per_day = dict(
+        events.filter(reviewed_at__gte=since)
+        .annotate(day=TruncDate("reviewed_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    history = [
+        {"date": (today - timedelta(days=i)).isoformat(), "reviews": per_day.get(today - timedelta(days=i), 0)}
+        for i in range(HISTORY_DAYS - 1, -1, -1)
+    ]
+
+    # True retention: of the reviews of cards in the Review state, the share not forgotten (not "again").
+    retention = events.filter(reviewed_at__gte=since, state_before__state=CardState.REVIEW).aggregate(
+        total=Count("id"), passed=Count("id", filter=~Q(rating=Rating.AGAIN))
+    )
+
+    studied = Q(last_review__isnull=False, suspended=False)
+    by_state = cards.aggregate(
+        new=Count("id", filter=Q(last_review__isnull=True, suspended=False)),
+        learning=Count("id", filter=studied & Q(state=CardState.LEARNING)),
+        review=Count("id", filter=studied & Q(state=CardState.REVIEW)),
+        relearning=Count("id", filter=studied & Q(state=CardState.RELEARNING)),
+        suspended=Count("id", filter=Q(suspended=True)),
+    )
+
+    forecast_rows = (
+        cards.filter(suspended=False, last_review__isnull=False, due__lt=day_start + timedelta(days=FORECAST_DAYS))
+        .annotate(day=TruncDate("due", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    forecast_counts = [0] * FORECAST_DAYS
+    for day, n in forecast_rows:
+        forecast_counts[max(0, (day - today).days)] += n  # overdue cards are due today
+    forecast = [
+        {"date": (today + timedelta(days=i)).isoformat(), "due": forecast_counts[i]} for i in range(FORECAST_DAYS)
+    ]
+
+    review_days = set(events.annotate(day=TruncDate("reviewed_at", tzinfo=tz)).values_list("day", flat=True).distinct())
+    current, longest = streaks(review_days, today)
+
+    return {
+        "language_pair": str(pair.pk) if pair else None,
+        "time_zone": str(tz),
+        "reviews_per_day": history,
+        "reviews_last_30_days": sum(per_day.values()),
+        "true_retention": round(retention["passed"] / retention["total"], 4) if retention["total"] else None,
+        "retention_reviews": retention["total"],
+        "cards_by_state": by_state,
+        "due_forecast": forecast,
+        "current_streak": current,
+        "longest_streak": longest,
+    }

@@ -1,0 +1,64 @@
+"""Reads of the word bank. Every query is scoped to the learner at the query (another learner's row
+is simply not found, so the API answers 404 without leaking that it exists)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q, QuerySet
+
+from langlearn.errors import NotFound
+
+from .models import LearnableWordBankEntry, UserLanguagePair
+
+
+def pairs_for_user(*, user) -> QuerySet[UserLanguagePair]:
+    return UserLanguagePair.objects.filter(user=user)
+
+
+def pair_get_for_user(*, user, pair_id: uuid.UUID | str) -> UserLanguagePair:
+    """A pair named in a request body goes through here, so someone else's id answers 404."""
+    try:
+        return pairs_for_user(user=user).get(pk=pair_id)
+    except (UserLanguagePair.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Language pair not found.", code="language_pair_not_found")
+
+
+def entries_for_user(
+    *,
+    user,
+    pair_id: uuid.UUID | str | None = None,
+    source: str | None = None,
+    search: str | None = None,
+    has_audio: bool | None = None,
+) -> QuerySet[LearnableWordBankEntry]:
+    qs = LearnableWordBankEntry.objects.filter(user=user)
+    if pair_id is not None:
+        qs = qs.filter(pair_id=pair_id)
+    if source:
+        qs = qs.filter(source=source)
+    if search:
+        term = search.strip()
+        qs = qs.filter(Q(text__istartswith=term) | Q(lemma__istartswith=term) | Q(translation__istartswith=term))
+    if has_audio is True:
+        qs = qs.exclude(audio="")
+    elif has_audio is False:
+        qs = qs.filter(audio="")
+    return qs
+
+
+def entry_get_for_user(*, user, entry_id: uuid.UUID | str) -> LearnableWordBankEntry:
+    try:
+        return LearnableWordBankEntry.objects.select_related("pair").get(user=user, pk=entry_id)
+    except (LearnableWordBankEntry.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Word bank entry not found.", code="entry_not_found")
+
+
+def entries_existing_lemmas(
+    *, pair: UserLanguagePair, normalized_lemmas: list[str]
+) -> dict[str, LearnableWordBankEntry]:
+    """The entries of `pair` already holding any of these keys, by key (one query)."""
+    if not normalized_lemmas:
+        return {}
+    rows = LearnableWordBankEntry.objects.filter(pair=pair, normalized_lemma__in=set(normalized_lemmas))
+    return {row.normalized_lemma: row for row in rows}
