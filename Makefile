@@ -43,6 +43,7 @@ run: venv
 
 test: venv
 	bash scripts/ensure_services.sh
+	bash scripts/ensure_chromium.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) LANGLEARN_TESTING=1 $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-brokers: venv

@@ -260,7 +260,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "langlearn.languages.LANGUAGE_CHOICES",
+        "PackJobStatusEnum": "packs.models.JobStatus",
+    },
 }
 
 # --- cache (throttles) -------------------------------------------------------------------------

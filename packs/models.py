@@ -1,1 +1,88 @@
-from django.db import models  # noqa: F401
+"""Editor-curated word packs. Entries are keyed by (pack, normalised text) so imports are idempotent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from langlearn.languages import LANGUAGE_CHOICES, CEFRLevel
+from langlearn.models import TimeStampedModel
+
+
+def normalize_text(text: str) -> str:
+    """The natural key of an entry (and the word bank's normalised lemma when no lemma is known):
+    trimmed, inner whitespace collapsed, lower-cased."""
+    return " ".join(text.split()).lower()
+
+
+class WordBankPack(TimeStampedModel):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, help_text="Natural key used by import/export.")
+    description = models.TextField(blank=True)
+    source_language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, help_text="The learner's language.")
+    target_language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, help_text="The language learned.")
+    level = models.CharField(max_length=2, choices=CEFRLevel.choices, default=CEFRLevel.A1)
+    # A JSON list of lower-case tags: portable to SQLite (`make run`) and filterable on both backends.
+    tags = models.JSONField(default=list, blank=True)
+    cover_image = models.FileField(upload_to="packs/covers/", blank=True)
+    published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "word bank pack"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(source_language=models.F("target_language")), name="pack_languages_differ"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["published", "source_language", "target_language"], name="pack_catalogue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.source_language}→{self.target_language}, {self.level})"
+
+
+class JobStatus(models.TextChoices):
+    """Progress of the enqueued per-entry work (translation, audio); blank when nothing was asked."""
+
+    NONE = "", "—"
+    QUEUED = "queued", "Queued"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class WordBankPackEntry(TimeStampedModel):
+    pack = models.ForeignKey(WordBankPack, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(max_length=200)
+    normalized_text = models.CharField(max_length=200, editable=False)
+    translation = models.CharField(max_length=500, blank=True)
+    part_of_speech = models.CharField(max_length=16, blank=True)
+    example_sentence = models.TextField(blank=True)
+    example_translation = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    audio = models.CharField(max_length=300, blank=True, help_text="Storage key of the spoken word.")
+    translation_status = models.CharField(max_length=8, choices=JobStatus.choices, blank=True, default="")
+    audio_status = models.CharField(max_length=8, choices=JobStatus.choices, blank=True, default="")
+    job_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        # adminsortable2 needs the position first in the ordering.
+        ordering = ["position", "created_at"]
+        verbose_name = "entry"
+        verbose_name_plural = "entries"
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "normalized_text"], name="pack_entry_unique_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalized_text = normalize_text(self.text)
+        super().save(*args, **kwargs)

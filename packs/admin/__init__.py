@@ -1,0 +1,200 @@
+"""The editors' admin for packs: list with counts and job progress, search, filters, the sortable
+entries inline, bulk actions and the import page. Every action calls a packs service."""
+
+from __future__ import annotations
+
+from adminsortable2.admin import SortableAdminBase
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.forms import Media
+from django.http import HttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from .. import selectors, services
+from ..models import JobStatus, WordBankPack
+from ..services.enrich import packs_request_audio, packs_request_translations
+from .imports import ImportViews
+from .inlines import EntryInline
+
+
+class MissingFilter(admin.SimpleListFilter):
+    title = "missing"
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [("translation", "Entries without translation"), ("audio", "Entries without audio")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "translation":
+            return queryset.filter(missing_translation__gt=0)
+        if self.value() == "audio":
+            return queryset.filter(missing_audio__gt=0)
+        return queryset
+
+
+@admin.register(WordBankPack)
+class WordBankPackAdmin(SortableAdminBase, ImportViews, admin.ModelAdmin):
+    inlines = [EntryInline]
+    list_display = (
+        "title",
+        "languages",
+        "level",
+        "published",
+        "entries_count",
+        "without_translation",
+        "without_audio",
+        "jobs",
+        "updated_at",
+    )
+    list_filter = ("published", "source_language", "target_language", "level", MissingFilter)
+    search_fields = ("title", "slug", "tags", "entries__text")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("published", "published_at", "created_by", "created_at", "updated_at", "progress")
+    list_per_page = 50
+    save_on_top = True
+    actions = [
+        "publish",
+        "unpublish",
+        "duplicate",
+        "fill_missing_translations",
+        "generate_missing_audio",
+        "export_csv",
+        "export_json",
+        "export_apkg",
+    ]
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "description", ("source_language", "target_language", "level"), "tags")}),
+        ("Publishing", {"fields": ("published", "published_at", "cover_image")}),
+        ("Progress", {"fields": ("progress",)}),
+        ("History", {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_at")}),
+    )
+
+    @property
+    def media(self) -> Media:
+        # SortableAdminBase swaps actions.js for a patched copy named after the Django version;
+        # 2.3 has none for 6.1, so keep Django's own (the changelist is not sortable here).
+        media = super().media
+        js = ["admin/js/actions.js" if name == "adminsortable2/js/actions-6.1.js" else name for name in media._js]
+        return Media(css=media._css, js=js)
+
+    def get_queryset(self, request):
+        return selectors.packs_with_counts(super().get_queryset(request)).annotate(
+            jobs_queued=Count(
+                "entries",
+                filter=Q(entries__translation_status=JobStatus.QUEUED) | Q(entries__audio_status=JobStatus.QUEUED),
+            ),
+            jobs_failed=Count(
+                "entries",
+                filter=Q(entries__translation_status=JobStatus.FAILED) | Q(entries__audio_status=JobStatus.FAILED),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    # --- list columns ---------------------------------------------------------------------------
+
+    @admin.display(description="languages", ordering="target_language")
+    def languages(self, pack: WordBankPack) -> str:
+        return f"{pack.source_language} → {pack.target_language}"
+
+    @admin.display(description="entries", ordering="entry_count")
+    def entries_count(self, pack: WordBankPack) -> int:
+        return pack.entry_count
+
+    @admin.display(description="no translation", ordering="missing_translation")
+    def without_translation(self, pack: WordBankPack) -> str:
+        return _warn(pack.missing_translation)
+
+    @admin.display(description="no audio", ordering="missing_audio")
+    def without_audio(self, pack: WordBankPack) -> str:
+        return _warn(pack.missing_audio)
+
+    @admin.display(description="jobs")
+    def jobs(self, pack: WordBankPack) -> str:
+        """Entries with queued or failed translation/audio jobs; reload to follow progress."""
+        if not (pack.jobs_queued or pack.jobs_failed):
+            return "—"
+        return f"{pack.jobs_queued} queued, {pack.jobs_failed} failed"
+
+    @admin.display(description="background jobs")
+    def progress(self, pack: WordBankPack) -> str:
+        if pack is None or pack.pk is None:
+            return "—"
+        counts = pack.entries.aggregate(
+            **{
+                f"{kind}_{status}": Count("id", filter=Q(**{f"{kind}_status": status}))
+                for kind in ("translation", "audio")
+                for status in (JobStatus.QUEUED, JobStatus.DONE, JobStatus.FAILED)
+            }
+        )
+        parts = []
+        for kind in ("translation", "audio"):
+            queued, done, failed = (counts[f"{kind}_{s}"] for s in (JobStatus.QUEUED, JobStatus.DONE, JobStatus.FAILED))
+            if queued or done or failed:
+                parts.append(f"{kind.capitalize()}: {done} done, {queued} queued, {failed} failed")
+        return " · ".join(parts) or "No jobs asked for yet."
+
+    # --- actions --------------------------------------------------------------------------------
+
+    @admin.action(description="Publish selected packs", permissions=["change"])
+    def publish(self, request, queryset):
+        changed = services.packs_publish(packs=queryset)
+        self.message_user(request, f"Published {changed} pack(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected packs", permissions=["change"])
+    def unpublish(self, request, queryset):
+        changed = services.packs_unpublish(packs=queryset)
+        self.message_user(request, f"Unpublished {changed} pack(s).", messages.SUCCESS)
+
+    @admin.action(description="Duplicate selected packs (as unpublished copies)", permissions=["add"])
+    def duplicate(self, request, queryset):
+        for pack in queryset:
+            copy = services.pack_duplicate(pack=pack, user=request.user)
+            url = reverse("admin:packs_wordbankpack_change", args=[copy.pk])
+            self.message_user(request, format_html('Created <a href="{}">{}</a>.', url, copy.title), messages.SUCCESS)
+
+    @admin.action(
+        description="Fill missing translations (machine translation, in the background)", permissions=["change"]
+    )
+    def fill_missing_translations(self, request, queryset):
+        queued = packs_request_translations(packs=queryset)
+        self.message_user(request, f"Queued translation of {queued} entries; the jobs column shows progress.")
+
+    @admin.action(description="Generate missing audio (text-to-speech, in the background)", permissions=["change"])
+    def generate_missing_audio(self, request, queryset):
+        queued = packs_request_audio(packs=queryset)
+        self.message_user(request, f"Queued audio for {queued} entries; the jobs column shows progress.")
+
+    def _export(self, queryset, fmt: str) -> HttpResponse:
+        exported = services.packs_export(packs=queryset.order_by("slug"), fmt=fmt)
+        response = HttpResponse(exported.data, content_type=exported.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+        return response
+
+    @admin.action(description="Export selected packs as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        return self._export(queryset, "csv")
+
+    @admin.action(description="Export selected packs as JSON", permissions=["view"])
+    def export_json(self, request, queryset):
+        return self._export(queryset, "json")
+
+    @admin.action(description="Export selected packs as an Anki deck (.apkg)", permissions=["view"])
+    def export_apkg(self, request, queryset):
+        return self._export(queryset, "apkg")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name="packs_wordbankpack_import"),
+            path("<uuid:pack_id>/import/", view(self.import_view), name="packs_wordbankpack_import_into"),
+            *super().get_urls(),
+        ]
+
+
+def _warn(count: int) -> str:
+    return format_html('<strong style="color:#ba2121">{}</strong>', count) if count else "0"

@@ -1,0 +1,58 @@
+"""Reads: the learner catalogue and the editor's list, annotated in the query (no N+1)."""
+
+from __future__ import annotations
+
+import json
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from vocab.models import EntrySource, LearnableWordBankEntry
+
+from .models import WordBankPack, WordBankPackEntry
+
+
+def packs_with_counts(qs: QuerySet[WordBankPack] | None = None) -> QuerySet[WordBankPack]:
+    """Entry count and the number of entries missing a translation or audio, in one GROUP BY."""
+    qs = WordBankPack.objects.all() if qs is None else qs
+    return qs.annotate(
+        entry_count=Count("entries"),
+        missing_translation=Count("entries", filter=Q(entries__translation="")),
+        missing_audio=Count("entries", filter=Q(entries__audio="")),
+    )
+
+
+def packs_filter(
+    qs: QuerySet[WordBankPack],
+    *,
+    source_language: str | None = None,
+    target_language: str | None = None,
+    level: str | None = None,
+    tag: str | None = None,
+    search: str | None = None,
+) -> QuerySet[WordBankPack]:
+    if source_language:
+        qs = qs.filter(source_language=source_language)
+    if target_language:
+        qs = qs.filter(target_language=target_language)
+    if level:
+        qs = qs.filter(level=level.upper())
+    if tag:
+        # Tags are a JSON list; matching the quoted element works on PostgreSQL and SQLite alike.
+        qs = qs.filter(tags__icontains=json.dumps(tag.strip().lower()))
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(description__icontains=search) | Q(tags__icontains=search))
+    return qs
+
+
+def packs_for_learner(*, user) -> QuerySet[WordBankPack]:
+    """Published packs with their entry count and whether `user` already added them."""
+    added = LearnableWordBankEntry.objects.filter(user=user, source=EntrySource.PACK, source_ref=OuterRef("pk"))
+    return (
+        WordBankPack.objects.filter(published=True)
+        .annotate(entry_count=Count("entries"), already_added=Exists(added))
+        .order_by("title", "id")
+    )
+
+
+def pack_entries(*, pack: WordBankPack) -> QuerySet[WordBankPackEntry]:
+    return WordBankPackEntry.objects.filter(pack=pack).order_by("position", "created_at", "id")

@@ -1,0 +1,20 @@
+"""Pack services: import/export, catalogue actions, enrichment (translations, audio)."""
+
+from .catalogue import AddResult, pack_add_to_word_bank, pack_duplicate, packs_publish, packs_unpublish
+from .exporting import FORMATS, Exported, packs_export
+from .importing import ImportSource, packs_import
+from .report import ImportReport
+
+__all__ = [
+    "FORMATS",
+    "AddResult",
+    "Exported",
+    "ImportReport",
+    "ImportSource",
+    "pack_add_to_word_bank",
+    "pack_duplicate",
+    "packs_export",
+    "packs_import",
+    "packs_publish",
+    "packs_unpublish",
+]

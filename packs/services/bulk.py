@@ -1,0 +1,82 @@
+"""Set-based entry writes. PostgreSQL: COPY the rows into a temporary staging table (psycopg 3
+`cursor.copy`), then one `INSERT ... SELECT ... ON CONFLICT DO UPDATE` per chunk. Row-by-row
+saves reach ~3% of COPY's speed and `bulk_create` ~30%; this path gets close to COPY itself.
+Other backends (SQLite for `make run`) use `bulk_create(update_conflicts=True)`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.db import connection
+from django.utils import timezone
+
+from ..models import WordBankPackEntry
+
+# The order of the tuples `upsert_entries` takes.
+COLUMNS = (
+    "pack_id",
+    "position",
+    "text",
+    "normalized_text",
+    "translation",
+    "part_of_speech",
+    "example_sentence",
+    "example_translation",
+    "notes",
+    "audio",
+)
+UPDATED = COLUMNS[1:3] + COLUMNS[4:]  # everything but the natural key
+CHUNK = 50_000
+
+_STAGING = "packs_entry_staging"
+_STAGING_DDL = f"""
+CREATE TEMPORARY TABLE {_STAGING} (
+    pack_id uuid NOT NULL, position integer NOT NULL, text varchar(200) NOT NULL,
+    normalized_text varchar(200) NOT NULL, translation varchar(500) NOT NULL,
+    part_of_speech varchar(16) NOT NULL, example_sentence text NOT NULL,
+    example_translation text NOT NULL, notes text NOT NULL, audio varchar(300) NOT NULL
+) ON COMMIT DROP
+"""
+
+
+def upsert_entries(rows: Sequence[tuple], *, progress: Callable[[str, int, int], None] | None = None) -> None:
+    """Insert or overwrite entries keyed by (pack_id, normalized_text). Call inside a transaction."""
+    if not rows:
+        return
+    writer = _upsert_postgres if connection.vendor == "postgresql" else _upsert_generic
+    for start in range(0, len(rows), CHUNK):
+        writer(rows[start : start + CHUNK])
+        if progress:
+            progress("write", min(start + CHUNK, len(rows)), len(rows))
+
+
+def _upsert_postgres(rows: Sequence[tuple]) -> None:
+    table = WordBankPackEntry._meta.db_table
+    cols = ", ".join(COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATED)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_STAGING}")
+        cursor.execute(_STAGING_DDL)
+        with cursor.cursor.copy(f"COPY {_STAGING} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (id, created_at, updated_at, {cols}, translation_status, audio_status, job_error)
+            SELECT gen_random_uuid(), %s, %s, {cols}, '', '', '' FROM {_STAGING}
+            ON CONFLICT (pack_id, normalized_text) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at
+            """,  # noqa: S608 — identifiers are ours, values are bound
+            [timezone.now(), timezone.now()],
+        )
+        cursor.execute(f"DROP TABLE {_STAGING}")
+
+
+def _upsert_generic(rows: Sequence[tuple]) -> None:
+    objs = [WordBankPackEntry(**dict(zip(COLUMNS, row, strict=True))) for row in rows]
+    WordBankPackEntry.objects.bulk_create(
+        objs,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["pack", "normalized_text"],
+        update_fields=[*UPDATED, "updated_at"],
+    )

@@ -1,0 +1,308 @@
+"""`packs_import`: the one import used by `import_packs`, the admin import page and the staff API.
+
+Natural keys: a pack by slug, an entry by (pack, normalised text). Every row is validated before
+anything is written; a pack with any bad row is not written at all (other packs are). Rows are
+classified against what is stored (create / update / unchanged / skip), so a rerun of the same file
+changes nothing, and only rows that change are written — set-based (see `packs.services.bulk`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from langlearn import storage
+from langlearn.languages import CEFRLevel, is_supported
+
+from ..models import WordBankPack, WordBankPackEntry, normalize_text
+from . import bulk
+from .formats import ENTRY_FIELDS, FormatError, RawPack, read_csv, read_json
+from .report import ImportReport, LineError, PackReport, RowOutcome
+
+MAX_LENGTHS = {"text": 200, "translation": 500, "part_of_speech": 16, "audio": 300}
+MAX_TEXT_FIELD = 5000
+LEVELS = set(CEFRLevel.values)
+COUNTERS = {"create": "created", "update": "updated", "unchanged": "unchanged", "skip": "skipped"}
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    name: str
+    data: bytes
+
+    @property
+    def kind(self) -> str:
+        return os.path.splitext(self.name)[1].lower().lstrip(".")
+
+
+def read_source(source: ImportSource, *, defaults: dict | None = None) -> list[RawPack]:
+    if source.kind == "csv":
+        return read_csv(source.data, file=source.name)
+    if source.kind == "json":
+        return read_json(source.data, file=source.name)
+    if source.kind == "apkg":
+        from .anki import read_apkg
+
+        return read_apkg(source.data, file=source.name, defaults=defaults or {})
+    raise FormatError("unknown file type; use .csv, .json or .apkg")
+
+
+@dataclass
+class _Planned:
+    report: PackReport
+    pack: WordBankPack
+    is_new: bool
+    pack_changed: bool
+    rows: list[tuple]  # full entry rows to write (bulk.COLUMNS order, pack id filled in later)
+    media: list[tuple[str, bytes]]
+
+
+def _validate_meta(raw: RawPack, existing: WordBankPack | None, err: Callable[[int, str], None]) -> dict:
+    meta = dict(raw.meta)
+    if existing is None:
+        if not meta.get("title"):
+            err(raw.line, "a new pack needs a title (pack_title)")
+        for name in ("source_language", "target_language"):
+            if not meta.get(name):
+                err(raw.line, f"a new pack needs {name}")
+    for name in ("source_language", "target_language"):
+        code = meta.get(name)
+        if code and not is_supported(str(code)):
+            err(raw.line, f"{name} {code!r} is not a supported language")
+    src = meta.get("source_language") or (existing and existing.source_language)
+    tgt = meta.get("target_language") or (existing and existing.target_language)
+    if src and src == tgt:
+        err(raw.line, "source and target language must differ")
+    if existing is not None and (src, tgt) != (existing.source_language, existing.target_language):
+        err(
+            raw.line,
+            f"pack {existing.slug!r} is {existing.source_language}→{existing.target_language}; "
+            f"the file says {src}→{tgt} (change a pack's languages in the admin)",
+        )
+    if meta.get("level") and str(meta["level"]).upper() not in LEVELS:
+        err(raw.line, f"level {meta['level']!r} is not one of {', '.join(sorted(LEVELS))}")
+    elif meta.get("level"):
+        meta["level"] = str(meta["level"]).upper()
+    if len(str(meta.get("title", ""))) > 200:
+        err(raw.line, "title is longer than 200 characters")
+    return meta
+
+
+def _validate_rows(raw: RawPack, err: Callable[[int, str], None]) -> list[tuple[int, str, dict, int]]:
+    """(line, normalised text, given values, given position or None, index in the pack) per good row."""
+    seen: dict[str, int] = {}
+    good = []
+    for index, row in enumerate(raw.rows, start=1):
+        values = row.values
+        text = " ".join(values.get("text", "").split())
+        bad = False
+        if not text:
+            err(row.line, "text is empty")
+            bad = True
+        for name, limit in MAX_LENGTHS.items():
+            if len(values.get(name, "")) > limit:
+                err(row.line, f"{name} is longer than {limit} characters")
+                bad = True
+        for name in ("example_sentence", "example_translation", "notes"):
+            if len(values.get(name, "")) > MAX_TEXT_FIELD:
+                err(row.line, f"{name} is longer than {MAX_TEXT_FIELD} characters")
+                bad = True
+        key = normalize_text(text)
+        if text and key in seen:
+            err(row.line, f"duplicate of line {seen[key]} ({text!r})")
+            bad = True
+        if bad:
+            continue
+        seen[key] = row.line
+        good.append((row.line, key, {**values, "text": text}, row.position, index))
+    return good
+
+
+def _plan_pack(
+    raw: RawPack,
+    *,
+    existing: WordBankPack | None,
+    stored: dict[str, dict],
+    into_pack: WordBankPack | None,
+    update: bool,
+    publish: bool,
+    user,
+    keep_rows: bool,
+    now,
+) -> _Planned:
+    slug = raw.slug or (into_pack.slug if into_pack else "")
+    report = PackReport(
+        slug=slug, title=str(raw.meta.get("title") or (existing.title if existing else "")), file=raw.file
+    )
+
+    def err(line: int | None, message: str) -> None:
+        report.errors.append(LineError(raw.file, line, message))
+
+    for line, message in raw.errors:
+        err(line, message)
+    if not slug:
+        err(raw.line, "no pack_slug: add the column or choose the pack to import into")
+    elif slug != slugify(slug):
+        err(raw.line, f"pack_slug {slug!r} is not a slug (lower-case letters, digits, hyphens)")
+    elif into_pack is not None and slug != into_pack.slug:
+        err(raw.line, f"rows belong to pack {slug!r}, but the import is into {into_pack.slug!r}")
+    meta = _validate_meta(raw, existing, err)
+    good = _validate_rows(raw, err)
+    if not raw.rows and not raw.errors and existing is None and not meta.get("title"):
+        err(raw.line, "the pack has no entries")
+
+    pack = existing or WordBankPack(slug=slug, created_by=user if getattr(user, "pk", None) else None)
+    pack_changed = False
+    if existing is None or update:
+        for name in ("title", "description", "source_language", "target_language", "level", "tags"):
+            if name in meta and getattr(pack, name) != meta[name]:
+                setattr(pack, name, meta[name])
+                report.changes.append(name)
+    if publish and not pack.published:
+        pack.published, pack.published_at = True, now
+        report.changes.append("published")
+    pack_changed = bool(report.changes) and existing is not None
+    report.title = pack.title
+
+    rows: list[tuple] = []
+    media: list[tuple[str, bytes]] = []
+    media_by_line = {r.line: r for r in raw.rows if r.media is not None}
+    # New entries go after the stored ones, in file order (an explicit position column wins);
+    # without a position column, stored entries keep theirs (an editor may have reordered them).
+    after = max((e["position"] for e in stored.values()), default=0)
+    for line, key, values, given_position, index in good:
+        if line in media_by_line:
+            r = media_by_line[line]
+            # An exported package names media `<slug>-<file>`: strip it so the key round-trips.
+            name = r.media_name.removeprefix(f"{slug}-")
+            values["audio"] = f"packs/{slug}/audio/{name}"
+            media.append((values["audio"], r.media))
+        current = stored.get(key)
+        if current is None:
+            full = {name: values.get(name, "") for name in ENTRY_FIELDS}
+            full["position"] = given_position if given_position is not None else after + index
+            action, reason = "create", ""
+        else:
+            full = {**current, **{k: v for k, v in values.items() if k in ENTRY_FIELDS}}
+            if given_position is not None:
+                full["position"] = given_position
+            changed = [n for n in (*ENTRY_FIELDS, "position") if full[n] != current[n]]
+            if not changed:
+                action, reason = "unchanged", ""
+            elif update:
+                action, reason = "update", "changes " + ", ".join(changed)
+            else:
+                action, reason = "skip", "differs (" + ", ".join(changed) + "); use update to change it"
+        counter = COUNTERS[action]
+        setattr(report, counter, getattr(report, counter) + 1)
+        if keep_rows:
+            report.rows.append(RowOutcome(line, values["text"], action, reason))
+        if action in ("create", "update"):
+            rows.append((full["position"], full["text"], key, *(full[n] for n in ENTRY_FIELDS[1:])))
+
+    if report.errors:
+        report.action = "reject"
+        report.rejected = len({e.line for e in report.errors})
+        report.created = report.updated = report.unchanged = report.skipped = 0
+        if keep_rows:
+            bad_lines = {e.line: e.message for e in report.errors}
+            report.rows = [
+                RowOutcome(r.line, r.values.get("text", ""), "reject", bad_lines.get(r.line, "pack rejected"))
+                for r in raw.rows
+            ]
+        return _Planned(report, pack, existing is None, False, [], [])
+    report.action = "create" if existing is None else ("update" if pack_changed or rows else "unchanged")
+    return _Planned(report, pack, existing is None, pack_changed, rows, media)
+
+
+def packs_import(
+    *,
+    sources: list[ImportSource],
+    dry_run: bool = False,
+    update: bool = False,
+    publish: bool = False,
+    into_pack: WordBankPack | None = None,
+    defaults: dict | None = None,
+    user=None,
+    keep_rows: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import pack files. `into_pack`: rows without a pack_slug go to this pack. `defaults`: pack
+    fields for formats that cannot carry them (apkg from elsewhere: source/target language)."""
+    report = ImportReport(dry_run=dry_run)
+    raws: list[RawPack] = []
+    for source in sources:
+        try:
+            raws.extend(read_source(source, defaults=defaults))
+        except FormatError as exc:
+            report.file_errors.append(LineError(source.name, exc.line, exc.message))
+    if into_pack is not None:
+        for raw in raws:
+            if raw.slug is None:
+                raw.slug = into_pack.slug
+    slugs = {r.slug for r in raws if r.slug}
+    existing = {p.slug: p for p in WordBankPack.objects.filter(slug__in=slugs)}
+    stored: dict[str, dict[str, dict]] = {slug: {} for slug in slugs}
+    if existing:
+        by_id = {p.id: p.slug for p in existing.values()}
+        for values in WordBankPackEntry.objects.filter(pack_id__in=by_id).values(
+            "pack_id", "normalized_text", "position", *ENTRY_FIELDS
+        ):
+            stored[by_id[values.pop("pack_id")]][values.pop("normalized_text")] = values
+
+    now = timezone.now()
+    total = sum(len(r.rows) for r in raws)
+    done = 0
+    planned: list[_Planned] = []
+    seen_slugs: dict[str, str] = {}
+    for raw in raws:
+        plan = _plan_pack(
+            raw,
+            existing=existing.get(raw.slug or ""),
+            stored=stored.get(raw.slug or "", {}),
+            into_pack=into_pack,
+            update=update,
+            publish=publish,
+            user=user,
+            keep_rows=keep_rows,
+            now=now,
+        )
+        if raw.slug in seen_slugs and not plan.report.errors:
+            plan.report.errors.append(
+                LineError(raw.file, raw.line, f"pack {raw.slug!r} is also in {seen_slugs[raw.slug]}; one file per pack")
+            )
+            plan = _Planned(plan.report, plan.pack, plan.is_new, False, [], [])
+            plan.report.action, plan.report.rejected = "reject", 1
+        seen_slugs.setdefault(raw.slug or "", raw.file)
+        planned.append(plan)
+        report.packs.append(plan.report)
+        done += len(raw.rows)
+        if progress:
+            progress("validate", done, total)
+
+    good = [p for p in planned if p.report.action != "reject"]
+    if dry_run or not good:
+        return report
+    # Media first and outside the transaction: storage keys are derived from the pack and file
+    # name, so a failed import leaves objects the next run overwrites, never duplicates.
+    for plan in good:
+        for key, data in plan.media:
+            storage.save_bytes(key, data, content_type="audio/mpeg" if key.endswith(".mp3") else "audio/wav")
+    with transaction.atomic():
+        new = [p.pack for p in good if p.is_new]
+        WordBankPack.objects.bulk_create(new)
+        for plan in good:
+            if plan.pack_changed:
+                plan.pack.save()
+        rows = [(plan.pack.id, *row) for plan in good for row in plan.rows]
+        bulk.upsert_entries(rows, progress=progress)
+    for plan in good:
+        plan.report.pack_id = str(plan.pack.id)
+    return report

@@ -1,0 +1,147 @@
+"""The Django admin as editors use it (Django's test client; the browser test drives the same pages)."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from packs.models import WordBankPack, WordBankPackEntry
+
+from .factories import PackFactory, make_entries
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/packs/wordbankpack/"
+
+
+@pytest.fixture
+def admin_client_editor(client, pack_editor):
+    client.force_login(pack_editor)
+    return client
+
+
+def inline_data(pack, rows):
+    data = {
+        "title": pack.title,
+        "slug": pack.slug,
+        "description": "",
+        "source_language": pack.source_language,
+        "target_language": pack.target_language,
+        "level": pack.level,
+        "tags": "[]",
+        "entries-TOTAL_FORMS": str(len(rows)),
+        "entries-INITIAL_FORMS": "0",
+        "entries-MIN_NUM_FORMS": "0",
+        "entries-MAX_NUM_FORMS": "1000",
+    }
+    for i, (text, translation) in enumerate(rows):
+        data[f"entries-{i}-text"] = text
+        data[f"entries-{i}-translation"] = translation
+        data[f"entries-{i}-position"] = str(i + 1)
+    return data
+
+
+def test_learner_cannot_reach_the_admin(client, user):
+    client.force_login(user)
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_changelist_shows_counts_and_searches_entries(admin_client_editor, django_assert_max_num_queries):
+    pack = PackFactory(title="Kitchen words")
+    make_entries(pack, 4)
+    pack.entries.filter(position=0).update(translation="")
+    PackFactory(title="Other")
+    with django_assert_max_num_queries(12):
+        response = admin_client_editor.get(CHANGELIST)
+    assert response.status_code == 200
+    row = next(r for r in response.context["cl"].result_list if r.pk == pack.pk)
+    assert (row.entry_count, row.missing_translation, row.missing_audio) == (4, 1, 4)
+    found = admin_client_editor.get(CHANGELIST, {"q": "palabra 3"}).context["cl"].result_list
+    assert [p.title for p in found] == ["Kitchen words"]
+    filtered = admin_client_editor.get(CHANGELIST, {"missing": "translation"}).context["cl"].result_list
+    assert [p.title for p in filtered] == ["Kitchen words"]
+    assert admin_client_editor.get(CHANGELIST, {"target_language__exact": "fr"}).context["cl"].result_list.count() == 0
+
+
+def test_change_page_has_sortable_inline_and_audio_player(admin_client_editor):
+    pack = PackFactory()
+    make_entries(pack, 2)
+    pack.entries.filter(position=0).update(audio="packs/p/a.wav")
+    response = admin_client_editor.get(f"{CHANGELIST}{pack.pk}/change/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="_reorder_"' in html or "_reorder_" in html
+    assert '<audio controls preload="none" src="/media/packs/p/a.wav"' in html
+    assert "Import entries" in html
+
+
+def test_inline_duplicates_are_named_by_row(admin_client_editor):
+    pack = PackFactory()
+    response = admin_client_editor.post(
+        f"{CHANGELIST}{pack.pk}/change/", inline_data(pack, [("hola", "hi"), ("adiós", "bye"), ("Hola ", "x")])
+    )
+    assert response.status_code == 200
+    assert "Row 3: “Hola” is already in row 1." in response.content.decode()
+    assert not WordBankPackEntry.objects.exists()
+    response = admin_client_editor.post(f"{CHANGELIST}{pack.pk}/change/", inline_data(pack, [("hola", "hi")]))
+    assert response.status_code == 302
+    assert pack.entries.get().normalized_text == "hola"
+
+
+def test_actions_publish_unpublish_duplicate_export(admin_client_editor):
+    pack = PackFactory(published=False, slug="base")
+    make_entries(pack, 3)
+
+    def act(action, *packs):
+        return admin_client_editor.post(
+            CHANGELIST, {"action": action, "_selected_action": [str(p.pk) for p in packs]}, follow=True
+        )
+
+    act("publish", pack)
+    pack.refresh_from_db()
+    assert pack.published
+    assert pack.published_at
+    act("unpublish", pack)
+    pack.refresh_from_db()
+    assert not pack.published
+    act("duplicate", pack)
+    copy = WordBankPack.objects.get(slug="base-copy")
+    assert (copy.published, copy.entries.count()) == (False, 3)
+    response = act("export_csv", pack)
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("pack_slug,")
+    assert len(lines) == 4
+
+
+def test_actions_need_permissions(client, pack_editor):
+    pack_editor.user_permissions.set(Permission.objects.filter(codename="view_wordbankpack"))
+    client.force_login(pack_editor)
+    pack = PackFactory(published=False)
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [str(pack.pk)]})
+    pack.refresh_from_db()
+    assert not pack.published
+    assert client.get(f"{CHANGELIST}import/").status_code == 403
+
+
+def test_import_page_previews_then_confirms(admin_client_editor):
+    pack = PackFactory(slug="target")
+    make_entries(pack, 1)  # "palabra 0"
+    csv = "text,translation\npalabra 0,word 0\ngato,cat\n,empty\n"
+    url = f"{CHANGELIST}{pack.pk}/import/"
+    bad = admin_client_editor.post(url, {"file": SimpleUploadedFile("e.csv", csv.encode())})
+    html = bad.content.decode()
+    assert "rejected: nothing of this pack will be written" in html
+    assert "e.csv:4: text is empty" in html
+    assert not bad.context["can_confirm"]
+    good = admin_client_editor.post(url, {"file": SimpleUploadedFile("e.csv", csv.replace(",empty\n", "").encode())})
+    rows = [(r.line, r.text, r.action) for r in good.context["report"].packs[0].rows]
+    assert rows == [(2, "palabra 0", "unchanged"), (3, "gato", "create")]
+    assert pack.entries.count() == 1  # preview wrote nothing
+    confirm = {k: ("" if v is None else v) for k, v in good.context["confirm"].items()}
+    done = admin_client_editor.post(url, {**confirm, "confirm": "1"}, follow=True)
+    assert done.status_code == 200
+    assert sorted(pack.entries.values_list("text", flat=True)) == ["gato", "palabra 0"]
+    again = admin_client_editor.post(url, {**confirm, "confirm": "1"}, follow=True)
+    assert "expired or was already imported" in again.content.decode()
