@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "adminsortable2",
     "django_dramatiq",
     "langlearn",
+    "langlearn.jobs",
     "accounts",
     "vocab",
     "flashcards",
@@ -310,6 +311,27 @@ if PRODUCTION:
 
 # --- product limits ----------------------------------------------------------------------------
 GENERATION_DAILY_QUOTA = env.int("GENERATION_DAILY_QUOTA", default=20)
+
+# --- background jobs (langlearn/jobs) ------------------------------------------------------------
+# Automatic retries of retryable provider errors: at most JOB_MAX_ATTEMPTS runs, backing off
+# exponentially with jitter from JOB_RETRY_BASE_SECONDS up to JOB_RETRY_MAX_SECONDS, and never
+# after JOB_RETRY_WINDOW_SECONDS since the first run (5 attempts within an hour by default).
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=5)
+JOB_RETRY_BASE_SECONDS = env.float("JOB_RETRY_BASE_SECONDS", default=10.0)
+JOB_RETRY_MAX_SECONDS = env.float("JOB_RETRY_MAX_SECONDS", default=900.0)
+JOB_RETRY_WINDOW_SECONDS = env.int("JOB_RETRY_WINDOW_SECONDS", default=3600)
+# The actor's (best-effort) time limit; a run still going past its lease is presumed dead and the
+# sweep hands the job to another worker. The lease must outlast the time limit.
+JOB_TIME_LIMIT_SECONDS = env.int("JOB_TIME_LIMIT_SECONDS", default=600)
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=900)
+# A queued job whose message has not started this long after it was due is re-enqueued.
+JOB_SWEEP_GRACE_SECONDS = env.int("JOB_SWEEP_GRACE_SECONDS", default=300)
+# Article URL import refuses every non-public address. Tests add 127.0.0.2/32 here to serve
+# "public" pages from loopback; deliberately not read from the environment.
+URL_IMPORT_ALLOWED_NETWORKS: list[str] = []
+URL_IMPORT_CONNECT_TIMEOUT = env.float("URL_IMPORT_CONNECT_TIMEOUT", default=5.0)
+URL_IMPORT_READ_TIMEOUT = env.float("URL_IMPORT_READ_TIMEOUT", default=10.0)
+URL_IMPORT_DEADLINE = env.float("URL_IMPORT_DEADLINE", default=20.0)
 
 # --- security (production) ---------------------------------------------------------------------
 if PRODUCTION:

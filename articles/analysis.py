@@ -1,0 +1,74 @@
+"""Key vocabulary and known-word coverage from an NLP analysis of the article body."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from langlearn.clients.base import Analysis
+from langlearn.languages import base_language
+
+# Content words only; the lookup lemmatiser leaves `pos` empty, so an empty POS counts too and
+# the stop-word list does the filtering.
+CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", ""}
+KEY_VOCABULARY_SIZE = 25
+
+
+def normalize(text: str) -> str:
+    """The word bank's key: lower-cased, trimmed (LearnableWordBankEntry.normalized_lemma)."""
+    return " ".join(text.split()).lower()
+
+
+@functools.cache
+def stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop-word list for the language (local data, no network); empty when it has none."""
+    try:
+        from spacy.util import get_lang_class
+
+        return frozenset(w.lower() for w in get_lang_class(base_language(language)).Defaults.stop_words)
+    except Exception:  # an unknown language code: no list rather than no analysis
+        return frozenset()
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    sentences: list[str]
+    key_vocabulary: list[dict[str, Any]]
+    coverage: float | None
+    word_tokens: int
+
+
+def _lemma(token) -> str:
+    return normalize(token.lemma or token.text)
+
+
+def article_lemmas(analysis: Analysis) -> set[str]:
+    return {_lemma(t) for t in analysis.tokens if t.is_alpha}
+
+
+def analyse_article(analysis: Analysis, *, known_lemmas: set[str], language: str) -> ArticleAnalysis:
+    """`known_lemmas`: normalised lemmas in the learner's word bank for this pair."""
+    words = [t for t in analysis.tokens if t.is_alpha]
+    stops = stop_words(language)
+    counts: Counter[str] = Counter()
+    pos_of: dict[str, Counter[str]] = {}
+    for token in words:
+        lemma = _lemma(token)
+        if len(lemma) < 2 or lemma in stops or token.text.lower() in stops or token.pos not in CONTENT_POS:
+            continue
+        counts[lemma] += 1
+        pos_of.setdefault(lemma, Counter())[token.pos] += 1
+    key_vocabulary = [
+        {"lemma": lemma, "count": count, "pos": pos_of[lemma].most_common(1)[0][0], "known": lemma in known_lemmas}
+        for lemma, count in counts.most_common(KEY_VOCABULARY_SIZE)
+    ]
+    known = sum(1 for t in words if _lemma(t) in known_lemmas or normalize(t.text) in known_lemmas)
+    coverage = round(known / len(words), 4) if words else None
+    return ArticleAnalysis(
+        sentences=[s.text.strip() for s in analysis.sentences if s.text.strip()],
+        key_vocabulary=key_vocabulary,
+        coverage=coverage,
+        word_tokens=len(words),
+    )

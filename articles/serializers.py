@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from langlearn.jobs.serializers import JobSerializer
+from langlearn.languages import CEFRLevel
+from langlearn.storage import media_url
+
+from .models import ArticleLength, TranslatedArticle
+from .services import MAX_TEXT, MIN_TEXT
+
+
+class ArticleCreateSerializer(serializers.Serializer):
+    language_pair = serializers.UUIDField()
+    text = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT, trim_whitespace=True)
+    # Not a URLField: articles/url_import.py is the one gate for URLs and says why it refuses one.
+    url = serializers.CharField(required=False, allow_blank=True, max_length=2000, help_text="http(s) page to import")
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    level = serializers.ChoiceField(choices=CEFRLevel.choices, required=False, help_text="Default: the pair's level.")
+    length = serializers.ChoiceField(choices=ArticleLength.choices, required=False, default=ArticleLength.MEDIUM)
+
+    def validate(self, attrs):
+        text, url = attrs.get("text", ""), attrs.get("url", "")
+        if bool(text) == bool(url):
+            raise serializers.ValidationError({"text": ["Give either a text or a url (exactly one)."]})
+        if text and len(text) < MIN_TEXT:
+            raise serializers.ValidationError({"text": [f"Give at least {MIN_TEXT} characters of text."]})
+        return attrs
+
+
+class ArticleJobResponseSerializer(serializers.Serializer):
+    job = JobSerializer()
+
+
+class _AudioMixin(serializers.Serializer):
+    audio_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_audio_url(self, article: TranslatedArticle) -> str | None:
+        return media_url(article.audio)
+
+
+class ArticleListSerializer(_AudioMixin, serializers.ModelSerializer):
+    class Meta:
+        model = TranslatedArticle
+        fields = [
+            "id",
+            "pair",
+            "job",
+            "title",
+            "translated_title",
+            "level",
+            "length",
+            "language",
+            "translation_language",
+            "audio_url",
+            "known_word_coverage",
+            "source_type",
+            "source_url",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ArticleDetailSerializer(ArticleListSerializer):
+    class Meta(ArticleListSerializer.Meta):
+        fields = [
+            *ArticleListSerializer.Meta.fields,
+            "body",
+            "translation",
+            "translation_note",
+            "audio_duration_seconds",
+            "glossary",
+            "sentences",
+            "key_vocabulary",
+            "analysed_at",
+            "providers",
+            "input_tokens",
+            "output_tokens",
+            "source_title",
+            "updated_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,29 @@
+import factory
+
+from accounts.tests.factories import AccountFactory
+from articles.models import TranslatedArticle
+from vocab.models import UserLanguagePair
+
+
+class PairFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UserLanguagePair
+
+    user = factory.SubFactory(AccountFactory)
+    source_language = "en"
+    target_language = "es"
+    level = "B1"
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TranslatedArticle
+
+    pair = factory.SubFactory(PairFactory)
+    user = factory.SelfAttribute("pair.user")
+    level = "B1"
+    language = "es"
+    translation_language = "en"
+    title = factory.Sequence(lambda n: f"Artículo {n}")
+    body = "El gato come pescado. El perro duerme en casa."
+    translation = "The cat eats fish. The dog sleeps at home."

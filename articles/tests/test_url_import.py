@@ -1,0 +1,159 @@
+"""URL import: public pages are fetched and extracted; every SSRF case is refused with a 400
+before any connection to the refused address (the internal server counts TCP connections)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from articles.models import SummariseJob
+from articles.url_import import UrlRefused, check_url
+
+from .conftest import Route
+
+URL = "/api/generation/articles"
+
+pytestmark = pytest.mark.django_db
+
+
+def post_url(client, pair, url):
+    return client.post(URL, {"language_pair": str(pair.pk), "url": url}, format="json")
+
+
+def test_a_public_page_is_imported_as_the_source_text(auth_client, pair, public_web):
+    public_web.routes["/news"] = Route()
+    resp = post_url(auth_client, pair, public_web.url("/news"))
+    assert resp.status_code == 202, resp.json()
+    job = SummariseJob.objects.get(pk=resp.json()["job"]["id"])
+    assert "yearly river festival" in job.params["text"]
+    assert "Contact us" not in job.params["text"]  # boilerplate is left out
+    assert job.params["source"] == {"type": "url", "url": public_web.url("/news"), "title": "River festival"}
+
+
+def test_up_to_three_redirects_are_followed(auth_client, pair, public_web):
+    public_web.routes["/a"] = Route(status=301, headers={"Location": "/b"})
+    public_web.routes["/b"] = Route(status=302, headers={"Location": public_web.url("/c")})
+    public_web.routes["/c"] = Route(status=307, headers={"Location": "/news"})
+    public_web.routes["/news"] = Route()
+    resp = post_url(auth_client, pair, public_web.url("/a"))
+    assert resp.status_code == 202, resp.json()
+    assert public_web.hits == ["/a", "/b", "/c", "/news"]
+
+
+def test_a_fourth_redirect_is_refused(auth_client, pair, public_web):
+    for here, there in [("/a", "/b"), ("/b", "/c"), ("/c", "/d"), ("/d", "/news")]:
+        public_web.routes[here] = Route(status=302, headers={"Location": there})
+    public_web.routes["/news"] = Route()
+    resp = post_url(auth_client, pair, public_web.url("/a"))
+    assert resp.status_code == 400
+    assert "redirected more than 3 times" in resp.json()["detail"]
+    assert "/news" not in public_web.hits
+
+
+@pytest.mark.parametrize(
+    ("make_url", "reason"),
+    [
+        (lambda s: s.url("/"), "loopback"),
+        (lambda s: f"http://localhost:{s.port}/", "not a public host"),
+        (lambda s: f"http://[::1]:{s.port}/", "loopback"),
+        (lambda s: f"http://[::ffff:127.0.0.1]:{s.port}/", "loopback"),
+        (lambda s: f"http://0.0.0.0:{s.port}/", "reserved"),
+        (lambda s: f"http://2130706433:{s.port}/", "loopback"),  # 127.0.0.1 written as one number
+        (lambda s: "http://169.254.169.254/latest/meta-data/", "metadata"),
+        (lambda s: "http://metadata.google.internal/computeMetadata/v1/", "not a public host"),
+        (lambda s: "http://100.100.100.200/latest/meta-data/", "metadata"),
+        (lambda s: "http://10.1.2.3/", "private"),
+        (lambda s: "http://192.168.0.1/", "private"),
+        (lambda s: "http://172.16.5.4/", "private"),
+        (lambda s: "http://[fd00::1]/", "private"),
+        (lambda s: "http://169.254.1.1/", "link-local"),
+        (lambda s: "http://[fe80::1]/", "link-local"),
+        (lambda s: "http://224.0.0.1/", "multicast"),
+        (lambda s: "ftp://example.com/file.html", "Only http:// and https://"),
+        (lambda s: "file:///etc/passwd", "Only http:// and https://"),
+        (lambda s: f"http://user:pw@127.0.0.2:{s.port}/", "user name or password"),
+        (lambda s: "http://no-such-host.invalid/", "could not be resolved"),
+    ],
+)
+def test_ssrf_targets_are_refused_without_a_connection(auth_client, pair, internal_web, make_url, reason):
+    resp = post_url(auth_client, pair, make_url(internal_web))
+    assert resp.status_code == 400
+    assert resp.json()["code"] == "url_refused"
+    assert reason in resp.json()["detail"]
+    assert internal_web.connections == 0
+    assert SummariseJob.objects.count() == 0
+
+
+@pytest.mark.parametrize("target", ["ip", "name"])
+def test_a_redirect_to_an_internal_address_is_refused_before_connecting(
+    auth_client, pair, public_web, internal_web, target
+):
+    host = "127.0.0.1" if target == "ip" else "localhost"
+    public_web.routes["/go"] = Route(status=302, headers={"Location": f"http://{host}:{internal_web.port}/admin"})
+    resp = post_url(auth_client, pair, public_web.url("/go"))
+    assert resp.status_code == 400
+    assert resp.json()["code"] == "url_refused"
+    assert public_web.hits == ["/go"]
+    assert internal_web.connections == 0
+
+
+def test_a_host_with_any_internal_address_is_refused():
+    """DNS answers mixing public and internal records (or rebinding) are refused outright."""
+
+    def resolver(host, port, type=0):
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port)),
+        ]
+
+    with pytest.raises(UrlRefused, match="private"):
+        check_url("https://news.example.com/story", resolver=resolver)
+
+
+def test_the_checked_address_is_the_one_connected_to():
+    calls = []
+
+    def resolver(host, port, type=0):
+        calls.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+    target = check_url("https://news.example.com:8443/story?id=1", resolver=resolver)
+    assert (target.address, target.host, target.port, target.path) == (
+        "93.184.216.34",
+        "news.example.com",
+        8443,
+        "/story?id=1",
+    )
+    assert calls == ["news.example.com"]  # resolved exactly once
+
+
+@pytest.mark.parametrize(
+    ("route", "reason"),
+    [
+        (Route(headers={"Content-Type": "application/pdf"}, body=b"%PDF-1.4"), "Only HTML pages"),
+        (Route(headers={"Content-Type": "application/json"}, body=b"{}"), "Only HTML pages"),
+        (Route(status=404, body=b"nope"), "HTTP 404"),
+        (Route(body=b"<html><body><p>Too short.</p></body></html>"), "enough article text"),
+        (
+            Route(headers={"Content-Type": "text/html", "Content-Length": str(3 * 1024 * 1024)}, body=b"<html>"),
+            "larger than 2 MB",
+        ),
+        (Route(body=b"<html>" + b"a" * (2 * 1024 * 1024 + 10), send_length=False), "larger than 2 MB"),
+        (Route(status=302, headers={}), "without a location"),
+    ],
+)
+def test_unusable_pages_are_refused(auth_client, pair, public_web, route, reason):
+    public_web.routes["/page"] = route
+    resp = post_url(auth_client, pair, public_web.url("/page"))
+    assert resp.status_code == 400
+    assert reason in resp.json()["detail"]
+    assert SummariseJob.objects.count() == 0
+
+
+def test_a_slow_page_times_out(auth_client, pair, public_web, settings):
+    settings.URL_IMPORT_READ_TIMEOUT = 0.3
+    public_web.routes["/slow"] = Route(delay=1.5)
+    resp = post_url(auth_client, pair, public_web.url("/slow"))
+    assert resp.status_code == 400
+    assert "too long" in resp.json()["detail"]

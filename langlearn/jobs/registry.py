@@ -1,0 +1,86 @@
+"""What a feature declares to run on the job machinery: its kind, its ordered steps, its hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import Job
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What a step returns. `output` is stored on the job (JSON) and handed to later steps;
+    `ref` is a short pointer for people (storage key, "article:<id>"); `skipped` is the reason
+    when the step deliberately did nothing (e.g. the translator cannot do that language)."""
+
+    output: dict[str, Any] = field(default_factory=dict)
+    ref: str = ""
+    skipped: str = ""
+
+
+def done(output: dict[str, Any] | None = None, *, ref: str = "") -> StepOutcome:
+    return StepOutcome(output=output or {}, ref=ref)
+
+
+def skipped(reason: str, output: dict[str, Any] | None = None) -> StepOutcome:
+    return StepOutcome(output=output or {}, skipped=reason)
+
+
+@dataclass(frozen=True)
+class StepContext:
+    job: Job
+    outputs: Mapping[str, dict[str, Any]]  # name -> output of every step already finished
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.job.params
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[StepContext], StepOutcome]
+
+
+class PermanentJobError(Exception):
+    """Raise from a step when the job can never succeed (its input row vanished, the model kept
+    answering nonsense): the job fails at once with this message, no retry."""
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    kind: str
+    steps: tuple[Step, ...]
+    result_type: str = ""
+    max_attempts: int | None = None  # default: settings.JOB_MAX_ATTEMPTS
+    on_success: Callable[[Job], None] | None = None
+    on_failure: Callable[[Job], None] | None = None
+
+    @property
+    def step_names(self) -> list[str]:
+        return [s.name for s in self.steps]
+
+
+_REGISTRY: dict[str, JobSpec] = {}
+
+
+def register(spec: JobSpec) -> JobSpec:
+    """Declare a job kind (idempotent for the same spec; import-time, from an AppConfig.ready)."""
+    if len(set(spec.step_names)) != len(spec.steps):
+        raise ValueError(f"{spec.kind}: step names must be unique")
+    _REGISTRY[spec.kind] = spec
+    return spec
+
+
+def get_spec(kind: str) -> JobSpec:
+    try:
+        return _REGISTRY[kind]
+    except KeyError:
+        raise LookupError(f"no job kind {kind!r} is registered") from None
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_REGISTRY)

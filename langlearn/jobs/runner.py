@@ -1,0 +1,269 @@
+"""The step runner: claim a job, run its unfinished steps in order saving each output, finish.
+
+Dramatiq delivers at least once and a worker can die mid-step, so nothing here trusts the message:
+- the claim is one conditional UPDATE (queued and due, or running with an expired lease → running,
+  attempts + 1, a fresh claim token); a second delivery of the same message changes no row and stops;
+- every later write is conditional on the claim token, so a run that lost its lease (the sweep
+  handed the job to another worker) cannot overwrite the newer run's progress;
+- each step's output is saved before the next step starts, so a retry resumes at the first
+  unfinished step and a provider is never paid twice for a finished step;
+- no transaction is open while a step runs (steps call providers over the network).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from dramatiq.middleware import Interrupt, TimeLimitExceeded
+
+from langlearn.clients.base import ProviderError
+
+from .models import FINISHED_STEP_STATUSES, Job, JobStatus, StepStatus
+from .registry import JobSpec, PermanentJobError, StepContext, get_spec
+
+logger = logging.getLogger(__name__)
+
+# A delayed retry message may be delivered a little before `next_attempt_at` (clock skew between
+# the process that scheduled it and the worker); accept it rather than strand the job.
+EARLY_DELIVERY_TOLERANCE = timedelta(seconds=2)
+
+
+class LeaseLost(Exception):
+    """Another run owns the job now (or an operator changed it): stop without writing."""
+
+
+def blank_steps(spec: JobSpec) -> list[dict[str, Any]]:
+    return [
+        {"name": n, "status": StepStatus.PENDING, "started_at": None, "finished_at": None, "ref": "", "note": ""}
+        for n in spec.step_names
+    ]
+
+
+def retry_delay_seconds(attempt: int) -> float:
+    """Exponential backoff with "equal jitter": half fixed, half random, so retries of many jobs
+    that failed together (a provider outage) do not come back together."""
+    ceiling = min(settings.JOB_RETRY_MAX_SECONDS, settings.JOB_RETRY_BASE_SECONDS * 2 ** max(0, attempt - 1))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def _now_iso(now: datetime) -> str:
+    return now.isoformat()
+
+
+def _claimable(now: datetime) -> Q:
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY_DELIVERY_TOLERANCE)
+    return (Q(status=JobStatus.QUEUED) & due) | Q(status=JobStatus.RUNNING, lease_expires_at__lt=now)
+
+
+def claim(job_id: uuid.UUID | str, *, now: datetime | None = None) -> tuple[Job, uuid.UUID] | None:
+    """Take the job for this run, or return None when it is not ours to run (done, running
+    elsewhere, not due yet, or out of attempts — which fails it, see dramatiq #213)."""
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    claimed = Job.objects.filter(_claimable(now), pk=job_id, attempts__lt=F("max_attempts")).update(
+        status=JobStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        claim_token=token,
+        lease_expires_at=now + timedelta(seconds=settings.JOB_LEASE_SECONDS),
+        next_attempt_at=None,
+        started_at=Coalesce("started_at", now),
+        window_started_at=Coalesce("window_started_at", now),
+        updated_at=now,
+    )
+    if not claimed:
+        # A message for a job whose runs kept dying (out of memory, killed) is redelivered forever
+        # by some brokers; the attempts counted on the row end it here.
+        exhausted = Job.objects.filter(_claimable(now), pk=job_id, attempts__gte=F("max_attempts"))
+        for job in exhausted:
+            _fail_unclaimed(job, now, f"Gave up after {job.attempts} attempts: the job never finished a run.")
+        return None
+    return Job.objects.get(pk=job_id), token
+
+
+def _fail_unclaimed(job: Job, now: datetime, message: str) -> None:
+    changed = Job.objects.filter(pk=job.pk, status=job.status, claim_token=job.claim_token).update(
+        status=JobStatus.FAILED, error=message, error_code="attempts_exhausted", finished_at=now, updated_at=now
+    )
+    if changed:
+        job.refresh_from_db()
+        _call_hook(get_spec(job.kind).on_failure, job)
+
+
+def _save(job: Job, token: uuid.UUID, **fields: Any) -> None:
+    """Write `fields` (and the steps) only while we still hold the claim."""
+    now = timezone.now()
+    fields.setdefault("steps", job.steps)
+    changed = Job.objects.filter(pk=job.pk, claim_token=token, status=JobStatus.RUNNING).update(
+        updated_at=now, **fields
+    )
+    if not changed:
+        raise LeaseLost(str(job.pk))
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
+def _call_hook(hook, job: Job) -> None:
+    if hook is None:
+        return
+    try:
+        hook(job)
+    except Exception:  # a hook must not turn a finished job back into a crash loop
+        logger.exception("job %s: %s hook failed", job.pk, getattr(hook, "__name__", hook))
+
+
+def job_run(*, job_id: uuid.UUID | str) -> Job | None:
+    """Run (or resume) one job. Safe to call any number of times for the same id."""
+    claimed = claim(job_id)
+    if claimed is None:
+        logger.info("job %s: not claimable (finished, running elsewhere or not due); skipped", job_id)
+        return None
+    job, token = claimed
+    try:
+        spec = get_spec(job.kind)
+    except LookupError as exc:
+        _save(job, token, **_failed_fields(f"Unknown job kind: {exc}", "unknown_kind"))
+        return job
+    try:
+        _run_steps(job, token, spec)
+    except LeaseLost:
+        logger.warning("job %s: lost its claim mid-run; the newer run carries on", job.pk)
+    return job
+
+
+def _ensure_steps(job: Job, spec: JobSpec) -> None:
+    """Jobs are created with their spec's steps; a spec that gained a step since is topped up."""
+    known = {s["name"] for s in job.steps}
+    job.steps = [s for s in job.steps if s["name"] in spec.step_names] + [
+        s for s in blank_steps(spec) if s["name"] not in known
+    ]
+    order = {n: i for i, n in enumerate(spec.step_names)}
+    job.steps.sort(key=lambda s: order[s["name"]])
+
+
+def _run_steps(job: Job, token: uuid.UUID, spec: JobSpec) -> None:
+    _ensure_steps(job, spec)
+    outputs: dict[str, dict[str, Any]] = {
+        s["name"]: s.get("output") or {} for s in job.steps if s["status"] in FINISHED_STEP_STATUSES
+    }
+    for step in spec.steps:
+        entry = job.step(step.name)
+        if entry["status"] in FINISHED_STEP_STATUSES:
+            continue
+        entry.update(status=StepStatus.RUNNING, started_at=_now_iso(timezone.now()), finished_at=None, note="")
+        _save(job, token)
+        try:
+            outcome = step.run(StepContext(job=job, outputs=outputs))
+        except ProviderError as exc:
+            _step_failed(entry, str(exc))
+            if exc.retryable:
+                _retry_or_fail(job, token, spec, _readable(exc), "provider_retryable")
+            else:
+                _fail(job, token, spec, _readable(exc), "provider_error")
+            return
+        except PermanentJobError as exc:
+            _step_failed(entry, str(exc))
+            _fail(job, token, spec, str(exc), "permanent")
+            return
+        except Interrupt as exc:
+            # Dramatiq's time limit or a worker shutdown interrupted the step: give the job back
+            # to the queue (bounded by the same attempts) rather than leave it for the sweep.
+            _step_failed(entry, "interrupted")
+            reason = "took too long" if isinstance(exc, TimeLimitExceeded) else "was interrupted by a worker shutdown"
+            _retry_or_fail(job, token, spec, f"The step '{step.name}' {reason}.", "interrupted")
+            return
+        except DatabaseError as exc:  # a database blip is worth another go, like a provider 503
+            logger.warning("job %s step %s: database error %s", job.pk, step.name, exc)
+            _step_failed(entry, "database error")
+            _retry_or_fail(job, token, spec, "A temporary database error interrupted the job.", "database")
+            return
+        except Exception:  # a bug will not fix itself on retry: fail readably, keep the trace in logs
+            logger.exception("job %s step %s crashed", job.pk, step.name)
+            _step_failed(entry, "internal error")
+            _fail(job, token, spec, f"Internal error in step '{step.name}'.", "internal")
+            return
+        entry.update(
+            status=StepStatus.SKIPPED if outcome.skipped else StepStatus.DONE,
+            finished_at=_now_iso(timezone.now()),
+            output=outcome.output,
+            ref=outcome.ref,
+            note=outcome.skipped,
+        )
+        outputs[step.name] = outcome.output
+        extra: dict[str, Any] = {}
+        if outcome.output.get("result_id"):
+            extra["result_id"] = outcome.output["result_id"]
+        _save(job, token, **extra)
+    now = timezone.now()
+    _save(
+        job,
+        token,
+        status=JobStatus.SUCCEEDED,
+        finished_at=now,
+        error="",
+        error_code="",
+        claim_token=None,
+        lease_expires_at=None,
+    )
+    _call_hook(spec.on_success, job)
+
+
+def _readable(exc: ProviderError) -> str:
+    service = {"anthropic": "The text generator", "gemini": "The speech service", "deepl": "The translator"}
+    return f"{service.get(exc.provider, exc.provider or 'A provider')} failed: {exc.message}" + (
+        f" (HTTP {exc.status_code})" if exc.status_code else ""
+    )
+
+
+def _step_failed(entry: dict[str, Any], note: str) -> None:
+    entry.update(status=StepStatus.FAILED, finished_at=None, note=note[:500])
+
+
+def _failed_fields(message: str, code: str) -> dict[str, Any]:
+    return {
+        "status": JobStatus.FAILED,
+        "error": message[:2000],
+        "error_code": code,
+        "finished_at": timezone.now(),
+        "claim_token": None,
+        "lease_expires_at": None,
+        "next_attempt_at": None,
+    }
+
+
+def _fail(job: Job, token: uuid.UUID, spec: JobSpec, message: str, code: str) -> None:
+    _save(job, token, **_failed_fields(message, code))
+    _call_hook(spec.on_failure, job)
+
+
+def _retry_or_fail(job: Job, token: uuid.UUID, spec: JobSpec, message: str, code: str) -> None:
+    now = timezone.now()
+    delay = retry_delay_seconds(job.attempts)
+    window_end = (job.window_started_at or now) + timedelta(seconds=settings.JOB_RETRY_WINDOW_SECONDS)
+    if job.attempts >= job.max_attempts or now + timedelta(seconds=delay) > window_end:
+        _fail(job, token, spec, f"{message} Gave up after {job.attempts} attempts.", code)
+        return
+    next_at = now + timedelta(seconds=delay)
+    _save(
+        job,
+        token,
+        status=JobStatus.QUEUED,
+        error=message[:2000],
+        error_code=code,
+        next_attempt_at=next_at,
+        enqueued_at=now,
+        claim_token=None,
+        lease_expires_at=None,
+    )
+    from .services import job_enqueue  # services imports this module
+
+    job_enqueue(job, delay_seconds=delay)
+    logger.info("job %s: retry %s/%s in %.1fs (%s)", job.pk, job.attempts + 1, job.max_attempts, delay, message)

@@ -1,0 +1,37 @@
+"""Dramatiq actors of the job machinery. Thin: ids in, the runner/sweep service does the work.
+
+Retries of provider failures are decided by the runner and recorded on the job row (attempts,
+next_attempt_at), not by Dramatiq's Retries middleware: the job row survives worker deaths and
+broker redeliveries, and a permanent error must not be retried at all. Dramatiq's own retries
+only cover an exception escaping before/after the runner's bookkeeping (e.g. the database was
+unreachable at claim time); the claim makes those re-runs harmless.
+"""
+
+from __future__ import annotations
+
+import dramatiq
+from django.conf import settings
+
+from .runner import job_run
+from .services import jobs_sweep
+
+JOBS_QUEUE = "jobs"
+
+
+@dramatiq.actor(
+    queue_name=JOBS_QUEUE,
+    max_retries=3,
+    min_backoff=1_000,
+    max_backoff=30_000,
+    # Best effort (cannot interrupt blocking I/O): every provider call has its own shorter timeout.
+    time_limit=settings.JOB_TIME_LIMIT_SECONDS * 1000,
+    throws=(LookupError,),
+)
+def run_job(job_id: str) -> None:
+    job_run(job_id=job_id)
+
+
+@dramatiq.actor(queue_name=JOBS_QUEUE, max_retries=0, time_limit=120_000)
+def sweep_jobs() -> None:
+    """Schedule every minute or so (cron → `manage.py sweep_jobs --enqueue`, or any scheduler)."""
+    jobs_sweep()
