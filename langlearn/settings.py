@@ -264,6 +264,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "langlearn.languages.LANGUAGE_CHOICES",
         "PackJobStatusEnum": "packs.models.JobStatus",
+        "AdventureStatusEnum": "adventures.models.AdventureStatus",
+        "SceneStatusEnum": "adventures.models.SceneStatus",
     },
 }
 

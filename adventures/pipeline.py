@@ -1,0 +1,214 @@
+"""The `adventure_scene` job: write → translate → speak → finish, on the shared job machinery.
+
+Each step reads the scene row, does one provider call outside any transaction, and writes its
+result back onto the scene (overwriting, so a rerun of a step is harmless). The runner stores that
+a step is done, so a retry resumes at the first unfinished step: a paid story answer is never
+bought twice because the speech service hiccuped. The scene turns `ready` only in the last step.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from langlearn import clients, storage
+from langlearn.clients.base import ProviderError
+from langlearn.jobs.models import Job
+from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
+from langlearn.languages import base_language
+
+from .coverage import scene_coverage, sentence_for
+from .models import AdventureScene, SceneStatus
+from .prompts import (
+    CHOICE_IDS,
+    MAX_TOKENS,
+    SCHEMA_NAME,
+    PastScene,
+    ScenePrompt,
+    scene_prompt,
+    scene_schema,
+    system_prompt,
+)
+from .selectors import known_lemmas_for_pair, scene_branch_from_db, study_words_for_pair
+from .services.lifecycle import SCENE_JOB_KIND, adventure_sync_status, scene_mark_failed
+
+logger = logging.getLogger(__name__)
+
+
+def scene_audio_key(scene: AdventureScene) -> str:
+    """Derived from the scene, so a rerun overwrites its own file and delete can find it."""
+    return f"adventures/{scene.adventure_id}/{scene.pk}.wav"
+
+
+def _scene(ctx: StepContext) -> AdventureScene:
+    scene = AdventureScene.objects.select_related("adventure__pair").filter(pk=ctx.params.get("scene")).first()
+    if scene is None:
+        raise PermanentJobError("The scene no longer exists (the adventure was deleted).")
+    if scene.status == SceneStatus.FAILED:  # a retried job (admin, /api/jobs/{id}/retry) is generating again
+        AdventureScene.objects.filter(pk=scene.pk).update(status=SceneStatus.GENERATING, error="")
+        scene.status = SceneStatus.GENERATING
+        adventure_sync_status(scene=scene)
+    return scene
+
+
+def _save(scene: AdventureScene, **fields: Any) -> None:
+    if not AdventureScene.objects.filter(pk=scene.pk).update(**fields):
+        raise PermanentJobError("The scene no longer exists (the adventure was deleted).")
+    for name, value in fields.items():
+        setattr(scene, name, value)
+
+
+def _is_malformed(exc: ProviderError) -> bool:
+    return "failed validation" in exc.message or "did not call" in exc.message
+
+
+def _clean_words(words: list[dict[str, Any]]) -> list[dict[str, str]]:
+    seen: set[str] = set()
+    cleaned = []
+    for word in words:
+        lemma, translation = " ".join(word["lemma"].split()), " ".join(word["translation"].split())
+        if lemma and lemma.lower() not in seen:
+            seen.add(lemma.lower())
+            cleaned.append({"lemma": lemma, "translation": translation})
+    return cleaned
+
+
+def write_scene(ctx: StepContext) -> StepOutcome:
+    scene = _scene(ctx)
+    adventure = scene.adventure
+    pair = adventure.pair
+    branch = scene_branch_from_db(scene=scene)[:-1]
+    past = []
+    for i, s in enumerate(branch):
+        taken = branch[i + 1].choice_text if i + 1 < len(branch) else scene.choice_text
+        past.append(PastScene(paragraphs=s.paragraphs, summary=s.summary, choice_taken=taken))
+    study_words = study_words_for_pair(pair=pair)
+    prompt = ScenePrompt(
+        target_language=pair.target_language,
+        source_language=pair.source_language,
+        level=adventure.level,
+        genre=adventure.genre,
+        premise=adventure.premise,
+        depth=scene.depth,
+        target_length=adventure.target_length,
+        title=adventure.title,
+        branch=past,
+        study_words=study_words,
+    )
+    try:
+        result = clients.get_llm().generate_structured(
+            system=system_prompt(prompt),
+            prompt=scene_prompt(prompt),
+            schema_name=SCHEMA_NAME,
+            json_schema=scene_schema(opening=prompt.opening, must_end=prompt.must_end),
+            max_tokens=MAX_TOKENS,
+        )
+    except ProviderError as exc:
+        if _is_malformed(exc):
+            # Re-asked once already by the client; more sampling would make the learner wait for nothing.
+            raise PermanentJobError(
+                "The story generator answered with a malformed scene twice; try again in a moment."
+            ) from exc
+        raise
+    data = result.data
+    paragraphs = [" ".join(p.split()) for p in data["paragraphs"] if p.strip()]
+    choices = [
+        {"id": CHOICE_IDS[i], "text": " ".join(c["text"].split()), "translation": ""}
+        for i, c in enumerate(data["choices"][: len(CHOICE_IDS)])
+        if c["text"].strip()
+    ]
+    if not paragraphs or (not prompt.must_end and len(choices) < 2):
+        raise PermanentJobError("The story generator returned an empty scene; try again in a moment.")
+    _save(
+        scene,
+        paragraphs=paragraphs,
+        translation=[],
+        choices=choices,
+        is_ending=prompt.must_end,
+        new_words=_clean_words(data["new_words"]),
+        summary=" ".join(data["summary"].split())[:1000],
+        study_words=study_words,
+    )
+    if prompt.opening and data.get("title", "").strip():
+        type(adventure).objects.filter(pk=adventure.pk).update(title=" ".join(data["title"].split())[:200])
+    usage = {"input_tokens": result.usage.input_tokens, "output_tokens": result.usage.output_tokens}
+    return done({"model": result.model, "attempts": result.attempts, **usage}, ref=f"scene:{scene.pk}")
+
+
+def translate_scene(ctx: StepContext) -> StepOutcome:
+    scene = _scene(ctx)
+    pair = scene.adventure.pair
+    translator = clients.get_translator()
+    texts = [*scene.paragraphs, *(c["text"] for c in scene.choices)]
+    try:
+        if not translator.can_translate_to(pair.source_language):
+            return skipped(f"No translation into {pair.source_language} is available.")
+        batch = translator.translate(texts, source=pair.target_language, target=pair.source_language)
+    except ProviderError as exc:
+        if exc.retryable:
+            raise
+        # A scene without its translation is still worth reading.
+        return skipped(f"The translator refused: {exc.message}")
+    translated = batch.texts
+    n = len(scene.paragraphs)
+    choices = [{**c, "translation": t} for c, t in zip(scene.choices, translated[n:], strict=False)]
+    _save(scene, translation=translated[:n], choices=choices)
+    return done({"provider": batch.provider, "texts": len(texts)})
+
+
+def speak_scene(ctx: StepContext) -> StepOutcome:
+    scene = _scene(ctx)
+    try:
+        audio = clients.get_tts().synthesize(scene.text, scene.adventure.pair.target_language)
+    except ProviderError as exc:
+        if exc.retryable:
+            raise
+        return skipped(f"The speech service refused: {exc.message}")
+    key = scene_audio_key(scene)
+    stored = storage.save_bytes(key, audio.wav, content_type="audio/wav")
+    try:
+        _save(scene, audio=stored.key, audio_duration=round(audio.duration_seconds, 2))
+    except PermanentJobError:
+        storage.delete(stored.key)  # the adventure was deleted while we spoke: leave no orphan file
+        raise
+    return done({"key": stored.key, "seconds": round(audio.duration_seconds, 2), "voice": audio.voice}, ref=stored.key)
+
+
+def finish_scene(ctx: StepContext) -> StepOutcome:
+    scene = _scene(ctx)
+    pair = scene.adventure.pair
+    fields: dict[str, Any] = {"status": SceneStatus.READY, "error": ""}
+    try:
+        analysis = clients.get_nlp().analyze(scene.text, base_language(pair.target_language))
+    except ProviderError as exc:  # local NLP: coverage is a nice-to-have, the scene is still ready
+        logger.warning("scene %s: no coverage (%s)", scene.pk, exc)
+    else:
+        coverage, vocabulary = scene_coverage(
+            analysis, known=known_lemmas_for_pair(pair=pair), study_words=scene.study_words
+        )
+        new_words = [{**w, "sentence": sentence_for(w["lemma"], vocabulary, scene.paragraphs)} for w in scene.new_words]
+        fields |= {"coverage": coverage, "vocabulary": vocabulary, "new_words": new_words}
+    _save(scene, **fields)
+    adventure_sync_status(scene=scene)
+    return done({"result_id": str(scene.pk), "coverage": scene.coverage.get("ratio")}, ref=f"scene:{scene.pk}")
+
+
+def _on_failure(job: Job) -> None:
+    scene_id = job.params.get("scene")
+    if scene_id:
+        scene_mark_failed(scene_id=scene_id, error=job.error or "The scene could not be generated.")
+
+
+SCENE_JOB = register(
+    JobSpec(
+        kind=SCENE_JOB_KIND,
+        result_type="adventure_scene",
+        steps=(
+            Step("write", write_scene),
+            Step("translate", translate_scene),
+            Step("speak", speak_scene),
+            Step("finish", finish_scene),
+        ),
+        on_failure=_on_failure,
+    )
+)

@@ -1,0 +1,114 @@
+"""Reads on adventures, always scoped to the learner at the query."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from flashcards.models import Flashcard
+from langlearn.errors import NotFound
+from vocab.models import LearnableWordBankEntry, UserLanguagePair
+
+from .models import Adventure, AdventureScene
+
+STUDY_WORDS = 6
+
+
+def adventures_for_user(*, user, pair_id: uuid.UUID | None = None, status: str | None = None) -> QuerySet[Adventure]:
+    qs = Adventure.objects.filter(user=user).select_related("pair", "current_scene")
+    if pair_id:
+        qs = qs.filter(pair_id=pair_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def adventure_get_for_user(*, user, adventure_id: uuid.UUID | str, lock: bool = False) -> Adventure:
+    qs = Adventure.objects.filter(user=user, pk=adventure_id)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    adventure = qs.select_related("pair", "current_scene").first()
+    if adventure is None:
+        raise NotFound("Adventure not found.")
+    return adventure
+
+
+def pair_get_for_user(*, user, pair_id: uuid.UUID | str) -> UserLanguagePair:
+    pair = UserLanguagePair.objects.filter(user=user, pk=pair_id).first()
+    if pair is None:
+        raise NotFound("Language pair not found.", code="language_pair_not_found")
+    return pair
+
+
+def scene_get(*, adventure: Adventure, scene_id: uuid.UUID | str) -> AdventureScene:
+    scene = AdventureScene.objects.filter(adventure=adventure, pk=scene_id).select_related("job").first()
+    if scene is None:
+        raise NotFound("Scene not found in this adventure.", code="scene_not_found")
+    return scene
+
+
+@dataclass(frozen=True)
+class AdventureTree:
+    """Every scene of an adventure (one query) and the path from the opening to the current one."""
+
+    scenes: list[AdventureScene]
+    path: list[AdventureScene]
+
+
+def scene_branch(scene: AdventureScene, scenes_by_id: dict[uuid.UUID, AdventureScene]) -> list[AdventureScene]:
+    """The scenes from the opening down to `scene` (inclusive), following parent links."""
+    path: list[AdventureScene] = []
+    node: AdventureScene | None = scene
+    while node is not None:
+        path.append(node)
+        node = scenes_by_id.get(node.parent_id) if node.parent_id else None
+    return list(reversed(path))
+
+
+def adventure_tree(*, adventure: Adventure) -> AdventureTree:
+    scenes = list(AdventureScene.objects.filter(adventure=adventure).select_related("job"))
+    by_id = {s.pk: s for s in scenes}
+    current = by_id.get(adventure.current_scene_id) if adventure.current_scene_id else None
+    return AdventureTree(scenes=scenes, path=scene_branch(current, by_id) if current else [])
+
+
+def scene_branch_from_db(*, scene: AdventureScene) -> list[AdventureScene]:
+    """The branch above `scene` for a prompt: one query for the adventure's scenes (bounded: every
+    scene was a paid, quota-counted generation), then parent links in memory."""
+    scenes = {s.pk: s for s in AdventureScene.objects.filter(adventure_id=scene.adventure_id)}
+    scenes[scene.pk] = scene
+    return scene_branch(scene, scenes)
+
+
+def study_words_for_pair(*, pair: UserLanguagePair, limit: int = STUDY_WORDS) -> list[str]:
+    """A handful of words to weave into the next scene: cards due now (most overdue first), topped
+    up with the newest words of the bank when few are due. Lemmas, deduplicated."""
+    now = timezone.now()
+    due = (
+        Flashcard.objects.filter(pair=pair, suspended=False, due__lte=now, last_review__isnull=False)
+        .order_by("due")
+        .values_list("entry__lemma", "entry__text")[: limit * 3]
+    )
+    words: list[str] = []
+    for lemma, text in due:
+        word = lemma or text
+        if word and word not in words:
+            words.append(word)
+        if len(words) >= limit:
+            return words
+    newest = LearnableWordBankEntry.objects.filter(pair=pair).order_by("-created_at").values_list("lemma", "text")
+    for lemma, text in newest[: limit * 2]:
+        word = lemma or text
+        if word and word not in words:
+            words.append(word)
+        if len(words) >= limit:
+            break
+    return words
+
+
+def known_lemmas_for_pair(*, pair: UserLanguagePair) -> set[str]:
+    """Normalised lemmas in the learner's word bank for the pair: what counts as known for coverage."""
+    return set(LearnableWordBankEntry.objects.filter(pair=pair).values_list("normalized_lemma", flat=True))

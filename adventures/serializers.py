@@ -1,0 +1,226 @@
+"""Input parsing and output shapes for the adventures API (writable fields are named, never `__all__`)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from langlearn import storage
+from langlearn.jobs.serializers import JobSerializer
+from langlearn.languages import CEFRLevel
+
+from .models import DEFAULT_LENGTH, MAX_LENGTH, MIN_LENGTH, PREMISE_MAX_CHARS, Adventure, AdventureScene, Genre
+from .prompts import GENRE_SEEDS
+
+# --- input -----------------------------------------------------------------------------------
+
+
+class AdventureCreateSerializer(serializers.Serializer):
+    language_pair = serializers.UUIDField()
+    premise = serializers.CharField(
+        max_length=PREMISE_MAX_CHARS,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=f"Free text, or a genre name: {', '.join(Genre.values)}.",
+    )
+    genre = serializers.ChoiceField(choices=Genre.choices, required=False, allow_blank=True, default="")
+    level = serializers.ChoiceField(choices=CEFRLevel.choices, required=False, help_text="Default: the pair's.")
+    length = serializers.IntegerField(
+        min_value=MIN_LENGTH, max_value=MAX_LENGTH, default=DEFAULT_LENGTH, help_text="Scenes to an ending."
+    )
+
+
+class ChoiceInputSerializer(serializers.Serializer):
+    scene = serializers.UUIDField()
+    choice = serializers.CharField(max_length=8)
+
+
+class SpokenChoiceInputSerializer(serializers.Serializer):
+    audio = serializers.FileField(help_text="The learner's recording (≤ 5 MB; wav, webm, ogg, mp3, m4a…).")
+    scene = serializers.UUIDField(required=False, help_text="Default: the current scene.")
+
+
+class WordsInputSerializer(serializers.Serializer):
+    scene = serializers.UUIDField()
+    lemmas = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1, max_length=50)
+
+
+class AdventureFilterSerializer(serializers.Serializer):
+    language_pair = serializers.UUIDField(required=False)
+    status = serializers.ChoiceField(choices=Adventure._meta.get_field("status").choices, required=False)
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+class SceneChoiceSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    text = serializers.CharField()
+    translation = serializers.CharField(allow_blank=True)
+    taken = serializers.BooleanField(required=False, help_text="A scene already exists behind this choice.")
+
+
+class NewWordSerializer(serializers.Serializer):
+    lemma = serializers.CharField()
+    translation = serializers.CharField()
+    sentence = serializers.CharField(required=False)
+
+
+class SceneNodeSerializer(serializers.ModelSerializer):
+    """A scene as a node of the adventure's tree (no text): enough to draw the map of branches."""
+
+    parent = serializers.UUIDField(source="parent_id", allow_null=True)
+
+    class Meta:
+        model = AdventureScene
+        fields = ["id", "parent", "choice_id", "choice_text", "depth", "status", "is_ending"]
+        read_only_fields = fields
+
+
+class SceneSerializer(SceneNodeSerializer):
+    choices = serializers.SerializerMethodField()
+    new_words = NewWordSerializer(many=True)
+    audio_url = serializers.SerializerMethodField()
+    job = serializers.SerializerMethodField()
+
+    class Meta(SceneNodeSerializer.Meta):
+        fields = [
+            *SceneNodeSerializer.Meta.fields,
+            "paragraphs",
+            "translation",
+            "choices",
+            "new_words",
+            "coverage",
+            "study_words",
+            "audio_url",
+            "audio_duration",
+            "job",
+            "error",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SceneChoiceSerializer(many=True))
+    def get_choices(self, scene: AdventureScene) -> list[dict]:
+        taken: dict = self.context.get("taken_choices", {})
+        if scene.pk not in taken:
+            return scene.choices
+        return [{**c, "taken": c["id"] in taken[scene.pk]} for c in scene.choices]
+
+    def get_audio_url(self, scene: AdventureScene) -> str | None:
+        return storage.media_url(scene.audio) if scene.audio else None
+
+    @extend_schema_field(JobSerializer(allow_null=True))
+    def get_job(self, scene: AdventureScene) -> dict | None:
+        return job_summary(scene.job) if scene.job_id and scene.job else None
+
+
+def job_summary(job) -> dict | None:
+    """The job as `/api/jobs/{id}` shows it, so clients poll and render it one way."""
+    return JobSerializer(job).data if job is not None else None
+
+
+class CurrentSceneSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    depth = serializers.IntegerField()
+    status = serializers.CharField()
+    is_ending = serializers.BooleanField()
+
+
+class AdventureSerializer(serializers.ModelSerializer):
+    language_pair = serializers.UUIDField(source="pair_id")
+    target_language = serializers.CharField(source="pair.target_language")
+    current_scene = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Adventure
+        fields = [
+            "id",
+            "language_pair",
+            "target_language",
+            "title",
+            "genre",
+            "premise",
+            "level",
+            "target_length",
+            "status",
+            "current_scene",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(CurrentSceneSerializer(allow_null=True))
+    def get_current_scene(self, adventure: Adventure) -> dict | None:
+        scene = adventure.current_scene
+        if scene is None:
+            return None
+        return {"id": scene.pk, "depth": scene.depth, "status": scene.status, "is_ending": scene.is_ending}
+
+
+class AdventureDetailSerializer(AdventureSerializer):
+    path = serializers.SerializerMethodField(help_text="Scenes from the opening to the current one.")
+    tree = serializers.SerializerMethodField(help_text="Every scene as a node: the map of branches.")
+
+    class Meta(AdventureSerializer.Meta):
+        fields = [*AdventureSerializer.Meta.fields, "path", "tree"]
+        read_only_fields = fields
+
+    @extend_schema_field(SceneSerializer(many=True))
+    def get_path(self, adventure: Adventure) -> list[dict]:
+        return SceneSerializer(self.context.get("path", []), many=True, context=self.context).data
+
+    @extend_schema_field(SceneNodeSerializer(many=True))
+    def get_tree(self, adventure: Adventure) -> list[dict]:
+        return SceneNodeSerializer(self.context.get("scenes", []), many=True).data
+
+
+class AdventureCreatedSerializer(serializers.Serializer):
+    adventure = AdventureDetailSerializer()
+    job = JobSerializer()
+
+
+class ChoiceResultSerializer(serializers.Serializer):
+    adventure = AdventureSerializer()
+    scene = SceneSerializer()
+    job = JobSerializer(allow_null=True)
+    created = serializers.BooleanField(help_text="This request started a new branch.")
+
+
+class ChoiceScoreSerializer(serializers.Serializer):
+    choice = serializers.CharField()
+    text = serializers.CharField()
+    score = serializers.FloatField()
+
+
+class SpokenChoiceResultSerializer(serializers.Serializer):
+    transcript = serializers.CharField(allow_blank=True)
+    confidence = serializers.FloatField(help_text="The recogniser's confidence in the transcript.")
+    scores = ChoiceScoreSerializer(many=True)
+    matched = serializers.CharField(allow_null=True, help_text="The choice made, or null: ask again.")
+    result = ChoiceResultSerializer(allow_null=True)
+    detail = serializers.CharField()
+
+
+class WordEntrySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    text = serializers.CharField()
+    lemma = serializers.CharField()
+    translation = serializers.CharField(allow_blank=True)
+
+
+class WordsResultSerializer(serializers.Serializer):
+    added = WordEntrySerializer(many=True)
+    already_present = WordEntrySerializer(many=True)
+
+
+class GenreSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    description = serializers.CharField()
+
+
+def genres_list() -> list[dict]:
+    return [{"value": g.value, "label": g.label, "description": GENRE_SEEDS[g]} for g in Genre]

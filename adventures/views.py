@@ -1,0 +1,182 @@
+"""Adventures API: parse, call a service or selector, serialize."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+
+from langlearn.jobs.throttles import GenerationThrottle
+
+from . import selectors, services
+from .models import Adventure
+from .serializers import (
+    AdventureCreatedSerializer,
+    AdventureCreateSerializer,
+    AdventureDetailSerializer,
+    AdventureFilterSerializer,
+    AdventureSerializer,
+    ChoiceInputSerializer,
+    ChoiceResultSerializer,
+    GenreSerializer,
+    SceneSerializer,
+    SpokenChoiceInputSerializer,
+    SpokenChoiceResultSerializer,
+    WordsInputSerializer,
+    WordsResultSerializer,
+    genres_list,
+    job_summary,
+)
+
+# Paid work (scene generation, speech recognition) gets its own tighter per-user rate on top of the
+# daily generation quota, which the job service enforces in the database.
+UUID_RE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+THROTTLE_SCOPES = {"create": "generation", "choices": "generation", "spoken_choice": "uploads"}
+
+
+def _choice_result(outcome: services.ChoiceOutcome) -> dict:
+    return {
+        "adventure": AdventureSerializer(outcome.adventure).data,
+        "scene": SceneSerializer(outcome.scene).data,
+        "job": job_summary(outcome.job),
+        "created": outcome.created,
+    }
+
+
+def _detail(adventure: Adventure) -> dict:
+    tree = selectors.adventure_tree(adventure=adventure)
+    taken: dict = {}
+    for scene in tree.scenes:
+        if scene.parent_id:
+            taken.setdefault(scene.parent_id, set()).add(scene.choice_id)
+    for scene in tree.path:
+        taken.setdefault(scene.pk, set())
+    context = {"path": tree.path, "scenes": tree.scenes, "taken_choices": taken}
+    return AdventureDetailSerializer(adventure, context=context).data
+
+
+@extend_schema(parameters=[AdventureFilterSerializer])
+class AdventureViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """The learner's adventures: start one, play it choice by choice (or by voice), branch, delete."""
+
+    serializer_class = AdventureSerializer
+    queryset = Adventure.objects.none()
+    filter_backends: list = []
+    lookup_value_regex = UUID_RE
+
+    def get_throttles(self):
+        scope = THROTTLE_SCOPES.get(self.action)
+        if scope is None:
+            return super().get_throttles()
+        self.throttle_scope = scope
+        return [UserRateThrottle(), GenerationThrottle()]
+
+    def get_queryset(self):
+        if self.action != "list":
+            return selectors.adventures_for_user(user=self.request.user)
+        filters = AdventureFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.adventures_for_user(
+            user=self.request.user,
+            pair_id=filters.validated_data.get("language_pair"),
+            status=filters.validated_data.get("status"),
+        )
+
+    def _adventure(self) -> Adventure:
+        return selectors.adventure_get_for_user(user=self.request.user, adventure_id=self.kwargs["pk"])
+
+    @extend_schema(request=AdventureCreateSerializer, responses={202: AdventureCreatedSerializer})
+    def create(self, request):
+        data = AdventureCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        adventure, job = services.adventure_create(
+            user=request.user,
+            pair_id=v["language_pair"],
+            premise=v["premise"],
+            genre=v["genre"],
+            level=v.get("level"),
+            length=v["length"],
+        )
+        adventure = self._reload(adventure)
+        return Response({"adventure": _detail(adventure), "job": job_summary(job)}, status=status.HTTP_202_ACCEPTED)
+
+    def _reload(self, adventure: Adventure) -> Adventure:
+        return selectors.adventure_get_for_user(user=self.request.user, adventure_id=adventure.pk)
+
+    @extend_schema(responses=AdventureDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(_detail(self._adventure()))
+
+    def perform_destroy(self, instance: Adventure) -> None:
+        services.adventure_delete(adventure=instance)
+
+    @extend_schema(request=ChoiceInputSerializer, responses={202: ChoiceResultSerializer})
+    @action(detail=True, methods=["post"])
+    def choices(self, request, pk=None):
+        data = ChoiceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        outcome = services.adventure_choose(
+            user=request.user,
+            adventure_id=pk,
+            scene_id=data.validated_data["scene"],
+            choice_id=data.validated_data["choice"],
+        )
+        return Response(_choice_result(outcome), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request={"multipart/form-data": SpokenChoiceInputSerializer},
+        responses={
+            202: OpenApiResponse(SpokenChoiceResultSerializer, description="Matched: the choice was made."),
+            200: OpenApiResponse(SpokenChoiceResultSerializer, description="No confident match: ask again."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="spoken-choice", parser_classes=[MultiPartParser, FormParser])
+    def spoken_choice(self, request, pk=None):
+        data = SpokenChoiceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["audio"]
+        outcome = services.adventure_spoken_choice(
+            user=request.user,
+            adventure_id=pk,
+            audio=upload.read(),
+            mime=upload.content_type or "application/octet-stream",
+            scene_id=data.validated_data.get("scene"),
+        )
+        matched = outcome.match.best.choice if outcome.choice else None
+        body = {
+            "transcript": outcome.transcript.transcript,
+            "confidence": outcome.transcript.confidence,
+            "scores": [{"choice": s.choice, "text": s.text, "score": s.score} for s in outcome.match.scores],
+            "matched": matched,
+            "result": _choice_result(outcome.choice) if outcome.choice else None,
+            "detail": "Choice made." if matched else "Could not tell which choice you meant; please try again.",
+        }
+        return Response(body, status=status.HTTP_202_ACCEPTED if matched else status.HTTP_200_OK)
+
+    @extend_schema(request=WordsInputSerializer, responses={200: WordsResultSerializer})
+    @action(detail=True, methods=["post"])
+    def words(self, request, pk=None):
+        data = WordsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.adventure_words_add(
+            adventure=self._adventure(), scene_id=data.validated_data["scene"], lemmas=data.validated_data["lemmas"]
+        )
+        return Response(WordsResultSerializer(result).data)
+
+    @extend_schema(responses=SceneSerializer)
+    @action(detail=True, methods=["get"], url_path=rf"scenes/(?P<scene_id>{UUID_RE})")
+    def scene(self, request, pk=None, scene_id=None):
+        scene = selectors.scene_get(adventure=self._adventure(), scene_id=scene_id)
+        taken = {scene.pk: set(scene.children.values_list("choice_id", flat=True))}
+        return Response(SceneSerializer(scene, context={"taken_choices": taken}).data)
+
+    @extend_schema(responses=GenreSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def genres(self, request):
+        return Response(GenreSerializer(genres_list(), many=True).data)
