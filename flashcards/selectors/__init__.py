@@ -4,15 +4,18 @@ from .cards import events_for_card, flashcard_get_for_user, flashcards_for_user
 from .due import (
     MAX_DUE_LIMIT,
     due_cards_for_user,
+    due_counts_for_user,
     flashcard_preview_intervals,
     learner_day_start,
     new_cards_introduced_today,
 )
 from .stats import flashcard_stats, streaks
+from .words import word_statuses_for_pair
 
 __all__ = [
     "MAX_DUE_LIMIT",
     "due_cards_for_user",
+    "due_counts_for_user",
     "events_for_card",
     "flashcard_get_for_user",
     "flashcard_preview_intervals",
@@ -21,4 +24,5 @@ __all__ = [
     "learner_day_start",
     "new_cards_introduced_today",
     "streaks",
+    "word_statuses_for_pair",
 ]

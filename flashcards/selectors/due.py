@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 from fsrs import Rating as FsrsRating
 
@@ -140,3 +141,43 @@ def _as_fsrs_mapping(row: Mapping[str, Any]) -> dict[str, Any]:
     state = row["state"]
     state = {name: value for value, name in STATE_NAMES.items()}.get(state, state)
     return {**row, "state": state, "due": dt(row["due"]), "last_review": dt(row.get("last_review"))}
+
+
+def due_counts_for_user(
+    *, user, pairs: list[UserLanguagePair], now: datetime | None = None
+) -> dict[Any, dict[str, int]]:
+    """For each of `pairs` (the learner's own): {"due": studied cards due now, "new": new cards still
+    to introduce today}, by the rules of `due_cards_for_user` (suspended cards and switched-off produce
+    cards left out, the daily new-card limit in the learner's day). Two grouped queries whatever the
+    number of pairs or cards, for screens that show every pair's counts at once."""
+    now = now or timezone.now()
+    if not pairs:
+        return {}
+    ids = [p.pk for p in pairs]
+    shown = Q(direction=Direction.RECOGNISE) | Q(pair__production_cards_enabled=True)
+    rows = (
+        Flashcard.objects.filter(shown, user=user, pair_id__in=ids, suspended=False)
+        .values("pair_id")
+        .annotate(
+            due=Count("id", filter=Q(last_review__isnull=False, due__lte=now)),
+            new=Count("id", filter=Q(last_review__isnull=True)),
+        )
+    )
+    cards = {row["pair_id"]: row for row in rows}
+    introduced = dict(
+        FlashcardEvent.objects.filter(
+            user=user,
+            card__pair_id__in=ids,
+            reviewed_at__gte=learner_day_start(user, now),
+            state_before__last_review=None,
+        )
+        .values("card__pair_id")
+        .annotate(n=Count("id"))
+        .values_list("card__pair_id", "n")
+    )
+    counts = {}
+    for pair in pairs:
+        row = cards.get(pair.pk, {"due": 0, "new": 0})
+        allowed = max(0, pair.daily_new_cards - introduced.get(pair.pk, 0))
+        counts[pair.pk] = {"due": row["due"], "new": min(row["new"], allowed)}
+    return counts
