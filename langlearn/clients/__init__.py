@@ -64,6 +64,14 @@ def _common() -> tuple[float, int]:
     return float(settings.PROVIDER_TIMEOUT_SECONDS), int(settings.PROVIDER_SDK_MAX_RETRIES)
 
 
+def call_budget_seconds(calls: int = 1) -> float:
+    """Worst-case wall time of `calls` provider calls: every SDK attempt may run into the
+    timeout, with up to 8 s of backoff between attempts. An actor's time_limit must exceed
+    this for the calls it makes (a long TTS text makes one call per chunk)."""
+    timeout, retries = _common()
+    return calls * (timeout * (retries + 1) + 8.0 * retries)
+
+
 def get_llm() -> LLMClient:
     key = (settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL, settings.LLM_MODEL, *_common())
 
