@@ -55,8 +55,8 @@ class DueView(APIView):
         query = DueQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        pair = pair_get_for_user(user=request.user, pair_id=params["language_pair"])
         now = timezone.now()
+        pair = selectors.pair_for_due_queue(user=request.user, pair_id=params["language_pair"], now=now)
         cards, remaining = selectors.due_cards_for_user(user=request.user, pair=pair, limit=params["limit"], now=now)
         if params["intervals"]:
             for card in cards:

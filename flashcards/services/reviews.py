@@ -117,9 +117,8 @@ def flashcard_review(
     """Apply one review. With a `client_event_id` already used, nothing changes and the first event is
     returned (`duplicate=True`)."""
     rating = parse_rating(rating)
-    now = now or timezone.now()
-    reviewed_at = reviewed_at or now
-    check_reviewed_at(reviewed_at, now=now)
+    if reviewed_at is not None:
+        check_reviewed_at(reviewed_at, now=now or timezone.now())
     with transaction.atomic():
         card = (
             Flashcard.objects.select_for_update(of=("self",))
@@ -138,6 +137,10 @@ def flashcard_review(
                 return ReviewOutcome(event=previous, card=card, duplicate=True)
         if card.suspended:
             raise Conflict("This card is suspended.", code="card_suspended")
+        if reviewed_at is None:
+            # "Now" is read once the lock is held: a review that waited for a concurrent one is applied
+            # after it, so its time must not come before the one the other just recorded.
+            reviewed_at = now or timezone.now()
         event = _schedule(
             card, rating=rating, reviewed_at=reviewed_at, duration_ms=duration_ms, client_event_id=client_event_id
         )
