@@ -57,7 +57,10 @@ class JobStatus(models.TextChoices):
 
 
 class WordBankPackEntry(TimeStampedModel):
-    pack = models.ForeignKey(WordBankPack, on_delete=models.CASCADE, related_name="entries")
+    # Index diet for bulk imports: the unique (pack, normalized_text) constraint already serves
+    # lookups by pack, and nothing lists entries by creation time across packs.
+    pack = models.ForeignKey(WordBankPack, on_delete=models.CASCADE, related_name="entries", db_index=False)
+    created_at = models.DateTimeField(auto_now_add=True)
     position = models.PositiveIntegerField(default=0)
     text = models.CharField(max_length=200)
     normalized_text = models.CharField(max_length=200, editable=False)
