@@ -50,7 +50,11 @@ def _lemma(token) -> str:
 
 
 def article_lemmas(analysis: Analysis) -> set[str]:
-    return {_lemma(t) for t in analysis.tokens if t.is_alpha}
+    """Every normalised lemma and surface form of the article's words: what to look up in the
+    word bank. Surface forms too, because lookup lemmatisation guesses wrong on ambiguous forms
+    (es "río" → "reír") and the learner's entry for "río" should still count."""
+    words = [t for t in analysis.tokens if t.is_alpha]
+    return {_lemma(t) for t in words} | {normalize(t.text) for t in words}
 
 
 def analyse_article(analysis: Analysis, *, known_lemmas: set[str], language: str) -> ArticleAnalysis:

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from langlearn import clients, storage
-from langlearn.clients.base import UnsupportedLanguage
+from langlearn.clients.base import ProviderError, UnsupportedLanguage
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.jobs.services import job_storage_key
 from vocab.models import UserLanguagePair
@@ -178,7 +178,13 @@ def analyse(ctx: StepContext) -> StepOutcome:
     nlp = clients.get_nlp()
     if not nlp.supports(pair.target_language):
         return skipped(f"no language analysis available for {pair.target_language}")
-    paragraphs = analyse_paragraphs(nlp, split_paragraphs(article.body), pair.target_language)
+    try:
+        paragraphs = analyse_paragraphs(nlp, split_paragraphs(article.body), pair.target_language)
+    except ProviderError as exc:
+        if exc.retryable:
+            raise
+        # The article is readable without its vocabulary list: do not fail the whole job for it.
+        return skipped(f"language analysis failed: {exc.message}")
     analysis = merge_analyses(paragraphs, language=pair.target_language)
     known = known_lemmas_for_pair(pair=pair, among=article_lemmas(analysis))
     result = analyse_article(analysis, known_lemmas=known, language=pair.target_language)
