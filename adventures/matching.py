@@ -36,10 +36,22 @@ def _ratio(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def _close(word: str, said: list[str], said_set: set[str]) -> bool:
+    if word in said_set:
+        return True
+    for s in said:
+        # quick_ratio() is an upper bound of ratio(): skip the full comparison when it cannot pass.
+        matcher = SequenceMatcher(None, word, s, autojunk=False)
+        if matcher.quick_ratio() >= WORD_MATCH_RATIO and matcher.ratio() >= WORD_MATCH_RATIO:
+            return True
+    return False
+
+
 def _word_score(said: list[str], choice: list[str]) -> float:
     if not said or not choice:
         return 0.0
-    hits = sum(1 for word in choice if any(_ratio(word, s) >= WORD_MATCH_RATIO for s in said))
+    said_set = set(said)
+    hits = sum(1 for word in choice if _close(word, said, said_set))
     recall = hits / len(choice)
     precision = min(1.0, hits / len(said))
     if not recall:

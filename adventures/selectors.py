@@ -112,3 +112,15 @@ def study_words_for_pair(*, pair: UserLanguagePair, limit: int = STUDY_WORDS) ->
 def known_lemmas_for_pair(*, pair: UserLanguagePair) -> set[str]:
     """Normalised lemmas in the learner's word bank for the pair: what counts as known for coverage."""
     return set(LearnableWordBankEntry.objects.filter(pair=pair).values_list("normalized_lemma", flat=True))
+
+
+def banked_lemmas(*, pair_id: uuid.UUID, scenes: list[AdventureScene]) -> set[str]:
+    """Which of these scenes' new words are already in the word bank (one query for them all)."""
+    keys = {" ".join(w["lemma"].split()).lower() for s in scenes for w in s.new_words}
+    if not keys:
+        return set()
+    return set(
+        LearnableWordBankEntry.objects.filter(pair_id=pair_id, normalized_lemma__in=keys).values_list(
+            "normalized_lemma", flat=True
+        )
+    )

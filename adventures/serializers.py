@@ -64,7 +64,8 @@ class SceneChoiceSerializer(serializers.Serializer):
 class NewWordSerializer(serializers.Serializer):
     lemma = serializers.CharField()
     translation = serializers.CharField()
-    sentence = serializers.CharField(required=False)
+    sentence = serializers.CharField(required=False, help_text="Where the word appears in the scene.")
+    in_word_bank = serializers.BooleanField(required=False, help_text="Already in the learner's word bank.")
 
 
 class SceneNodeSerializer(serializers.ModelSerializer):
@@ -80,7 +81,7 @@ class SceneNodeSerializer(serializers.ModelSerializer):
 
 class SceneSerializer(SceneNodeSerializer):
     choices = serializers.SerializerMethodField()
-    new_words = NewWordSerializer(many=True)
+    new_words = serializers.SerializerMethodField()
     audio_url = serializers.SerializerMethodField()
     job = serializers.SerializerMethodField()
 
@@ -109,12 +110,37 @@ class SceneSerializer(SceneNodeSerializer):
             return scene.choices
         return [{**c, "taken": c["id"] in taken[scene.pk]} for c in scene.choices]
 
+    @extend_schema_field(NewWordSerializer(many=True))
+    def get_new_words(self, scene: AdventureScene) -> list[dict]:
+        banked: set[str] | None = self.context.get("banked_lemmas")
+        if banked is None:
+            return scene.new_words
+        return [{**w, "in_word_bank": " ".join(w["lemma"].split()).lower() in banked} for w in scene.new_words]
+
     def get_audio_url(self, scene: AdventureScene) -> str | None:
         return storage.media_url(scene.audio) if scene.audio else None
 
     @extend_schema_field(JobSerializer(allow_null=True))
     def get_job(self, scene: AdventureScene) -> dict | None:
         return job_summary(scene.job) if scene.job_id and scene.job else None
+
+
+class VocabularyWordSerializer(serializers.Serializer):
+    lemma = serializers.CharField()
+    text = serializers.CharField(help_text="The form in the text.")
+    pos = serializers.CharField(allow_blank=True)
+    sentence = serializers.CharField()
+    known = serializers.BooleanField(help_text="In the word bank when the scene was written.")
+
+
+class SceneDetailSerializer(SceneSerializer):
+    """One scene with its vocabulary: every content word, for tap-to-add in the reader."""
+
+    vocabulary = VocabularyWordSerializer(many=True, read_only=True)
+
+    class Meta(SceneSerializer.Meta):
+        fields = [*SceneSerializer.Meta.fields, "vocabulary"]
+        read_only_fields = fields
 
 
 def job_summary(job) -> dict | None:

@@ -122,6 +122,9 @@ def test_detail_has_the_path_to_the_current_scene_and_the_tree(auth_client, pair
     assert [s["id"] for s in body["path"]] == [str(opening.pk), str(b.pk), str(deeper.pk)]
     assert {s["id"] for s in body["tree"]} == {str(x.pk) for x in (opening, a, b, deeper)}
     assert "paragraphs" not in body["tree"][0]
+    assert body["path"][0]["new_words"][0] == {
+        "lemma": "ruido", "translation": "noise", "sentence": "Oyes un ruido en la cocina.", "in_word_bank": False
+    }  # fmt: skip
     scene = auth_client.get(f"{URL}{adventure.pk}/scenes/{a.pk}").json()
     assert scene["choice_text"] == "Entrar en la cocina"
     assert scene["parent"] == str(opening.pk)
@@ -276,9 +279,27 @@ def test_words_from_a_scene_go_to_the_word_bank(auth_client, pair, fake_provider
     again = auth_client.post(url, {"scene": str(opening.pk), "lemmas": ["ruido"]}, format="json").json()
     assert again["added"] == []
     assert [w["lemma"] for w in again["already_present"]] == ["ruido"]
+    scene = auth_client.get(f"{URL}{adventure.pk}/scenes/{opening.pk}").json()
+    assert scene["new_words"][0]["in_word_bank"] is True
 
     resp = auth_client.post(url, {"scene": str(opening.pk), "lemmas": ["ruido", "dragón"]}, format="json")
     assert resp.status_code == 400
     assert resp.json()["unknown"] == ["dragón"]
     assert auth_client.post(url, {"scene": str(opening.pk), "lemmas": []}, format="json").status_code == 400
     assert LearnableWordBankEntry.objects.filter(pair=pair).count() == 2
+
+
+@pytest.mark.django_db
+def test_creating_and_choosing_share_the_generation_burst_throttle(auth_client, pair, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
+    settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+        "generation": "2/min",
+    }
+    adventure, opening = adventure_with_opening(pair=pair)
+    assert auth_client.post(URL, {"language_pair": str(pair.pk)}, format="json").status_code == 202
+    choose(auth_client, adventure.pk, opening.pk, "a")
+    resp = auth_client.post(f"{URL}{adventure.pk}/choices", {"scene": str(opening.pk), "choice": "b"}, format="json")
+    assert resp.status_code == 429
+    assert resp.json()["code"] == "throttled"
+    assert auth_client.get(f"{URL}{adventure.pk}").status_code == 200  # reading is not throttled by it
