@@ -6,12 +6,13 @@ from typing import Any
 
 from adventures.models import AdventureStatus, SceneStatus
 from adventures.selectors import adventure_get_for_user, adventure_tree
+from articles.analysis import normalize
 from articles.selectors import articles_for_user
 from langlearn.errors import NotFound
 from langlearn.jobs.models import JobStatus
 
 from .common import job_summary, media
-from .reading import cached_reader_tokens, split_paragraphs, with_statuses
+from .reading import cached_reader_tokens, split_paragraphs, statuses_for, with_statuses
 
 
 def reader_screen(*, user, article_id) -> dict[str, Any]:
@@ -22,7 +23,8 @@ def reader_screen(*, user, article_id) -> dict[str, Any]:
     tokens = cached_reader_tokens(
         stored=article.reader_tokens, paragraphs=split_paragraphs(article.body), language=article.language
     )
-    text = with_statuses(tokens, pair=article.pair, translations=split_paragraphs(article.translation))
+    statuses = statuses_for(tokens, pair=article.pair)
+    text = with_statuses(tokens, statuses=statuses, translations=split_paragraphs(article.translation))
     return {
         "article": {
             "id": str(article.pk),
@@ -74,11 +76,16 @@ def play_screen(*, user, adventure_id) -> dict[str, Any]:
         tokens = cached_reader_tokens(
             stored=None, paragraphs=current.paragraphs, language=adventure.pair.target_language
         )
+        # The scene's new words are looked up with its tokens: whether each is in the word bank yet.
+        new_words = [{**w, "key": normalize(w.get("lemma", ""))} for w in current.new_words]
+        statuses = statuses_for(tokens, pair=adventure.pair, extra_keys=[w["key"] for w in new_words])
         scene = {
             **_scene_link(current),
-            **with_statuses(tokens, pair=adventure.pair, translations=current.translation),
+            **with_statuses(tokens, statuses=statuses, translations=current.translation),
             "choices": [{**c, "taken": c.get("id") in taken} for c in current.choices],
-            "new_words": current.new_words,
+            "new_words": [
+                {**{k: v for k, v in w.items() if k != "key"}, "in_word_bank": w["key"] in statuses} for w in new_words
+            ],
             "audio_url": media(current.audio),
             "audio_duration": current.audio_duration,
             "error": current.error,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.cache import cache
@@ -48,7 +48,7 @@ CACHE_SECONDS = 60 * 60
 FALLBACK_PIPELINE = "regex"
 _WORD_OR_MARK = re.compile(r"(\w+|[^\w\s]+)(\s*)")
 
-__all__ = ["cached_reader_tokens", "split_paragraphs", "with_statuses"]
+__all__ = ["cached_reader_tokens", "split_paragraphs", "statuses_for", "with_statuses"]
 
 
 def _regex_tokens(paragraphs: Sequence[str]) -> dict[str, Any]:
@@ -107,14 +107,22 @@ def _keys(token: dict[str, Any]) -> tuple[str, str]:
     return normalize(token["lemma"]), normalize(token["text"])
 
 
+def token_keys(tokens: dict[str, Any]) -> set[str]:
+    """The word-bank keys a text's words could match: what to ask `word_statuses_for_pair` about."""
+    return {k for p in tokens.get("paragraphs", []) for s in p for t in s if t["is_word"] for k in _keys(t)}
+
+
+def statuses_for(tokens: dict[str, Any], *, pair: UserLanguagePair, extra_keys: Iterable[str] = ()) -> dict[str, str]:
+    """{key: known/learning} for the text's words (and `extra_keys`) in the pair's word bank. One query."""
+    return word_statuses_for_pair(pair=pair, keys=token_keys(tokens) | set(extra_keys))
+
+
 def with_statuses(
-    tokens: dict[str, Any], *, pair: UserLanguagePair, translations: Sequence[str] = ()
+    tokens: dict[str, Any], *, statuses: dict[str, str], translations: Sequence[str] = ()
 ) -> dict[str, Any]:
     """The screen's paragraphs (sentences of tokens, each with its status, and the translation of the
-    paragraph when the texts align) and the known-word coverage. One query."""
+    paragraph when the texts align) and the known-word coverage."""
     paragraphs = tokens.get("paragraphs", [])
-    keys = {k for p in paragraphs for s in p for t in s if t["is_word"] for k in _keys(t)}
-    statuses = word_statuses_for_pair(pair=pair, keys=keys)
     counts = {"known": 0, "learning": 0, "new": 0}
     out = []
     for index, paragraph in enumerate(paragraphs):

@@ -48,7 +48,7 @@ def test_play_shows_the_current_scene_as_tokens_with_statuses(auth_client, user,
     assert scene["coverage"]["known"] == 1
     assert [(c["id"], c["taken"]) for c in scene["choices"]] == [("a", False), ("b", True)]
     assert scene["audio_url"].endswith("adventures/x/scene2.wav")
-    assert scene["new_words"][0]["lemma"] == "ruido"
+    assert [(w["lemma"], w["in_word_bank"]) for w in scene["new_words"]] == [("ruido", True)]
     assert [s["id"] for s in body["path"]] == [str(opening.pk)]
     assert body["generating"] is False
     assert body["adventure"]["status"] == "ready"
