@@ -184,22 +184,20 @@ def due_counts_for_user(
 ) -> dict[Any, dict[str, int]]:
     """For each of `pairs` (the learner's own): {"due": studied cards due now, "new": new cards still
     to introduce today}, by the rules of `due_cards_for_user` (suspended cards and switched-off produce
-    cards left out, the daily new-card limit in the learner's day). Two grouped queries whatever the
+    cards left out, the daily new-card limit in the learner's day). At most three queries whatever the
     number of pairs or cards, for screens that show every pair's counts at once."""
     now = now or timezone.now()
     if not pairs:
         return {}
+    # Produce cards count only for pairs that have them on: decided here per pair, so the queries
+    # need no join, and each count is a range of its partial due-queue index (studied, new).
     ids = [p.pk for p in pairs]
-    shown = Q(direction=Direction.RECOGNISE) | Q(pair__production_cards_enabled=True)
-    rows = (
-        Flashcard.objects.filter(shown, user=user, pair_id__in=ids, suspended=False)
-        .values("pair_id")
-        .annotate(
-            due=Count("id", filter=Q(last_review__isnull=False, due__lte=now)),
-            new=Count("id", filter=Q(last_review__isnull=True)),
-        )
+    shown = Flashcard.objects.filter(
+        Q(pair_id__in=[p.pk for p in pairs if p.production_cards_enabled])
+        | Q(pair_id__in=[p.pk for p in pairs if not p.production_cards_enabled], direction=Direction.RECOGNISE),
+        user=user,
+        suspended=False,
     )
-    cards = {row["pair_id"]: row for row in rows}
     introduced = dict(
         FlashcardEvent.objects.filter(
             user=user,
@@ -211,9 +209,25 @@ def due_counts_for_user(
         .annotate(n=Count("id"))
         .values_list("card__pair_id", "n")
     )
-    counts = {}
-    for pair in pairs:
-        row = cards.get(pair.pk, {"due": 0, "new": 0})
-        allowed = max(0, pair.daily_new_cards - introduced.get(pair.pk, 0))
-        counts[pair.pk] = {"due": row["due"], "new": min(row["new"], allowed)}
-    return counts
+    allowed = {p.pk: max(0, p.daily_new_cards - introduced.get(p.pk, 0)) for p in pairs}
+    due = dict(
+        shown.filter(last_review__isnull=False, due__lte=now)
+        .order_by()
+        .values("pair_id")
+        .annotate(n=Count("id"))
+        .values_list("pair_id", "n")
+    )
+    # New cards are only counted up to what today still allows: a bank of 30,000 unseen words must
+    # not make every home screen count them all. One UNION ALL of a LIMITed read per pair.
+    new: dict[Any, int] = {}
+    reads = [
+        shown.filter(pair_id=pk, last_review__isnull=True).order_by().values_list("pair_id")[:cap]
+        for pk, cap in allowed.items()
+        if cap
+    ]
+    if reads:
+        # The combined query must drop the model's default ordering (`due`, not in the select list).
+        rows = reads[0].union(*reads[1:], all=True).order_by() if len(reads) > 1 else reads[0]
+        for (pair_id,) in rows:
+            new[pair_id] = new.get(pair_id, 0) + 1
+    return {pk: {"due": due.get(pk, 0), "new": new.get(pk, 0)} for pk in ids}

@@ -19,7 +19,7 @@ def review_screen(
     *, user, pair: UserLanguagePair | None, limit: int = DEFAULT_CARDS, now: datetime | None = None
 ) -> dict[str, Any]:
     """The next `limit` cards (the due queue's own order and daily new-card limit) with what each
-    rating would schedule, and how much of today's queue is left after them. Six queries."""
+    rating would schedule, and how much of today's queue is left after them. Seven queries."""
     now = now or timezone.now()
     if pair is None:  # a learner without a language pair has nothing to review yet
         return {

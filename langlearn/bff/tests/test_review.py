@@ -105,6 +105,6 @@ def test_review_query_count_is_constant(auth_client, pair, entries, django_asser
     for i in range(entries):
         word(pair, f"w{i}", "no-cards")
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         body = auth_client.get(URL, {"limit": 100}).json()
     assert body["counts"]["due"] == entries // 10
