@@ -95,7 +95,11 @@ def flashcard_stats(*, user, pair: UserLanguagePair | None = None, now: datetime
         {"date": (today + timedelta(days=i)).isoformat(), "due": forecast_counts[i]} for i in range(FORECAST_DAYS)
     ]
 
-    review_days = set(events.annotate(day=TruncDate("reviewed_at", tzinfo=tz)).values_list("day", flat=True).distinct())
+    # order_by(): the model's default ordering (-reviewed_at) would join the DISTINCT and turn one row
+    # per day into one row per review.
+    review_days = set(
+        events.annotate(day=TruncDate("reviewed_at", tzinfo=tz)).order_by().values_list("day", flat=True).distinct()
+    )
     current, longest = streaks(review_days, today)
 
     return {
