@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -105,12 +106,19 @@ def is_word(token: Token) -> bool:
     return not token.is_punct and not token.is_digit and any(c.isalpha() for c in token.text)
 
 
-def reader_tokens(analyses: Sequence[Analysis]) -> dict[str, Any]:
-    """What a reading screen needs from the NLP analysis, as JSON to store with the text:
-    paragraphs → sentences → tokens {text, whitespace, lemma, pos, is_word}. Statuses are not in
-    here: they change with the learner's word bank and are computed per request."""
+def paragraphs_digest(paragraphs: Sequence[str]) -> str:
+    """Identifies the text the tokens were made from: a reader seeing another digest (the body was
+    edited since) analyses the text again instead of showing stale tokens."""
+    return hashlib.sha256("\n\n".join(paragraphs).encode()).hexdigest()
+
+
+def reader_tokens(analyses: Sequence[Analysis], *, paragraphs: Sequence[str]) -> dict[str, Any]:
+    """What a reading screen needs from the NLP analysis of `paragraphs` (one analysis each), as JSON
+    to store with the text: paragraphs → sentences → tokens {text, whitespace, lemma, pos, is_word}.
+    Statuses are not in here: they change with the learner's word bank and are computed per request."""
     return {
         "version": READER_TOKENS_VERSION,
+        "digest": paragraphs_digest(paragraphs),
         "pipeline": analyses[0].pipeline if analyses else "",
         "paragraphs": [
             [

@@ -178,14 +178,15 @@ def analyse(ctx: StepContext) -> StepOutcome:
     nlp = clients.get_nlp()
     if not nlp.supports(pair.target_language):
         return skipped(f"no language analysis available for {pair.target_language}")
+    texts = split_paragraphs(article.body)
     try:
-        paragraphs = analyse_paragraphs(nlp, split_paragraphs(article.body), pair.target_language)
+        analyses = analyse_paragraphs(nlp, texts, pair.target_language)
     except ProviderError as exc:
         if exc.retryable:
             raise
         # The article is readable without its vocabulary list: do not fail the whole job for it.
         return skipped(f"language analysis failed: {exc.message}")
-    analysis = merge_analyses(paragraphs, language=pair.target_language)
+    analysis = merge_analyses(analyses, language=pair.target_language)
     known = known_lemmas_for_pair(pair=pair, among=article_lemmas(analysis))
     result = analyse_article(analysis, known_lemmas=known, language=pair.target_language)
     TranslatedArticle.objects.filter(pk=article.pk).update(
@@ -193,7 +194,7 @@ def analyse(ctx: StepContext) -> StepOutcome:
         key_vocabulary=result.key_vocabulary,
         known_word_coverage=result.coverage,
         # The reader screen's token cache: the NLP work is done once here, not on every read.
-        reader_tokens=reader_tokens(paragraphs),
+        reader_tokens=reader_tokens(analyses, paragraphs=texts),
         analysed_at=timezone.now(),
         updated_at=timezone.now(),
     )

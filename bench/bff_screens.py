@@ -116,7 +116,8 @@ def seed(rng: random.Random) -> tuple[Account, TranslatedArticle, TranslatedArti
         for i in range(50)
     )  # fmt: skip
     stored, bare = articles[-1], articles[-2]
-    stored.reader_tokens = reader_tokens(analyse_paragraphs(clients.get_nlp(), split_paragraphs(stored.body), "es"))
+    texts = split_paragraphs(stored.body)
+    stored.reader_tokens = reader_tokens(analyse_paragraphs(clients.get_nlp(), texts, "es"), paragraphs=texts)
     stored.save(update_fields=["reader_tokens"])
     adventure = Adventure.objects.create(user=user, pair=pair, title="Bench", level="A2", status="ready")
     parent = None

@@ -9,7 +9,6 @@ Nothing here writes to the database.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -22,6 +21,7 @@ from articles.analysis import (
     READER_TOKENS_VERSION,
     analyse_paragraphs,
     normalize,
+    paragraphs_digest,
     reader_tokens,
     split_paragraphs,
 )
@@ -56,6 +56,7 @@ def _regex_tokens(paragraphs: Sequence[str]) -> dict[str, Any]:
     sentence, the lower-cased form as the lemma. Poorer statuses, but the text still reads."""
     return {
         "version": READER_TOKENS_VERSION,
+        "digest": paragraphs_digest(paragraphs),
         "pipeline": FALLBACK_PIPELINE,
         "paragraphs": [
             [
@@ -80,20 +81,20 @@ def _analyse(paragraphs: Sequence[str], language: str) -> dict[str, Any]:
     if not nlp.supports(language):
         return _regex_tokens(paragraphs)
     try:
-        return reader_tokens(analyse_paragraphs(nlp, paragraphs, language))
+        return reader_tokens(analyse_paragraphs(nlp, paragraphs, language), paragraphs=paragraphs)
     except (ProviderError, UnsupportedLanguage) as exc:  # local spaCy: a broken pipeline, not a network error
         logger.warning("reader tokens for %s fell back to the regex splitter: %s", language, exc)
         return _regex_tokens(paragraphs)
 
 
 def cached_reader_tokens(*, stored: dict[str, Any] | None, paragraphs: Sequence[str], language: str) -> dict[str, Any]:
-    """`stored` when it is the current version, else the analysis of `paragraphs`, computed once per
-    text per process (the cache key is a digest of the text, so an edited text is analysed again)."""
-    if stored and stored.get("version") == READER_TOKENS_VERSION and "paragraphs" in stored:
-        return stored
+    """`stored` when it was made from these paragraphs by the current code, else their analysis,
+    computed once per text per process (keyed by the text's digest: an edited text is analysed again)."""
     if not paragraphs:  # a scene still being written
-        return {"version": READER_TOKENS_VERSION, "pipeline": "", "paragraphs": []}
-    digest = hashlib.sha256("\n\n".join(paragraphs).encode()).hexdigest()
+        return {"version": READER_TOKENS_VERSION, "digest": "", "pipeline": "", "paragraphs": []}
+    digest = paragraphs_digest(paragraphs)
+    if stored and stored.get("version") == READER_TOKENS_VERSION and stored.get("digest") == digest:
+        return stored
     key = f"bff:reader-tokens:v{READER_TOKENS_VERSION}:{language}:{digest}"
     found = cache.get(key)
     if found is None:

@@ -1,9 +1,11 @@
 import pytest
 
+from articles.analysis import analyse_paragraphs, reader_tokens, split_paragraphs
 from articles.models import TranslatedArticle
 from articles.tests.factories import ArticleFactory
 from conftest import run_jobs
 from flashcards.models import CardState, Flashcard
+from langlearn import clients
 from langlearn.bff.serializers import ReaderScreenSerializer
 from vocab.tests.factories import PairFactory
 
@@ -129,6 +131,33 @@ def test_pipeline_stores_the_tokens_and_the_reader_uses_them(
     assert body["tokenizer"] == cached["pipeline"]
     assert body["translation_aligned"] is True
     assert body["paragraphs"][1]["translation"] == "La casa es grande, ¿verdad?"
+
+
+@pytest.mark.django_db
+def test_stored_tokens_are_used_while_they_match_the_body(auth_client, pair):
+    word(pair, "gato", "known")
+    texts = split_paragraphs(BODY)
+    stored = reader_tokens(analyse_paragraphs(clients.get_nlp(), texts, "es"), paragraphs=texts)
+    article = ArticleFactory(pair=pair, body=BODY, reader_tokens={**stored, "pipeline": "stored-by-the-pipeline"})
+
+    body = auth_client.get(url(article)).json()
+    assert body["tokenizer"] == "stored-by-the-pipeline"
+    assert statuses(body) == statuses_only(EXPECTED, known={"gato"})
+
+    # An editor changed the body in the admin: the stored tokens are stale, the text is analysed again.
+    TranslatedArticle.objects.filter(pk=article.pk).update(body="El perro y el gato.")
+    body = auth_client.get(url(article)).json()
+    assert body["tokenizer"] != "stored-by-the-pipeline"
+    tokens = body["paragraphs"][0]["sentences"][0]["tokens"]
+    assert [t["text"] for t in tokens] == ["El", "perro", "y", "el", "gato", "."]
+
+
+def statuses_only(expected, *, known: set[str]):
+    """EXPECTED for a word bank holding only `known` words."""
+    return [
+        [(text, status if status == "ignored" else ("known" if text in known else "new")) for text, status in sentence]
+        for sentence in expected
+    ]
 
 
 @pytest.mark.django_db
