@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -95,7 +95,7 @@ class SyncView(APIView):
         )
 
 
-@extend_schema(parameters=[FlashcardFilterSerializer])
+@extend_schema_view(list=extend_schema(parameters=[FlashcardFilterSerializer]))
 class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The learner's cards. Filters: `language_pair`, `state` (new/learning/review/relearning),
     `due_before`, `suspended`, `direction`."""
@@ -114,7 +114,7 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data = filters.validated_data
         return selectors.flashcards_for_user(
             user=self.request.user,
-            pair_id=data.get("language_pair"),
+            pair_id=data.get("language_pair") or data.get("pair"),
             state=data.get("state"),
             due_before=data.get("due_before"),
             suspended=data.get("suspended"),

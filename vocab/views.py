@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -58,7 +58,7 @@ class LanguagePairViewSet(viewsets.ModelViewSet):
         services.pair_delete(pair=instance)
 
 
-@extend_schema(parameters=[EntryFilterSerializer])
+@extend_schema_view(list=extend_schema(parameters=[EntryFilterSerializer]))
 class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """Word bank entries. Filters: `language_pair`, `source`, `search` (prefix of text, lemma or
     translation), `has_audio`."""
@@ -75,7 +75,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         data = filters.validated_data
         return selectors.entries_for_user(
             user=self.request.user,
-            pair_id=data.get("language_pair"),
+            pair_id=data.get("language_pair") or data.get("pair"),
             source=data.get("source"),
             search=data.get("search"),
             has_audio=data.get("has_audio"),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -144,7 +145,12 @@ def due_cards_for_user(
     new_allowed = max(0, pair.daily_new_cards - introduced)
     studied_qs, new_qs = due_queue_querysets(user=user, pair=pair, limit=limit, new_allowed=new_allowed, now=now)
     studied_rows = studied_qs.values_list(*_COLUMNS)
-    rows = list(studied_rows.union(new_qs.values_list(*_COLUMNS), all=True) if new_qs is not None else studied_rows)
+    if new_qs is None:
+        rows = list(studied_rows)
+    elif connection.features.supports_slicing_ordering_in_compound:
+        rows = list(studied_rows.union(new_qs.values_list(*_COLUMNS), all=True))
+    else:  # SQLite (`make run`) cannot LIMIT inside a UNION: two queries there
+        rows = [*studied_rows, *new_qs.values_list(*_COLUMNS)]
     # UNION ALL keeps no order: put it back (studied first, each part by due then id, as in SQL).
     studied = sorted((r for r in rows if r[8] is not None), key=lambda r: (r[7], r[0]))
     new = sorted((r for r in rows if r[8] is None), key=lambda r: (r[7], r[0]))[: limit - len(studied)]

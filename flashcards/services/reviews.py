@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from fsrs import Rating as FsrsRating
@@ -84,16 +85,12 @@ def _count_reviews(counts: dict[uuid.UUID, int]) -> list[uuid.UUID]:
     from .fitting import MIN_REVIEWS_FOR_FIT
 
     crossed = []
-    with connection.cursor() as cursor:
-        for pair_id, n in counts.items():
-            cursor.execute(
-                f"UPDATE {UserLanguagePair._meta.db_table} SET review_count = review_count + %s "  # noqa: S608
-                "WHERE id = %s RETURNING review_count, fsrs_reviews_at_fit",
-                [n, pair_id],
-            )
-            row = cursor.fetchone()
-            if row and row[1] == 0 and row[0] >= MIN_REVIEWS_FOR_FIT > row[0] - n:
-                crossed.append(pair_id)
+    for pair_id, n in counts.items():
+        # The UPDATE locks the pair row until commit, so the count read next is exactly ours.
+        UserLanguagePair.objects.filter(pk=pair_id).update(review_count=F("review_count") + n)
+        row = UserLanguagePair.objects.filter(pk=pair_id).values_list("review_count", "fsrs_reviews_at_fit").first()
+        if row and row[1] == 0 and row[0] >= MIN_REVIEWS_FOR_FIT > row[0] - n:
+            crossed.append(pair_id)
     return crossed
 
 

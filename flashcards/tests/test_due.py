@@ -163,3 +163,17 @@ def test_selector_for_other_callers_gives_the_same_queue(auth_client, user):
     cards, remaining = due_cards_for_user(user=user, pair=pair, limit=20)
     assert [c["id"] for c in cards] == api_ids
     assert remaining == body["new_cards_remaining_today"] == 0
+
+
+def test_same_queue_without_limit_in_union(auth_client, user, monkeypatch):
+    """SQLite (`make run`) cannot LIMIT inside a UNION: the two-query path gives the same queue."""
+    from django.db import connection
+
+    pair = PairFactory(user=user, daily_new_cards=3)
+    for i in range(4):
+        card_for(pair)
+        studied(card_for(pair), due_in=-timedelta(hours=i + 1))
+    with_union, _ = due_ids(auth_client, pair, limit=9)
+    monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
+    assert due_ids(auth_client, pair, limit=9)[0] == with_union
+    assert len(with_union) == 7  # 4 studied cards due + 3 new (the daily limit)
