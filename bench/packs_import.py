@@ -79,13 +79,14 @@ def make_csv(rows: int, packs: int) -> bytes:
 
 
 def raw_copy(data: bytes) -> float:
-    """COPY of the CSV text itself into an unindexed scratch table (PostgreSQL parses it)."""
+    """COPY of the CSV text itself into an unindexed scratch table (PostgreSQL parses it; an ordinary
+    logged table, autocommit: the time includes the commit)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_scratch")
         cursor.execute(
-            "CREATE UNLOGGED TABLE bench_scratch (pack_slug text, pack_title text, source_language text, "
+            "CREATE TABLE bench_scratch (pack_slug text, pack_title text, source_language text, "
             "target_language text, level text, tags text, text text, translation text, part_of_speech text, "
             "example_sentence text, example_translation text)"
         )
@@ -100,35 +101,75 @@ def raw_copy(data: bytes) -> float:
 
 def shaped_copy(data: bytes) -> float:
     """The same rows, parsed by Python's csv module, COPYed row by row (psycopg write_row) into a
-    scratch table shaped like the entries table (LIKE ... INCLUDING ALL: same columns, primary
-    key, unique index and collation; no foreign key). Like for like with what the import writes."""
+    scratch copy of the entries table: same columns, primary key, unique index and collation
+    (LIKE ... INCLUDING ALL) and the same deferred foreign key to real pack rows; timed to
+    commit. What a perfect importer that skipped validation and upserts would pay."""
     import uuid
 
     from django.db import connection, transaction
 
-    from packs.models import WordBankPackEntry
+    from packs.models import WordBankPack, WordBankPackEntry
+    from packs.services.bulk import _ordered_uuid_prefix
 
     table = WordBankPackEntry._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
+    slugs = sorted({line.split(",", 1)[0] for line in data.decode().splitlines()[1:]})
+    WordBankPack.objects.filter(slug__startswith="shaped-").delete()
+    packs = {
+        s: p.id
+        for s, p in zip(
+            slugs,
+            WordBankPack.objects.bulk_create(
+                WordBankPack(slug=f"shaped-{s}", title=s, source_language="en", target_language="es") for s in slugs
+            ),
+            strict=True,
+        )
+    }
+    cols = (
+        "id, created_at, updated_at, pack_id, position, text, normalized_text, translation, part_of_speech, "
+        "example_sentence, example_translation, notes, audio, translation_status, audio_status, job_error"
+    )
+    with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_shaped")
         cursor.execute(f"CREATE TABLE bench_shaped (LIKE {table} INCLUDING ALL)")
-        t = time.perf_counter()
-        packs: dict[str, uuid.UUID] = {}
-        cols = (
-            "id, created_at, updated_at, pack_id, position, text, normalized_text, translation, part_of_speech, "
-            "example_sentence, example_translation, notes, audio, translation_status, audio_status, job_error"
+        cursor.execute(
+            "ALTER TABLE bench_shaped ADD FOREIGN KEY (pack_id) REFERENCES packs_wordbankpack (id) "
+            "DEFERRABLE INITIALLY DEFERRED"
         )
-        now = time.strftime("%Y-%m-%d %H:%M:%S+00")
-        with cursor.cursor.copy(f"COPY bench_shaped ({cols}) FROM STDIN") as copy:
-            reader = csv.reader(io.StringIO(data.decode()))
-            next(reader)
-            for n, r in enumerate(reader):
-                pack = packs.get(r[0]) or packs.setdefault(r[0], uuid.uuid4())
-                copy.write_row(
-                    (uuid.uuid4(), now, now, pack, n, r[6], r[6].lower(), r[7], r[8], r[9], r[10], "", "", "", "", "")
+    now = time.strftime("%Y-%m-%d %H:%M:%S+00")
+    prefix = _ordered_uuid_prefix()  # the time-ordered ids the import uses, to be like for like
+    t = time.perf_counter()
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY bench_shaped ({cols}) FROM STDIN") as copy,
+    ):
+        reader = csv.reader(io.StringIO(data.decode()))
+        next(reader)
+        for n, r in enumerate(reader):
+            copy.write_row(
+                (
+                    uuid.UUID(f"{prefix}{n:012x}"),
+                    now,
+                    now,
+                    packs[r[0]],
+                    n,
+                    r[6],
+                    r[6].lower(),
+                    r[7],
+                    r[8],
+                    r[9],
+                    r[10],
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
                 )
-        elapsed = time.perf_counter() - t
+            )
+    elapsed = time.perf_counter() - t
+    with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_shaped")
+    WordBankPack.objects.filter(slug__startswith="shaped-").delete()
     return elapsed
 
 
@@ -169,7 +210,9 @@ def add_pack(size: int) -> tuple[float, int]:
         elapsed = time.perf_counter() - t
     assert response.status_code == 200, response.content
     assert response.json()["added"] == size, response.json()
-    Account.objects.filter(pk=user.pk).delete()
+    again = client.post(f"/api/packs/{pack.id}/add-to-word-bank", {"language_pair": str(pair.id)}, format="json")
+    assert again.json() == {"added": 0, "already_present": size}, again.json()
+    Account.objects.filter(pk=user.pk).delete()  # a fresh word bank for the next run
     return elapsed, len(queries)
 
 
@@ -200,17 +243,19 @@ def main() -> None:
     )
     for label, best, runs in (
         ("raw COPY of the CSV into an unindexed scratch table", copy_s, copies),
-        ("COPY of the rows (write_row) into a scratch copy of the entries table", shaped_s, shaped),
+        ("COPY of the rows into a copy of the entries table (indexes, FK), committed", shaped_s, shaped),
         ("import (parse, validate, classify, COPY to staging, upsert, commit)", import_s, imports),
     ):
         print(f"  {label:<72} {best:6.2f} s {rows / best:>9,.0f} rows/s (median {statistics.median(runs):.2f} s)")
     print(f"import / raw COPY (unindexed scratch)   : {copy_s / import_s:6.1%}   (target ≥ 50%)")
-    print(f"import / COPY into entries-shaped table : {shaped_s / import_s:6.1%}")
-    elapsed, queries = add_pack(5000)
+    print(f"import / COPY into entries-shaped table : {shaped_s / import_s:6.1%}   (the same target, like for like)")
+    adds = [add_pack(5000) for _ in range(args.runs)]
+    times = [elapsed for elapsed, _ in adds]
     print(
-        f"add 5,000-entry pack to a word bank (HTTP POST, entries + cards): {elapsed:.3f} s, "
-        f"{queries} queries   (target ≤ 1 s)"
+        f"add a 5,000-entry pack to an empty word bank (HTTP POST; 5,000 entries + 10,000 cards): "
+        f"best {min(times):.3f} s, median {statistics.median(times):.3f} s, {adds[0][1]} queries   (target ≤ 1 s)"
     )
+    print(f"load average now {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ class FormatError(Exception):
         self.line = line
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     line: int
     values: dict[str, str]  # only the fields the source gave

@@ -204,3 +204,12 @@ def test_set_based_and_generic_paths_agree(user, other_user):
     assert [c[:-1] for c in cards_a] == [c[:-1] for c in cards_b]
     assert {e[-1] for e in entries_a} == {c[-1] for c in cards_a} == {owner_a}
     assert len(cards_a) == 10
+
+
+@pytest.mark.parametrize("entries", [1, 60])
+def test_detail_query_count_is_constant(auth_client, entries, django_assert_max_num_queries):
+    pack = PackFactory()
+    make_entries(pack, entries)
+    with django_assert_max_num_queries(4):
+        response = auth_client.get(f"/api/packs/{pack.id}", {"page_size": 50})
+    assert len(response.data["entries"]["results"]) == min(entries, 50)
