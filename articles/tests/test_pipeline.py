@@ -231,3 +231,21 @@ def test_without_provider_keys_the_offline_demo_providers_make_an_article(auth_c
     assert article["providers"]["llm"]["provider"] == "offline"
     assert article["body"]
     assert article["audio_url"]
+
+
+def test_on_s3_the_audio_is_one_object_under_the_job_key_and_delete_removes_it(
+    auth_client, pair, fake_providers, broker, worker, s3_storage
+):
+    fake_providers.push_error("gemini", 503)  # a retried speak step still leaves exactly one object
+    job_id = request_article(auth_client, pair)
+    run_jobs(broker, worker)
+
+    def keys() -> list[str]:
+        listing = s3_storage.client.list_objects_v2(Bucket=s3_storage.bucket)
+        return [o["Key"] for o in listing.get("Contents", [])]
+
+    assert keys() == [f"articles/{job_id}/audio.wav"]
+    article = auth_client.get(f"{URL}/{Job.objects.get(pk=job_id).result_id}").json()
+    assert "X-Amz-Signature=" in article["audio_url"]  # a short-lived presigned URL
+    assert auth_client.delete(f"{URL}/{article['id']}").status_code == 204
+    assert keys() == []

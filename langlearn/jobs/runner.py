@@ -12,6 +12,7 @@ Dramatiq delivers at least once and a worker can die mid-step, so nothing here t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import uuid
@@ -107,7 +108,8 @@ def _fail_unclaimed(job: Job, now: datetime, message: str) -> None:
     )
     if changed:
         job.refresh_from_db()
-        _call_hook(get_spec(job.kind).on_failure, job)
+        with contextlib.suppress(LookupError):  # a kind no longer registered has no hook to call
+            _call_hook(get_spec(job.kind).on_failure, job)
 
 
 def _save(job: Job, token: uuid.UUID, **fields: Any) -> None:
