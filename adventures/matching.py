@@ -60,6 +60,48 @@ def _word_score(said: list[str], choice: list[str]) -> float:
     return (1 + beta2) * precision * recall / (beta2 * precision + recall)
 
 
+# "Dos", "option two", "la segunda": a learner may name the choice by its position. Whole
+# answers only (after dropping a leading "option"/"number"/article), so a sentence that happens to
+# contain "dos" is still matched on its words.
+_POSITION_WORDS = (
+    "one two three four",  # en
+    "first second third fourth",
+    "uno dos tres cuatro",  # es (it shares "uno")
+    "primero segundo tercero cuarto",
+    "primera segunda tercera cuarta",
+    "un deux trois quatre",  # fr
+    "premier deuxieme troisieme quatrieme",
+    "premiere seconde",
+    "eins zwei drei vier",  # de
+    "erste zweite dritte vierte",
+    "uno due tre quattro",  # it
+    "primo secondo terzo quarto",
+    "um dois tres quatro",  # pt
+)
+_POSITIONS: dict[str, int] = {}
+for _words in _POSITION_WORDS:
+    for _i, _w in enumerate(_words.split(), start=1):
+        _POSITIONS.setdefault(_w, _i)
+# Words a learner may say before the position: "option", "number" and articles.
+_PREFIXES = frozenset(
+    {"option", "opcion", "opcao", "choice", "number", "numero", "nummer", "the", "a", "o"}
+    | {"la", "el", "lo", "le", "il", "die", "der", "das", "de", "do", "da"}
+)
+
+
+def spoken_position(transcript: str) -> int | None:
+    """The 1-based position named by an answer like "2", "dos", "option two", "la segunda"."""
+    words = normalise(transcript).split()
+    while len(words) > 1 and words[0] in _PREFIXES:
+        words = words[1:]
+    if len(words) != 1:
+        return None
+    word = words[0]
+    if word.isdigit():
+        return int(word)
+    return _POSITIONS.get(word)
+
+
 def similarity(transcript: str, choice: str) -> float:
     said, wanted = normalise(transcript), normalise(choice)
     if not said or not wanted:
@@ -84,10 +126,11 @@ class MatchResult:
 def match_choice(transcript: str, choices: Sequence[dict]) -> MatchResult:
     """Score `transcript` against each `{"id", "text"}` choice; `best` is set only when confident."""
     said = normalise(transcript)
+    named = spoken_position(transcript)
     scores: list[ChoiceScore] = []
     for position, choice in enumerate(choices, start=1):
-        # Saying just "2" or "b" (as the client may label them) picks that choice outright.
-        direct = said in {str(position), normalise(choice["id"])}
+        # Naming the choice by position ("2", "dos") or by the label the client shows ("b") picks it.
+        direct = named == position or said == normalise(choice["id"])
         score = 1.0 if direct else similarity(transcript, choice["text"])
         scores.append(ChoiceScore(choice=choice["id"], text=choice["text"], score=score))
     ranked = sorted(scores, key=lambda s: s.score, reverse=True)

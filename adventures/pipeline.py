@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.utils import timezone
+
 from langlearn import clients, storage
 from langlearn.clients.base import ProviderError
 from langlearn.jobs.models import Job
@@ -52,7 +54,8 @@ def _scene(ctx: StepContext) -> AdventureScene:
 
 
 def _save(scene: AdventureScene, **fields: Any) -> None:
-    if not AdventureScene.objects.filter(pk=scene.pk).update(**fields):
+    """Write fields of a scene that may have been deleted meanwhile (update() tells us)."""
+    if not AdventureScene.objects.filter(pk=scene.pk).update(updated_at=timezone.now(), **fields):
         raise PermanentJobError("The scene no longer exists (the adventure was deleted).")
     for name, value in fields.items():
         setattr(scene, name, value)
@@ -183,9 +186,9 @@ def finish_scene(ctx: StepContext) -> StepOutcome:
     except ProviderError as exc:  # local NLP: coverage is a nice-to-have, the scene is still ready
         logger.warning("scene %s: no coverage (%s)", scene.pk, exc)
     else:
-        coverage, vocabulary = scene_coverage(
-            analysis, known=known_lemmas_for_pair(pair=pair), study_words=scene.study_words
-        )
+        among = {" ".join(v.split()).lower() for t in analysis.tokens for v in (t.lemma, t.text) if v}
+        known = known_lemmas_for_pair(pair=pair, among=among)
+        coverage, vocabulary = scene_coverage(analysis, known=known, study_words=scene.study_words)
         new_words = [{**w, "sentence": sentence_for(w["lemma"], vocabulary, scene.paragraphs)} for w in scene.new_words]
         fields |= {"coverage": coverage, "vocabulary": vocabulary, "new_words": new_words}
     _save(scene, **fields)

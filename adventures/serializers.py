@@ -9,7 +9,16 @@ from langlearn import storage
 from langlearn.jobs.serializers import JobSerializer
 from langlearn.languages import CEFRLevel
 
-from .models import DEFAULT_LENGTH, MAX_LENGTH, MIN_LENGTH, PREMISE_MAX_CHARS, Adventure, AdventureScene, Genre
+from .models import (
+    DEFAULT_LENGTH,
+    MAX_LENGTH,
+    MIN_LENGTH,
+    PREMISE_MAX_CHARS,
+    Adventure,
+    AdventureScene,
+    Genre,
+    SceneStatus,
+)
 from .prompts import GENRE_SEEDS
 
 # --- input -----------------------------------------------------------------------------------
@@ -122,7 +131,11 @@ class SceneSerializer(SceneNodeSerializer):
 
     @extend_schema_field(JobSerializer(allow_null=True))
     def get_job(self, scene: AdventureScene) -> dict | None:
-        return job_summary(scene.job) if scene.job_id and scene.job else None
+        # Progress of a scene still being made (or why it failed); a ready scene's job is history,
+        # still listed under /api/jobs, and rendering it for every scene of a long path costs.
+        if scene.status == SceneStatus.READY or not scene.job_id or scene.job is None:
+            return None
+        return job_summary(scene.job)
 
 
 class VocabularyWordSerializer(serializers.Serializer):

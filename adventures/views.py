@@ -49,18 +49,14 @@ def _choice_result(outcome: services.ChoiceOutcome) -> dict:
     }
 
 
-def _detail(adventure: Adventure) -> dict:
+def adventure_detail_data(adventure: Adventure) -> dict:
+    """The adventure with its path and tree, as `GET /api/adventures/{id}` shows it (a play screen
+    can reuse it)."""
     tree = selectors.adventure_tree(adventure=adventure)
-    taken: dict = {}
-    for scene in tree.scenes:
-        if scene.parent_id:
-            taken.setdefault(scene.parent_id, set()).add(scene.choice_id)
-    for scene in tree.path:
-        taken.setdefault(scene.pk, set())
     context = {
         "path": tree.path,
         "scenes": tree.scenes,
-        "taken_choices": taken,
+        "taken_choices": tree.taken,
         "banked_lemmas": selectors.banked_lemmas(pair_id=adventure.pair_id, scenes=tree.path),
     }
     return AdventureDetailSerializer(adventure, context=context).data
@@ -115,14 +111,16 @@ class AdventureViewSet(
             length=v["length"],
         )
         adventure = self._reload(adventure)
-        return Response({"adventure": _detail(adventure), "job": job_summary(job)}, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {"adventure": adventure_detail_data(adventure), "job": job_summary(job)}, status=status.HTTP_202_ACCEPTED
+        )
 
     def _reload(self, adventure: Adventure) -> Adventure:
         return selectors.adventure_get_for_user(user=self.request.user, adventure_id=adventure.pk)
 
     @extend_schema(responses=AdventureDetailSerializer)
     def retrieve(self, request, pk=None):
-        return Response(_detail(self._adventure()))
+        return Response(adventure_detail_data(self._adventure()))
 
     def perform_destroy(self, instance: Adventure) -> None:
         services.adventure_delete(adventure=instance)

@@ -303,3 +303,18 @@ def test_creating_and_choosing_share_the_generation_burst_throttle(auth_client, 
     assert resp.status_code == 429
     assert resp.json()["code"] == "throttled"
     assert auth_client.get(f"{URL}{adventure.pk}").status_code == 200  # reading is not throttled by it
+
+
+@pytest.mark.django_db
+def test_spoken_choice_on_a_named_earlier_scene_branches(auth_client, pair, fake_providers):
+    adventure, opening = adventure_with_opening(pair=pair)
+    later = SceneFactory(adventure=adventure, parent=opening, choice_id="a", depth=2)
+    Adventure.objects.filter(pk=adventure.pk).update(current_scene=later)
+    fake_providers.push_transcript("dos")
+    resp = auth_client.post(
+        f"{URL}{adventure.pk}/spoken-choice", {"audio": _audio(), "scene": str(opening.pk)}, format="multipart"
+    )
+    assert resp.status_code == 202
+    assert resp.json()["matched"] == "b"
+    child = AdventureScene.objects.get(parent=opening, choice_id="b")
+    assert Adventure.objects.get(pk=adventure.pk).current_scene_id == child.pk

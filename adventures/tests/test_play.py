@@ -53,7 +53,7 @@ def test_create_generates_the_opening_scene(auth_client, pair, fake_providers, b
     assert scene["new_words"][0]["sentence"] == "Llegas a un pueblo pequeño al lado del mar."
     assert scene["coverage"]["content_words"] > 0
     assert scene["coverage"]["ratio"] == 0.0  # an empty word bank knows nothing yet
-    assert scene["job"]["status"] == "succeeded"
+    assert scene["job"] is None  # a ready scene's job is history (see /api/jobs below)
     assert adventure["tree"] == [
         {k: scene[k] for k in ("id", "parent", "choice_id", "choice_text", "depth", "status", "is_ending")}
     ]
@@ -312,3 +312,23 @@ def test_due_words_are_woven_in_and_known_words_counted(auth_client, pair, fake_
     vocabulary = auth_client.get(f"{URL}{adventure_id}/scenes/{scene['id']}").json()["vocabulary"]
     assert {"lemma": "gato", "known": True} in [{"lemma": w["lemma"], "known": w["known"]} for w in vocabulary]
     assert all(w["sentence"] for w in vocabulary)
+
+
+def test_deleting_while_generating_fails_the_job_readably_and_leaves_no_files(
+    auth_client, pair, fake_providers, broker, tmp_path
+):
+    import dramatiq
+
+    body = create(auth_client, pair)  # queued; no worker runs yet
+    assert auth_client.delete(f"{URL}{body['adventure']['id']}").status_code == 204
+    worker = dramatiq.Worker(broker, worker_timeout=100, worker_threads=1)
+    worker.start()
+    try:
+        run_jobs(broker, worker)
+    finally:
+        worker.stop()
+    job = Job.objects.get(pk=body["job"]["id"])
+    assert job.status == "failed"
+    assert "no longer exists" in job.error
+    assert fake_providers.requests_for("anthropic") == []  # nothing paid for a deleted story
+    assert not list((tmp_path / "media").rglob("*.wav"))
