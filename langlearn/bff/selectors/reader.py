@@ -59,14 +59,15 @@ def _scene_link(scene) -> dict[str, Any]:
 
 def play_screen(*, user, adventure_id) -> dict[str, Any]:
     """The current scene drawn like the reader, its choices (and which already have a scene behind
-    them), the path from the opening, and whether a scene is being written. Three queries."""
+    them), the path from the opening, and whether a scene is being written. Four queries: the
+    adventure, its tree (two), the statuses."""
     try:
         adventure = adventure_get_for_user(user=user, adventure_id=adventure_id)
     except NotFound:
         raise NotFound("Adventure not found.", code="adventure_not_found")
     tree = adventure_tree(adventure=adventure)
     current = tree.path[-1] if tree.path else None
-    taken = {s.choice_id for s in tree.scenes if current is not None and s.parent_id == current.pk}
+    taken = tree.taken.get(current.pk, set()) if current is not None else set()
     job = current.job if current is not None and current.job_id else None
     generating = adventure.status == AdventureStatus.GENERATING or (
         current is not None and current.status == SceneStatus.GENERATING

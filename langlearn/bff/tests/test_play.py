@@ -101,6 +101,7 @@ def test_play_query_count_is_constant(auth_client, pair, entries, depth, django_
     adventure.current_scene = scene
     adventure.save()
 
-    with django_assert_num_queries(4):  # the account (JWT), the adventure, its scenes, the statuses
+    # The account (JWT), the adventure, its tree (the nodes, then the path's scenes), the statuses.
+    with django_assert_num_queries(5):
         body = auth_client.get(url(adventure)).json()
     assert len(body["path"]) == depth - 1
