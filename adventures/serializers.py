@@ -57,6 +57,7 @@ class WordsInputSerializer(serializers.Serializer):
 
 class AdventureFilterSerializer(serializers.Serializer):
     language_pair = serializers.UUIDField(required=False)
+    pair = serializers.UUIDField(required=False, help_text="Same as language_pair (the word bank's name).")
     status = serializers.ChoiceField(choices=Adventure._meta.get_field("status").choices, required=False)
 
 

@@ -86,7 +86,7 @@ class AdventureViewSet(
         filters.is_valid(raise_exception=True)
         return selectors.adventures_for_user(
             user=self.request.user,
-            pair_id=filters.validated_data.get("language_pair"),
+            pair_id=filters.validated_data.get("language_pair") or filters.validated_data.get("pair"),
             status=filters.validated_data.get("status"),
         )
 

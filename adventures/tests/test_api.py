@@ -107,6 +107,7 @@ def test_list_is_mine_only_filterable_and_does_not_grow_queries(
     assert len(auth_client.get(URL, {"status": "ready"}).json()["results"]) == 11
     assert auth_client.get(URL, {"status": "ended"}).json()["results"] == []
     assert auth_client.get(URL, {"language_pair": str(uuid.uuid4())}).json()["results"] == []
+    assert len(auth_client.get(URL, {"pair": str(pair.pk)}).json()["results"]) == 11
     assert auth_client.get(URL, {"status": "bogus"}).status_code == 400
 
 
