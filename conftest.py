@@ -72,9 +72,20 @@ def editor_client(editor) -> APIClient:
 @pytest.fixture
 def broker():
     broker = dramatiq.get_broker()
-    broker.flush_all()
+    _reset_stub_broker(broker)
     yield broker
+    _reset_stub_broker(broker)
+
+
+def _reset_stub_broker(broker) -> None:
+    """Empty every queue and zero its unfinished-task count. A worker stopped while holding a message
+    (a delayed retry, say) never acks it, and the StubBroker has no requeue: the count would stay
+    above zero and every later `broker.join()` on that queue would wait forever."""
     broker.flush_all()
+    for queue in broker.queues.values():
+        with queue.all_tasks_done:
+            queue.unfinished_tasks = 0
+            queue.all_tasks_done.notify_all()
 
 
 @pytest.fixture
