@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "PackJobStatusEnum": "packs.models.JobStatus",
         "AdventureStatusEnum": "adventures.models.AdventureStatus",
         "SceneStatusEnum": "adventures.models.SceneStatus",
+        "JobStatusEnum": "langlearn.jobs.models.JobStatus",
+        "WordStatusEnum": "langlearn.bff.selectors.reading.WordStatus",
     },
 }
 

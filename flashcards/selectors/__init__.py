@@ -4,6 +4,7 @@ from .cards import events_for_card, flashcard_get_for_user, flashcards_for_user
 from .due import (
     MAX_DUE_LIMIT,
     due_cards_for_user,
+    due_counts_for_user,
     due_queue_querysets,
     flashcard_preview_intervals,
     learner_day_start,
@@ -11,10 +12,12 @@ from .due import (
     pair_for_due_queue,
 )
 from .stats import flashcard_stats, streaks
+from .words import word_statuses_for_pair
 
 __all__ = [
     "MAX_DUE_LIMIT",
     "due_cards_for_user",
+    "due_counts_for_user",
     "due_queue_querysets",
     "events_for_card",
     "flashcard_get_for_user",
@@ -25,4 +28,5 @@ __all__ = [
     "new_cards_introduced_today",
     "pair_for_due_queue",
     "streaks",
+    "word_statuses_for_pair",
 ]

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from fsrs import Rating as FsrsRating
@@ -183,3 +183,59 @@ def _as_fsrs_mapping(row: Mapping[str, Any]) -> dict[str, Any]:
     state = row["state"]
     state = {name: value for value, name in STATE_NAMES.items()}.get(state, state)
     return {**row, "state": state, "due": dt(row["due"]), "last_review": dt(row.get("last_review"))}
+
+
+def due_counts_for_user(
+    *, user, pairs: list[UserLanguagePair], now: datetime | None = None
+) -> dict[Any, dict[str, int]]:
+    """For each of `pairs` (the learner's own): {"due": studied cards due now, "new": new cards still
+    to introduce today}, by the rules of `due_cards_for_user` (suspended cards and switched-off produce
+    cards left out, the daily new-card limit in the learner's day). At most three queries whatever the
+    number of pairs or cards, for screens that show every pair's counts at once."""
+    now = now or timezone.now()
+    if not pairs:
+        return {}
+    # Produce cards count only for pairs that have them on: decided here per pair, so the queries
+    # need no join, and each count is a range of its partial due-queue index (studied, new).
+    ids = [p.pk for p in pairs]
+    shown = Flashcard.objects.filter(
+        Q(pair_id__in=[p.pk for p in pairs if p.production_cards_enabled])
+        | Q(pair_id__in=[p.pk for p in pairs if not p.production_cards_enabled], direction=Direction.RECOGNISE),
+        user=user,
+        suspended=False,
+    )
+    introduced = dict(
+        FlashcardEvent.objects.filter(
+            user=user,
+            card__pair_id__in=ids,
+            reviewed_at__gte=learner_day_start(user, now),
+            state_before__last_review=None,
+        )
+        .values("card__pair_id")
+        .annotate(n=Count("id"))
+        .values_list("card__pair_id", "n")
+    )
+    allowed = {p.pk: max(0, p.daily_new_cards - introduced.get(p.pk, 0)) for p in pairs}
+    due = dict(
+        shown.filter(last_review__isnull=False, due__lte=now)
+        .order_by()
+        .values("pair_id")
+        .annotate(n=Count("id"))
+        .values_list("pair_id", "n")
+    )
+    # New cards are only counted up to what today still allows: a bank of 30,000 unseen words must
+    # not make every home screen count them all. One UNION ALL of a LIMITed read per pair.
+    new: dict[Any, int] = {}
+    reads = [
+        shown.filter(pair_id=pk, last_review__isnull=True).order_by().values_list("pair_id")[:cap]
+        for pk, cap in allowed.items()
+        if cap
+    ]
+    if len(reads) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        # The combined query must drop the model's default ordering (`due`, not in the select list).
+        rows: Any = reads[0].union(*reads[1:], all=True).order_by()
+    else:  # one pair, or SQLite (`make run`), which cannot LIMIT inside a UNION: a query per pair there
+        rows = [row for read in reads for row in read]
+    for (pair_id,) in rows:
+        new[pair_id] = new.get(pair_id, 0) + 1
+    return {pk: {"due": due.get(pk, 0), "new": new.get(pk, 0)} for pk in ids}
