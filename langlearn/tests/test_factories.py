@@ -116,3 +116,10 @@ def test_call_budget_covers_every_sdk_attempt(settings):
     settings.PROVIDER_SDK_MAX_RETRIES = 1
     assert call_budget_seconds() == 68
     assert call_budget_seconds(3) == 204
+
+
+def test_offline_llm_prefers_the_fenced_source_over_longer_instructions():
+    instructions = "Write a learner article in Spanish at CEFR level A2 with short sentences. " * 4
+    prompt = f"{instructions}\n\n<source>\nEl perro corre. El gato duerme.\n</source>"
+    result = get_llm().generate_text(system="s", prompt=prompt, max_tokens=50)
+    assert result.text == "El perro corre. El gato duerme."
