@@ -214,6 +214,7 @@ def test_collection_routes_answer_with_or_without_trailing_slash(auth_client):
         r = auth_client.get(path)
         assert r.status_code == 200, (path, r.status_code)
         assert "results" in r.json()
+    auth_client.handler.enforce_csrf_checks = True  # as a real client: no CSRF token, only the bearer
     r = auth_client.post("/api/adventures", {}, format="json")  # POST without the slash reaches the view
     assert r.status_code == 400
     assert "language_pair" in r.json()
