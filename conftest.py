@@ -72,9 +72,20 @@ def editor_client(editor) -> APIClient:
 @pytest.fixture
 def broker():
     broker = dramatiq.get_broker()
-    broker.flush_all()
+    _reset_stub_broker(broker)
     yield broker
+    _reset_stub_broker(broker)
+
+
+def _reset_stub_broker(broker) -> None:
+    """Empty every queue and zero its unfinished-task count. A worker stopped while holding a message
+    (a delayed retry, say) never acks it, and the StubBroker has no requeue: the count would stay
+    above zero and every later `broker.join()` on that queue would wait forever."""
     broker.flush_all()
+    for queue in broker.queues.values():
+        with queue.all_tasks_done:
+            queue.unfinished_tasks = 0
+            queue.all_tasks_done.notify_all()
 
 
 @pytest.fixture
@@ -85,6 +96,18 @@ def worker(broker):
     worker.start()
     yield worker
     worker.stop()
+    # A stopped Worker leaves its middleware on the broker, and that middleware starts a consumer for
+    # every queue declared later: a zombie consumer that takes messages no thread will ever process.
+    broker.middleware[:] = [m for m in broker.middleware if getattr(m, "worker", None) is not worker]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _declare_every_queue(django_db_blocker):
+    """Import every app's actors up front, as `rundramatiq` does, so each test's worker consumes
+    every queue from its start instead of queues being declared halfway through a test."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("tasks")
 
 
 def run_jobs(broker, worker, *queues: str) -> None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.utils import timezone
+
 from langlearn import clients, storage
-from langlearn.clients.base import ProviderError
+from langlearn.clients.base import MalformedOutput, ProviderError
 from langlearn.jobs.models import Job
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.languages import base_language
@@ -52,14 +54,11 @@ def _scene(ctx: StepContext) -> AdventureScene:
 
 
 def _save(scene: AdventureScene, **fields: Any) -> None:
-    if not AdventureScene.objects.filter(pk=scene.pk).update(**fields):
+    """Write fields of a scene that may have been deleted meanwhile (update() tells us)."""
+    if not AdventureScene.objects.filter(pk=scene.pk).update(updated_at=timezone.now(), **fields):
         raise PermanentJobError("The scene no longer exists (the adventure was deleted).")
     for name, value in fields.items():
         setattr(scene, name, value)
-
-
-def _is_malformed(exc: ProviderError) -> bool:
-    return "failed validation" in exc.message or "did not call" in exc.message
 
 
 def _clean_words(words: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -103,13 +102,11 @@ def write_scene(ctx: StepContext) -> StepOutcome:
             json_schema=scene_schema(opening=prompt.opening, must_end=prompt.must_end),
             max_tokens=MAX_TOKENS,
         )
-    except ProviderError as exc:
-        if _is_malformed(exc):
-            # Re-asked once already by the client; more sampling would make the learner wait for nothing.
-            raise PermanentJobError(
-                "The story generator answered with a malformed scene twice; try again in a moment."
-            ) from exc
-        raise
+    except MalformedOutput as exc:
+        # Re-asked once already by the client; more sampling would make the learner wait for nothing.
+        raise PermanentJobError(
+            "The story generator answered with a malformed scene twice; try again in a moment."
+        ) from exc
     data = result.data
     paragraphs = [" ".join(p.split()) for p in data["paragraphs"] if p.strip()]
     choices = [
@@ -183,9 +180,9 @@ def finish_scene(ctx: StepContext) -> StepOutcome:
     except ProviderError as exc:  # local NLP: coverage is a nice-to-have, the scene is still ready
         logger.warning("scene %s: no coverage (%s)", scene.pk, exc)
     else:
-        coverage, vocabulary = scene_coverage(
-            analysis, known=known_lemmas_for_pair(pair=pair), study_words=scene.study_words
-        )
+        among = {" ".join(v.split()).lower() for t in analysis.tokens for v in (t.lemma, t.text) if v}
+        known = known_lemmas_for_pair(pair=pair, among=among)
+        coverage, vocabulary = scene_coverage(analysis, known=known, study_words=scene.study_words)
         new_words = [{**w, "sentence": sentence_for(w["lemma"], vocabulary, scene.paragraphs)} for w in scene.new_words]
         fields |= {"coverage": coverage, "vocabulary": vocabulary, "new_words": new_words}
     _save(scene, **fields)

@@ -52,10 +52,12 @@ def scene_get(*, adventure: Adventure, scene_id: uuid.UUID | str) -> AdventureSc
 
 @dataclass(frozen=True)
 class AdventureTree:
-    """Every scene of an adventure (one query) and the path from the opening to the current one."""
+    """Every scene of an adventure (one query), the path from the opening to the current one, and
+    for each scene the ids of the choices that already have a scene behind them."""
 
     scenes: list[AdventureScene]
     path: list[AdventureScene]
+    taken: dict[uuid.UUID, set[str]]
 
 
 def scene_branch(scene: AdventureScene, scenes_by_id: dict[uuid.UUID, AdventureScene]) -> list[AdventureScene]:
@@ -68,11 +70,22 @@ def scene_branch(scene: AdventureScene, scenes_by_id: dict[uuid.UUID, AdventureS
     return list(reversed(path))
 
 
+NODE_FIELDS = ("id", "adventure_id", "parent_id", "choice_id", "choice_text", "depth", "status", "is_ending")
+
+
 def adventure_tree(*, adventure: Adventure) -> AdventureTree:
-    scenes = list(AdventureScene.objects.filter(adventure=adventure).select_related("job"))
+    """Two queries however big the tree: its nodes (no text), then the full scenes of the path."""
+    scenes = list(AdventureScene.objects.filter(adventure=adventure).only(*NODE_FIELDS))
     by_id = {s.pk: s for s in scenes}
+    taken: dict[uuid.UUID, set[str]] = {s.pk: set() for s in scenes}
+    for scene in scenes:
+        if scene.parent_id in taken:
+            taken[scene.parent_id].add(scene.choice_id)
     current = by_id.get(adventure.current_scene_id) if adventure.current_scene_id else None
-    return AdventureTree(scenes=scenes, path=scene_branch(current, by_id) if current else [])
+    path_ids = [s.pk for s in scene_branch(current, by_id)] if current else []
+    full = AdventureScene.objects.filter(pk__in=path_ids).select_related("job").defer("vocabulary")
+    path = sorted(full, key=lambda s: s.depth)
+    return AdventureTree(scenes=scenes, path=path, taken=taken)
 
 
 def scene_branch_from_db(*, scene: AdventureScene) -> list[AdventureScene]:
@@ -109,6 +122,25 @@ def study_words_for_pair(*, pair: UserLanguagePair, limit: int = STUDY_WORDS) ->
     return words
 
 
-def known_lemmas_for_pair(*, pair: UserLanguagePair) -> set[str]:
-    """Normalised lemmas in the learner's word bank for the pair: what counts as known for coverage."""
-    return set(LearnableWordBankEntry.objects.filter(pair=pair).values_list("normalized_lemma", flat=True))
+def known_lemmas_for_pair(*, pair: UserLanguagePair, among: set[str]) -> set[str]:
+    """Which of `among` (normalised lemmas) are in the learner's word bank for the pair: what counts
+    as known for coverage. Asks only about the scene's words, not the whole (possibly huge) bank."""
+    if not among:
+        return set()
+    return set(
+        LearnableWordBankEntry.objects.filter(pair=pair, normalized_lemma__in=among).values_list(
+            "normalized_lemma", flat=True
+        )
+    )
+
+
+def banked_lemmas(*, pair_id: uuid.UUID, scenes: list[AdventureScene]) -> set[str]:
+    """Which of these scenes' new words are already in the word bank (one query for them all)."""
+    keys = {" ".join(w["lemma"].split()).lower() for s in scenes for w in s.new_words}
+    if not keys:
+        return set()
+    return set(
+        LearnableWordBankEntry.objects.filter(pair_id=pair_id, normalized_lemma__in=keys).values_list(
+            "normalized_lemma", flat=True
+        )
+    )

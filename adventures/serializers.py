@@ -9,7 +9,16 @@ from langlearn import storage
 from langlearn.jobs.serializers import JobSerializer
 from langlearn.languages import CEFRLevel
 
-from .models import DEFAULT_LENGTH, MAX_LENGTH, MIN_LENGTH, PREMISE_MAX_CHARS, Adventure, AdventureScene, Genre
+from .models import (
+    DEFAULT_LENGTH,
+    MAX_LENGTH,
+    MIN_LENGTH,
+    PREMISE_MAX_CHARS,
+    Adventure,
+    AdventureScene,
+    Genre,
+    SceneStatus,
+)
 from .prompts import GENRE_SEEDS
 
 # --- input -----------------------------------------------------------------------------------
@@ -55,6 +64,7 @@ class WordsInputSerializer(serializers.Serializer):
 
 class AdventureFilterSerializer(serializers.Serializer):
     language_pair = serializers.UUIDField(required=False)
+    pair = serializers.UUIDField(required=False, help_text="Same as language_pair (the word bank's name).")
     status = serializers.ChoiceField(choices=Adventure._meta.get_field("status").choices, required=False)
 
 
@@ -71,7 +81,8 @@ class SceneChoiceSerializer(serializers.Serializer):
 class NewWordSerializer(serializers.Serializer):
     lemma = serializers.CharField()
     translation = serializers.CharField()
-    sentence = serializers.CharField(required=False)
+    sentence = serializers.CharField(required=False, help_text="Where the word appears in the scene.")
+    in_word_bank = serializers.BooleanField(required=False, help_text="Already in the learner's word bank.")
 
 
 class SceneNodeSerializer(serializers.ModelSerializer):
@@ -87,7 +98,7 @@ class SceneNodeSerializer(serializers.ModelSerializer):
 
 class SceneSerializer(SceneNodeSerializer):
     choices = serializers.SerializerMethodField()
-    new_words = NewWordSerializer(many=True)
+    new_words = serializers.SerializerMethodField()
     audio_url = serializers.SerializerMethodField()
     job = serializers.SerializerMethodField()
 
@@ -116,12 +127,41 @@ class SceneSerializer(SceneNodeSerializer):
             return scene.choices
         return [{**c, "taken": c["id"] in taken[scene.pk]} for c in scene.choices]
 
+    @extend_schema_field(NewWordSerializer(many=True))
+    def get_new_words(self, scene: AdventureScene) -> list[dict]:
+        banked: set[str] | None = self.context.get("banked_lemmas")
+        if banked is None:
+            return scene.new_words
+        return [{**w, "in_word_bank": " ".join(w["lemma"].split()).lower() in banked} for w in scene.new_words]
+
     def get_audio_url(self, scene: AdventureScene) -> str | None:
         return storage.media_url(scene.audio) if scene.audio else None
 
     @extend_schema_field(JobSerializer(allow_null=True))
     def get_job(self, scene: AdventureScene) -> dict | None:
-        return job_summary(scene.job) if scene.job_id and scene.job else None
+        # Progress of a scene still being made (or why it failed); a ready scene's job is history,
+        # still listed under /api/jobs, and rendering it for every scene of a long path costs.
+        if scene.status == SceneStatus.READY or not scene.job_id or scene.job is None:
+            return None
+        return job_summary(scene.job)
+
+
+class VocabularyWordSerializer(serializers.Serializer):
+    lemma = serializers.CharField()
+    text = serializers.CharField(help_text="The form in the text.")
+    pos = serializers.CharField(allow_blank=True)
+    sentence = serializers.CharField()
+    known = serializers.BooleanField(help_text="In the word bank when the scene was written.")
+
+
+class SceneDetailSerializer(SceneSerializer):
+    """One scene with its vocabulary: every content word, for tap-to-add in the reader."""
+
+    vocabulary = VocabularyWordSerializer(many=True, read_only=True)
+
+    class Meta(SceneSerializer.Meta):
+        fields = [*SceneSerializer.Meta.fields, "vocabulary"]
+        read_only_fields = fields
 
 
 def job_summary(job) -> dict | None:

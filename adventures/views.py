@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -22,6 +23,7 @@ from .serializers import (
     ChoiceInputSerializer,
     ChoiceResultSerializer,
     GenreSerializer,
+    SceneDetailSerializer,
     SceneSerializer,
     SpokenChoiceInputSerializer,
     SpokenChoiceResultSerializer,
@@ -31,10 +33,11 @@ from .serializers import (
     job_summary,
 )
 
-# Paid work (scene generation, speech recognition) gets its own tighter per-user rate on top of the
-# daily generation quota, which the job service enforces in the database.
 UUID_RE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-THROTTLE_SCOPES = {"create": "generation", "choices": "generation", "spoken_choice": "uploads"}
+# Paid work (scene generation, speech recognition) gets its own tighter per-user rate on top of the
+# daily generation quota, which the job service enforces in the database. The "generation" bucket
+# is the one articles use: a learner's bursts are counted across both.
+THROTTLE_SCOPES = {"create": "generation", "choices": "generation", "retry": "generation", "spoken_choice": "uploads"}
 
 
 def _choice_result(outcome: services.ChoiceOutcome) -> dict:
@@ -46,21 +49,19 @@ def _choice_result(outcome: services.ChoiceOutcome) -> dict:
     }
 
 
-def _detail(adventure: Adventure) -> dict:
+def adventure_detail_data(adventure: Adventure) -> dict:
+    """The adventure with its path and tree, as `GET /api/adventures/{id}` shows it (a play screen
+    can reuse it)."""
     tree = selectors.adventure_tree(adventure=adventure)
-    taken: dict = {}
-    for scene in tree.scenes:
-        if scene.parent_id:
-            taken.setdefault(scene.parent_id, set()).add(scene.choice_id)
-    for scene in tree.path:
-        taken.setdefault(scene.pk, set())
-    context = {"path": tree.path, "scenes": tree.scenes, "taken_choices": taken}
+    context = {
+        "path": tree.path,
+        "scenes": tree.scenes,
+        "taken_choices": tree.taken,
+        "banked_lemmas": selectors.banked_lemmas(pair_id=adventure.pair_id, scenes=tree.path),
+    }
     return AdventureDetailSerializer(adventure, context=context).data
 
 
-# The filters apply to the list only; on the class they were documented for every action
-# (`?status=` on a detail or the genre list), which then silently ignored them.
-@extend_schema_view(list=extend_schema(parameters=[AdventureFilterSerializer]))
 class AdventureViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
@@ -85,12 +86,16 @@ class AdventureViewSet(
         filters.is_valid(raise_exception=True)
         return selectors.adventures_for_user(
             user=self.request.user,
-            pair_id=filters.validated_data.get("language_pair"),
+            pair_id=filters.validated_data.get("language_pair") or filters.validated_data.get("pair"),
             status=filters.validated_data.get("status"),
         )
 
     def _adventure(self) -> Adventure:
         return selectors.adventure_get_for_user(user=self.request.user, adventure_id=self.kwargs["pk"])
+
+    @extend_schema(parameters=[AdventureFilterSerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=AdventureCreateSerializer, responses={202: AdventureCreatedSerializer})
     def create(self, request):
@@ -106,14 +111,16 @@ class AdventureViewSet(
             length=v["length"],
         )
         adventure = self._reload(adventure)
-        return Response({"adventure": _detail(adventure), "job": job_summary(job)}, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {"adventure": adventure_detail_data(adventure), "job": job_summary(job)}, status=status.HTTP_202_ACCEPTED
+        )
 
     def _reload(self, adventure: Adventure) -> Adventure:
         return selectors.adventure_get_for_user(user=self.request.user, adventure_id=adventure.pk)
 
     @extend_schema(responses=AdventureDetailSerializer)
     def retrieve(self, request, pk=None):
-        return Response(_detail(self._adventure()))
+        return Response(adventure_detail_data(self._adventure()))
 
     def perform_destroy(self, instance: Adventure) -> None:
         services.adventure_delete(adventure=instance)
@@ -149,7 +156,8 @@ class AdventureViewSet(
         outcome = services.adventure_spoken_choice(
             user=request.user,
             adventure_id=pk,
-            audio=upload.read(),
+            # Never more than one byte past the limit in memory: the service then refuses it (413).
+            audio=upload.read(settings.AUDIO_UPLOAD_MAX_BYTES + 1),
             mime=upload.content_type or "application/octet-stream",
             scene_id=data.validated_data.get("scene"),
         )
@@ -175,12 +183,23 @@ class AdventureViewSet(
         )
         return Response(WordsResultSerializer(result).data)
 
-    @extend_schema(responses=SceneSerializer)
+    @extend_schema(request=None, responses={202: ChoiceResultSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Try again to generate the current scene after its generation failed (409 otherwise)."""
+        outcome = services.adventure_retry_current(user=request.user, adventure_id=pk)
+        return Response(_choice_result(outcome), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=SceneDetailSerializer)
     @action(detail=True, methods=["get"], url_path=rf"scenes/(?P<scene_id>{UUID_RE})")
     def scene(self, request, pk=None, scene_id=None):
-        scene = selectors.scene_get(adventure=self._adventure(), scene_id=scene_id)
-        taken = {scene.pk: set(scene.children.values_list("choice_id", flat=True))}
-        return Response(SceneSerializer(scene, context={"taken_choices": taken}).data)
+        adventure = self._adventure()
+        scene = selectors.scene_get(adventure=adventure, scene_id=scene_id)
+        context = {
+            "taken_choices": {scene.pk: set(scene.children.values_list("choice_id", flat=True))},
+            "banked_lemmas": selectors.banked_lemmas(pair_id=adventure.pair_id, scenes=[scene]),
+        }
+        return Response(SceneDetailSerializer(scene, context=context).data)
 
     @extend_schema(responses=GenreSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None)

@@ -21,6 +21,8 @@ class TranslatedArticleAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     raw_id_fields = ["user", "pair", "job"]
     readonly_fields = ["job", "input_tokens", "output_tokens", "providers", "analysed_at", "created_at", "updated_at"]
+    # The reader's token cache is derived data (hundreds of tokens): not for editing by hand.
+    exclude = ["reader_tokens"]
     date_hierarchy = "created_at"
 
     def delete_model(self, request, obj):

@@ -73,6 +73,12 @@ class TranslatedArticle(TimeStampedModel):
         null=True, blank=True, help_text="Share of word tokens whose lemma is in the learner's word bank (0 to 1)."
     )
     analysed_at = models.DateTimeField(null=True, blank=True)
+    reader_tokens = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The body as paragraphs → sentences → tokens (text, whitespace, lemma, POS) for the reader "
+        "screen, from the analyse step; word statuses are computed per request.",
+    )
 
     providers = models.JSONField(default=dict, blank=True, help_text="Provider and model used for each step.")
     input_tokens = models.PositiveIntegerField(default=0)

@@ -13,12 +13,19 @@ from typing import Any
 from django.utils import timezone
 
 from langlearn import clients, storage
-from langlearn.clients.base import UnsupportedLanguage
+from langlearn.clients.base import ProviderError, UnsupportedLanguage
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.jobs.services import job_storage_key
 from vocab.models import UserLanguagePair
 
-from .analysis import analyse_article, article_lemmas
+from .analysis import (
+    analyse_article,
+    analyse_paragraphs,
+    article_lemmas,
+    merge_analyses,
+    reader_tokens,
+    split_paragraphs,
+)
 from .models import ARTICLE_JOB_KIND, TranslatedArticle
 from .prompts import ARTICLE_SCHEMA, SYSTEM, article_prompt, max_tokens_for
 from .selectors import due_words_for_pair, known_lemmas_for_pair
@@ -171,13 +178,23 @@ def analyse(ctx: StepContext) -> StepOutcome:
     nlp = clients.get_nlp()
     if not nlp.supports(pair.target_language):
         return skipped(f"no language analysis available for {pair.target_language}")
-    analysis = nlp.analyze(article.body, pair.target_language)
+    texts = split_paragraphs(article.body)
+    try:
+        analyses = analyse_paragraphs(nlp, texts, pair.target_language)
+    except ProviderError as exc:
+        if exc.retryable:
+            raise
+        # The article is readable without its vocabulary list: do not fail the whole job for it.
+        return skipped(f"language analysis failed: {exc.message}")
+    analysis = merge_analyses(analyses, language=pair.target_language)
     known = known_lemmas_for_pair(pair=pair, among=article_lemmas(analysis))
     result = analyse_article(analysis, known_lemmas=known, language=pair.target_language)
     TranslatedArticle.objects.filter(pk=article.pk).update(
         sentences=result.sentences,
         key_vocabulary=result.key_vocabulary,
         known_word_coverage=result.coverage,
+        # The reader screen's token cache: the NLP work is done once here, not on every read.
+        reader_tokens=reader_tokens(analyses, paragraphs=texts),
         analysed_at=timezone.now(),
         updated_at=timezone.now(),
     )

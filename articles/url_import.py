@@ -106,6 +106,10 @@ def check_url(url: str, *, resolver: Resolver = socket.getaddrinfo) -> Target:
     host = (parts.hostname or "").rstrip(".")
     if not host:
         raise UrlRefused("The URL has no host.")
+    try:  # internationalised names travel as punycode (DNS, Host header, TLS SNI)
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise UrlRefused("The URL's host name is not valid.")
     port = port or (443 if parts.scheme == "https" else 80)
     if host.lower() in METADATA_HOSTS or host.lower() == "localhost" or host.lower().endswith(".localhost"):
         raise UrlRefused(f"{host} is not a public host; refused.")

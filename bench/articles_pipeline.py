@@ -33,13 +33,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The standalone fake server (`python -m langlearn.clients.fakes --delay`), with one twist: every
+# article the fake LLM writes is unique. Identical articles would let the translation cache answer
+# every job after the first and flatter the figures. It prints its request counts when stopped.
+FAKE_SERVER = """
+import collections, itertools, signal, sys
+from langlearn.clients import fakes
+counter = itertools.count(1)
+plain = fakes.default_answer
+def unique_articles(req):
+    status, headers, body = plain(req)
+    if req.provider == "anthropic" and status == 200:
+        body = body.replace(b'"body": "', b'"body": "Art%d. ' % next(counter), 1)
+    return status, headers, body
+fakes.default_answer = unique_articles
+server = fakes.FakeProviderServer("127.0.0.1", int(sys.argv[1]), default_delay=float(sys.argv[2]))
+def stop(*_):
+    counts = collections.Counter(r.provider + " " + r.path.rsplit("/", 1)[-1] for r in server.requests)
+    print(dict(counts), flush=True)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+server._httpd.serve_forever()
+"""
+
+
 def start_fake_server(delay: float) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "langlearn.clients.fakes", "--port", str(port), "--delay", str(delay)],
+        [sys.executable, "-c", FAKE_SERVER, str(port), str(delay)],
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
     deadline = time.monotonic() + 20
     while True:
@@ -107,7 +132,8 @@ def main() -> None:
             run(args)
     finally:
         fake.terminate()
-        fake.wait(timeout=10)
+        out, _ = fake.communicate(timeout=10)
+        print(f"provider calls (all runs) {out.strip()}")
 
 
 def run(args: argparse.Namespace) -> None:
@@ -127,12 +153,11 @@ def run(args: argparse.Namespace) -> None:
     user, _ = Account.objects.get_or_create(email="bench@example.com")
     pair, _ = UserLanguagePair.objects.get_or_create(user=user, source_language="en", target_language="es")
     Job.objects.filter(user=user).delete()
+    # The fake's articles are numbered from 1 in each run: forget the previous run's translations.
+    TranslationCacheEntry.objects.all().delete()
     source = "The town held its yearly river festival with boats, music and food stalls along the water. " * 5
 
     def make_jobs(n: int) -> list[str]:
-        # Identical fake LLM answers would let the translation cache answer every job after the
-        # first; clear it so each run pays the same provider calls as a real job would.
-        TranslationCacheEntry.objects.all().delete()
         params = {"language_pair": str(pair.pk), "text": source, "level": "B1", "length": "short"}
         params["source"] = {"type": "text"}
         params["title"] = ""

@@ -63,6 +63,7 @@ class FlashcardUpdateSerializer(serializers.Serializer):
 
 class FlashcardFilterSerializer(serializers.Serializer):
     language_pair = serializers.UUIDField(required=False)
+    pair = serializers.UUIDField(required=False, help_text="Same as language_pair.")
     state = serializers.ChoiceField(choices=STATE_FILTERS, required=False)
     due_before = serializers.DateTimeField(required=False)
     suspended = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -55,8 +55,8 @@ class DueView(APIView):
         query = DueQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        pair = pair_get_for_user(user=request.user, pair_id=params["language_pair"])
         now = timezone.now()
+        pair = selectors.pair_for_due_queue(user=request.user, pair_id=params["language_pair"], now=now)
         cards, remaining = selectors.due_cards_for_user(user=request.user, pair=pair, limit=params["limit"], now=now)
         if params["intervals"]:
             for card in cards:
@@ -95,8 +95,6 @@ class SyncView(APIView):
         )
 
 
-# The filters apply to the list only; on the class they were documented for every action (a detail,
-# an update), which silently ignored them.
 @extend_schema_view(list=extend_schema(parameters=[FlashcardFilterSerializer]))
 class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The learner's cards. Filters: `language_pair`, `state` (new/learning/review/relearning),
@@ -116,7 +114,7 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data = filters.validated_data
         return selectors.flashcards_for_user(
             user=self.request.user,
-            pair_id=data.get("language_pair"),
+            pair_id=data.get("language_pair") or data.get("pair"),
             state=data.get("state"),
             due_before=data.get("due_before"),
             suspended=data.get("suspended"),

@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "PackJobStatusEnum": "packs.models.JobStatus",
         "AdventureStatusEnum": "adventures.models.AdventureStatus",
         "SceneStatusEnum": "adventures.models.SceneStatus",
+        "JobStatusEnum": "langlearn.jobs.models.JobStatus",
+        "WordStatusEnum": "langlearn.bff.selectors.reading.WordStatus",
     },
 }
 
@@ -329,10 +331,13 @@ JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=5)
 JOB_RETRY_BASE_SECONDS = env.float("JOB_RETRY_BASE_SECONDS", default=10.0)
 JOB_RETRY_MAX_SECONDS = env.float("JOB_RETRY_MAX_SECONDS", default=900.0)
 JOB_RETRY_WINDOW_SECONDS = env.int("JOB_RETRY_WINDOW_SECONDS", default=3600)
-# The actor's (best-effort) time limit; a run still going past its lease is presumed dead and the
-# sweep hands the job to another worker. The lease must outlast the time limit.
-JOB_TIME_LIMIT_SECONDS = env.int("JOB_TIME_LIMIT_SECONDS", default=600)
-JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=900)
+# One run of a job may make up to JOB_MAX_PROVIDER_CALLS provider calls (an article: LLM + re-ask,
+# DeepL languages + translate, TTS chunks). The actor's (best-effort) time limit is their worst case
+# (langlearn.clients.call_budget_seconds) plus a margin unless JOB_TIME_LIMIT_SECONDS sets it; a run
+# still going JOB_LEASE_MARGIN_SECONDS past that limit is presumed dead and the sweep re-queues it.
+JOB_MAX_PROVIDER_CALLS = env.int("JOB_MAX_PROVIDER_CALLS", default=8)
+JOB_TIME_LIMIT_SECONDS = env.int("JOB_TIME_LIMIT_SECONDS", default=0)
+JOB_LEASE_MARGIN_SECONDS = env.int("JOB_LEASE_MARGIN_SECONDS", default=300)
 # A queued job whose message has not started this long after it was due is re-enqueued.
 JOB_SWEEP_GRACE_SECONDS = env.int("JOB_SWEEP_GRACE_SECONDS", default=300)
 # Article URL import refuses every non-public address. Tests add 127.0.0.2/32 here to serve

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from flashcards import views as flashcard_views
 from langlearn import health
-from langlearn.errors import json_not_found
+from langlearn.fallback import fallback
 
 admin.site.site_header = "Langlearn editors"
 admin.site.site_title = "Langlearn admin"
@@ -41,8 +41,8 @@ if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
-# Anything else answers the JSON 404 (also under DEBUG, where handler404 is not used).
-urlpatterns += [re_path(r"^(?!admin/|admin$|static/|media/).*$", json_not_found)]
+# Anything else: the same route with/without a trailing slash, or the JSON 404 (also under DEBUG).
+urlpatterns += [re_path(r"^(?!admin/|admin$|static/|media/).*$", fallback)]
 
 handler400 = "langlearn.errors.json_bad_request"
 handler403 = "langlearn.errors.json_permission_denied"

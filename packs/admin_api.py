@@ -157,14 +157,16 @@ class AdminPackExportView(EditorView, APIView):
         return WordBankPack.objects.all()
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=list(services.FORMATS))],
+        parameters=[
+            OpenApiParameter("file_format", str, enum=list(services.FORMATS), description="csv (default), json or apkg")
+        ],
         responses={(200, "application/octet-stream"): bytes},
     )
     def get(self, request, pk):
         pack = get_object_or_404(WordBankPack, pk=pk)
-        fmt = request.query_params.get("format", "csv")
+        fmt = request.query_params.get("file_format", "csv")  # `format` is DRF's renderer switch
         if fmt not in services.FORMATS:
-            raise InvalidInput(f"format must be one of {', '.join(services.FORMATS)}", code="invalid_format")
+            raise InvalidInput(f"file_format must be one of {', '.join(services.FORMATS)}", code="invalid_format")
         exported = services.packs_export(packs=[pack], fmt=fmt)
         response = HttpResponse(exported.data, content_type=exported.content_type)
         response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'

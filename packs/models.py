@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 
 from langlearn.languages import LANGUAGE_CHOICES, CEFRLevel
@@ -24,7 +25,12 @@ class WordBankPack(TimeStampedModel):
     level = models.CharField(max_length=2, choices=CEFRLevel.choices, default=CEFRLevel.A1)
     # A JSON list of lower-case tags: portable to SQLite (`make run`) and filterable on both backends.
     tags = models.JSONField(default=list, blank=True)
-    cover_image = models.FileField(upload_to="packs/covers/", blank=True)
+    cover_image = models.FileField(
+        upload_to="packs/covers/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text="Optional JPEG, PNG or WebP.",
+    )
     published = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -57,7 +63,10 @@ class JobStatus(models.TextChoices):
 
 
 class WordBankPackEntry(TimeStampedModel):
-    pack = models.ForeignKey(WordBankPack, on_delete=models.CASCADE, related_name="entries")
+    # Index diet for bulk imports: the unique (pack, normalized_text) constraint already serves
+    # lookups by pack, and nothing lists entries by creation time across packs.
+    pack = models.ForeignKey(WordBankPack, on_delete=models.CASCADE, related_name="entries", db_index=False)
+    created_at = models.DateTimeField(auto_now_add=True)
     position = models.PositiveIntegerField(default=0)
     text = models.CharField(max_length=200)
     normalized_text = models.CharField(max_length=200, editable=False)
@@ -84,5 +93,6 @@ class WordBankPackEntry(TimeStampedModel):
         return self.text
 
     def save(self, *args, **kwargs) -> None:
-        self.normalized_text = normalize_text(self.text)
+        self.text = " ".join(self.text.split())  # as imports store it
+        self.normalized_text = self.text.lower()
         super().save(*args, **kwargs)

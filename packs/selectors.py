@@ -4,20 +4,35 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from vocab.models import EntrySource, LearnableWordBankEntry
 
 from .models import WordBankPack, WordBankPackEntry
 
 
+def entry_count(filter_q: Q | None = None, **filters) -> Coalesce:
+    """A correlated COUNT of the pack's entries. A subquery, not Count("entries"): a later filter
+    across entries (the admin's search by entry text) would join them again and multiply a
+    join-based count."""
+    entries = (
+        WordBankPackEntry.objects.filter(filter_q or Q(), pack=OuterRef("pk"), **filters)
+        .order_by()
+        .values("pack")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(entries, output_field=IntegerField()), 0)
+
+
 def packs_with_counts(qs: QuerySet[WordBankPack] | None = None) -> QuerySet[WordBankPack]:
-    """Entry count and the number of entries missing a translation or audio, in one GROUP BY."""
+    """Entry count and the number of entries missing a translation or audio."""
     qs = WordBankPack.objects.all() if qs is None else qs
     return qs.annotate(
-        entry_count=Count("entries"),
-        missing_translation=Count("entries", filter=Q(entries__translation="")),
-        missing_audio=Count("entries", filter=Q(entries__audio="")),
+        entry_count=entry_count(),
+        missing_translation=entry_count(translation=""),
+        missing_audio=entry_count(audio=""),
     )
 
 
@@ -49,7 +64,7 @@ def packs_for_learner(*, user) -> QuerySet[WordBankPack]:
     added = LearnableWordBankEntry.objects.filter(user=user, source=EntrySource.PACK, source_ref=OuterRef("pk"))
     return (
         WordBankPack.objects.filter(published=True)
-        .annotate(entry_count=Count("entries"), already_added=Exists(added))
+        .annotate(entry_count=entry_count(), already_added=Exists(added))
         .order_by("title", "id")
     )
 

@@ -126,6 +126,7 @@ class EntryUpdateSerializer(serializers.Serializer):
 
 class EntryFilterSerializer(serializers.Serializer):
     language_pair = serializers.UUIDField(required=False)
+    pair = serializers.UUIDField(required=False, help_text="Same as language_pair.")
     source = serializers.ChoiceField(choices=EntrySource.choices, required=False)
     search = serializers.CharField(max_length=200, required=False)
     has_audio = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -58,8 +58,6 @@ class LanguagePairViewSet(viewsets.ModelViewSet):
         services.pair_delete(pair=instance)
 
 
-# The filters apply to the list only; on the class they were documented for every action (a detail,
-# an update), which silently ignored them.
 @extend_schema_view(list=extend_schema(parameters=[EntryFilterSerializer]))
 class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """Word bank entries. Filters: `language_pair`, `source`, `search` (prefix of text, lemma or
@@ -77,7 +75,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         data = filters.validated_data
         return selectors.entries_for_user(
             user=self.request.user,
-            pair_id=data.get("language_pair"),
+            pair_id=data.get("language_pair") or data.get("pair"),
             source=data.get("source"),
             search=data.get("search"),
             has_audio=data.get("has_audio"),

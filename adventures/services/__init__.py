@@ -1,6 +1,6 @@
 """Writes on adventures. The API, the admin and the job steps all call these."""
 
-from .choices import ChoiceOutcome, adventure_choose, scene_retry
+from .choices import ChoiceOutcome, adventure_choose, adventure_retry_current, scene_retry
 from .lifecycle import adventure_create, adventure_delete, adventure_sync_status, scene_mark_failed
 from .spoken import SpokenChoiceOutcome, adventure_spoken_choice
 from .words import adventure_words_add
@@ -11,6 +11,7 @@ __all__ = [
     "adventure_choose",
     "adventure_create",
     "adventure_delete",
+    "adventure_retry_current",
     "adventure_spoken_choice",
     "adventure_sync_status",
     "adventure_words_add",

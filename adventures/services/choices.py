@@ -104,3 +104,13 @@ def scene_retry(*, scene: AdventureScene) -> AdventureScene:
         _scene_restart(locked, user=locked.adventure.user)
         adventure_sync_status(scene=locked)
     return locked
+
+
+def adventure_retry_current(*, user, adventure_id: uuid.UUID | str) -> ChoiceOutcome:
+    """The learner's "try again" on an adventure whose current scene failed to generate."""
+    adventure = adventure_get_for_user(user=user, adventure_id=adventure_id)
+    if adventure.current_scene is None or adventure.current_scene.status != SceneStatus.FAILED:
+        raise Conflict("The current scene has not failed; there is nothing to retry.", code="scene_not_failed")
+    scene = scene_retry(scene=adventure.current_scene)
+    adventure.refresh_from_db()
+    return ChoiceOutcome(adventure=adventure, scene=scene, job=scene.job, created=False)

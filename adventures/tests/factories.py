@@ -1,18 +1,7 @@
 import factory
 
-from accounts.tests.factories import AccountFactory
 from adventures.models import Adventure, AdventureScene, AdventureStatus, SceneStatus
-from vocab.models import UserLanguagePair
-
-
-class PairFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = UserLanguagePair
-
-    user = factory.SubFactory(AccountFactory)
-    source_language = "en"
-    target_language = "es"
-    level = "A2"
+from vocab.tests.factories import PairFactory
 
 
 class AdventureFactory(factory.django.DjangoModelFactory):

@@ -31,6 +31,9 @@ def test_adventure_page_shows_the_scene_tree_read_only(admin, pair):
     assert "← current" in html
     assert 'name="_save"' not in html  # read-only
     assert admin.get("/admin/adventures/adventure/add/").status_code == 403
+    scene_page = admin.get(f"/admin/adventures/adventurescene/{opening.pk}/change/")
+    assert scene_page.status_code == 200
+    assert "Oyes un ruido en la cocina." in scene_page.content.decode()
 
 
 @pytest.mark.django_db

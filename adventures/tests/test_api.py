@@ -107,6 +107,7 @@ def test_list_is_mine_only_filterable_and_does_not_grow_queries(
     assert len(auth_client.get(URL, {"status": "ready"}).json()["results"]) == 11
     assert auth_client.get(URL, {"status": "ended"}).json()["results"] == []
     assert auth_client.get(URL, {"language_pair": str(uuid.uuid4())}).json()["results"] == []
+    assert len(auth_client.get(URL, {"pair": str(pair.pk)}).json()["results"]) == 11
     assert auth_client.get(URL, {"status": "bogus"}).status_code == 400
 
 
@@ -122,6 +123,9 @@ def test_detail_has_the_path_to_the_current_scene_and_the_tree(auth_client, pair
     assert [s["id"] for s in body["path"]] == [str(opening.pk), str(b.pk), str(deeper.pk)]
     assert {s["id"] for s in body["tree"]} == {str(x.pk) for x in (opening, a, b, deeper)}
     assert "paragraphs" not in body["tree"][0]
+    assert body["path"][0]["new_words"][0] == {
+        "lemma": "ruido", "translation": "noise", "sentence": "Oyes un ruido en la cocina.", "in_word_bank": False
+    }  # fmt: skip
     scene = auth_client.get(f"{URL}{adventure.pk}/scenes/{a.pk}").json()
     assert scene["choice_text"] == "Entrar en la cocina"
     assert scene["parent"] == str(opening.pk)
@@ -276,9 +280,42 @@ def test_words_from_a_scene_go_to_the_word_bank(auth_client, pair, fake_provider
     again = auth_client.post(url, {"scene": str(opening.pk), "lemmas": ["ruido"]}, format="json").json()
     assert again["added"] == []
     assert [w["lemma"] for w in again["already_present"]] == ["ruido"]
+    scene = auth_client.get(f"{URL}{adventure.pk}/scenes/{opening.pk}").json()
+    assert scene["new_words"][0]["in_word_bank"] is True
 
     resp = auth_client.post(url, {"scene": str(opening.pk), "lemmas": ["ruido", "dragón"]}, format="json")
     assert resp.status_code == 400
     assert resp.json()["unknown"] == ["dragón"]
     assert auth_client.post(url, {"scene": str(opening.pk), "lemmas": []}, format="json").status_code == 400
     assert LearnableWordBankEntry.objects.filter(pair=pair).count() == 2
+
+
+@pytest.mark.django_db
+def test_creating_and_choosing_share_the_generation_burst_throttle(auth_client, pair, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
+    settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+        "generation": "2/min",
+    }
+    adventure, opening = adventure_with_opening(pair=pair)
+    assert auth_client.post(URL, {"language_pair": str(pair.pk)}, format="json").status_code == 202
+    choose(auth_client, adventure.pk, opening.pk, "a")
+    resp = auth_client.post(f"{URL}{adventure.pk}/choices", {"scene": str(opening.pk), "choice": "b"}, format="json")
+    assert resp.status_code == 429
+    assert resp.json()["code"] == "throttled"
+    assert auth_client.get(f"{URL}{adventure.pk}").status_code == 200  # reading is not throttled by it
+
+
+@pytest.mark.django_db
+def test_spoken_choice_on_a_named_earlier_scene_branches(auth_client, pair, fake_providers):
+    adventure, opening = adventure_with_opening(pair=pair)
+    later = SceneFactory(adventure=adventure, parent=opening, choice_id="a", depth=2)
+    Adventure.objects.filter(pk=adventure.pk).update(current_scene=later)
+    fake_providers.push_transcript("dos")
+    resp = auth_client.post(
+        f"{URL}{adventure.pk}/spoken-choice", {"audio": _audio(), "scene": str(opening.pk)}, format="multipart"
+    )
+    assert resp.status_code == 202
+    assert resp.json()["matched"] == "b"
+    child = AdventureScene.objects.get(parent=opening, choice_id="b")
+    assert Adventure.objects.get(pk=adventure.pk).current_scene_id == child.pk

@@ -29,6 +29,10 @@ def test_normalise_drops_case_accents_and_punctuation():
         ("Llamar a la polisía", "b"),  # misheard
         ("2", "b"),
         ("C", "c"),
+        ("dos", "b"),
+        ("Opción tres", "c"),
+        ("la primera", "a"),
+        ("option two", "b"),
     ],
 )
 def test_confident_matches(transcript, expected):

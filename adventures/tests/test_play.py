@@ -53,7 +53,7 @@ def test_create_generates_the_opening_scene(auth_client, pair, fake_providers, b
     assert scene["new_words"][0]["sentence"] == "Llegas a un pueblo pequeño al lado del mar."
     assert scene["coverage"]["content_words"] > 0
     assert scene["coverage"]["ratio"] == 0.0  # an empty word bank knows nothing yet
-    assert scene["job"]["status"] == "succeeded"
+    assert scene["job"] is None  # a ready scene's job is history (see /api/jobs below)
     assert adventure["tree"] == [
         {k: scene[k] for k in ("id", "parent", "choice_id", "choice_text", "depth", "status", "is_ending")}
     ]
@@ -71,6 +71,11 @@ def test_create_generates_the_opening_scene(auth_client, pair, fake_providers, b
     assert fake_providers.requests_for("gemini")
     audio = AdventureScene.objects.get(pk=scene["id"]).audio
     assert (tmp_path / "media" / audio).exists()
+    # The scene's job is listed with every other kind under /api/jobs, pointing at the scene.
+    [job] = auth_client.get("/api/jobs/", {"kind": "adventure_scene"}).json()["results"]
+    assert job["status"] == "succeeded"
+    assert [s["name"] for s in job["steps"]] == ["write", "translate", "speak", "finish"]
+    assert job["result"] == {"type": "adventure_scene", "id": scene["id"]}
 
 
 def test_a_choice_generates_the_child_scene_with_the_story_so_far(auth_client, pair, fake_providers, broker, worker):
@@ -199,13 +204,17 @@ def test_malformed_structured_output_is_re_asked_once_then_fails_readably(
     assert len(requests) == 2  # the first answer and one re-ask, no more
     assert requests[1].json["messages"][-1]["content"][0]["is_error"] is True
 
-    # The learner retries through /api/jobs: the scene generates again and the adventure is playable.
-    resp = auth_client.post(f"/api/jobs/{body['job']['id']}/retry")
-    assert resp.status_code == 202
+    # The learner tries again: the scene generates again (same job) and the adventure is playable.
+    resp = auth_client.post(f"{URL}{body['adventure']['id']}/retry")
+    assert resp.status_code == 202, resp.json()
+    assert resp.json()["scene"]["status"] == "generating"
+    assert resp.json()["adventure"]["status"] == "generating"
+    assert resp.json()["job"]["id"] == body["job"]["id"]
     run_jobs(broker, worker)
     adventure = detail(auth_client, body["adventure"]["id"])
     assert adventure["status"] == "ready"
     assert adventure["path"][0]["error"] == ""
+    assert auth_client.post(f"{URL}{body['adventure']['id']}/retry").status_code == 409
 
 
 def test_one_malformed_answer_is_repaired_by_the_re_ask(auth_client, pair, fake_providers, broker, worker):
@@ -255,3 +264,71 @@ def test_delete_removes_scenes_and_audio(auth_client, pair, fake_providers, brok
     assert not AdventureScene.objects.filter(adventure_id=adventure_id).exists()
     assert not (tmp_path / "media" / key).exists()
     assert auth_client.get(f"{URL}{adventure_id}").status_code == 404
+
+
+def test_with_no_provider_keys_the_offline_demo_plays_end_to_end(auth_client, pair, broker, worker):
+    """`make run` on a bare machine: every provider is the labelled offline demo, the story still plays."""
+    adventure_id = create(auth_client, pair, premise="travel", length=5)["adventure"]["id"]
+    run_jobs(broker, worker)
+    opening = detail(auth_client, adventure_id)["path"][0]
+    assert opening["status"] == "ready", opening["error"]
+    choose(auth_client, adventure_id, opening["id"], opening["choices"][0]["id"])
+    run_jobs(broker, worker)
+    adventure = detail(auth_client, adventure_id)
+    assert adventure["status"] == "ready"
+    assert [s["status"] for s in adventure["path"]] == ["ready", "ready"]
+    assert adventure["path"][1]["audio_url"]
+
+
+def test_due_words_are_woven_in_and_known_words_counted(auth_client, pair, fake_providers, broker, worker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from flashcards.models import Flashcard
+    from vocab.models import LearnableWordBankEntry
+
+    now = timezone.now()
+    for lemma, due in (("gato", now - timedelta(days=2)), ("mar", now - timedelta(hours=1)), ("pan", None)):
+        entry = LearnableWordBankEntry.objects.create(
+            user=pair.user, pair=pair, text=lemma, lemma=lemma, normalized_lemma=lemma, translation="x"
+        )
+        Flashcard.objects.create(
+            user=pair.user, pair=pair, entry=entry, due=due or now + timedelta(days=3), last_review=due and now
+        )
+    fake_providers.push_tool_input(scene_input(1))
+    adventure_id = create(auth_client, pair)["adventure"]["id"]
+    run_jobs(broker, worker)
+
+    [llm] = fake_providers.requests_for("anthropic")
+    # Most overdue first, then topped up with the newest words of the bank.
+    assert "study words (use a few where natural): gato, mar, pan" in _prompt(llm)
+    scene = detail(auth_client, adventure_id)["path"][0]
+    assert scene["study_words"] == ["gato", "mar", "pan"]
+    assert scene["coverage"]["study_words_used"] == ["gato", "mar"]  # both appear in the scene
+    assert scene["coverage"]["known_words"] == 2
+    assert 0 < scene["coverage"]["ratio"] < 1
+    assert {w["lemma"]: w["in_word_bank"] for w in scene["new_words"]} == {"pueblo": False, "gato": True}
+    vocabulary = auth_client.get(f"{URL}{adventure_id}/scenes/{scene['id']}").json()["vocabulary"]
+    assert {"lemma": "gato", "known": True} in [{"lemma": w["lemma"], "known": w["known"]} for w in vocabulary]
+    assert all(w["sentence"] for w in vocabulary)
+
+
+def test_deleting_while_generating_fails_the_job_readably_and_leaves_no_files(
+    auth_client, pair, fake_providers, broker, tmp_path
+):
+    import dramatiq
+
+    body = create(auth_client, pair)  # queued; no worker runs yet
+    assert auth_client.delete(f"{URL}{body['adventure']['id']}").status_code == 204
+    worker = dramatiq.Worker(broker, worker_timeout=100, worker_threads=1)
+    worker.start()
+    try:
+        run_jobs(broker, worker)
+    finally:
+        worker.stop()
+    job = Job.objects.get(pk=body["job"]["id"])
+    assert job.status == "failed"
+    assert "no longer exists" in job.error
+    assert fake_providers.requests_for("anthropic") == []  # nothing paid for a deleted story
+    assert not list((tmp_path / "media").rglob("*.wav"))

@@ -1,17 +1,10 @@
 import factory
 
-from accounts.tests.factories import AccountFactory
 from articles.models import TranslatedArticle
-from vocab.models import UserLanguagePair
+from vocab.tests.factories import PairFactory as _PairFactory
 
 
-class PairFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = UserLanguagePair
-
-    user = factory.SubFactory(AccountFactory)
-    source_language = "en"
-    target_language = "es"
+class PairFactory(_PairFactory):
     level = "B1"
 
 

@@ -4,6 +4,7 @@ the fake server's request log to prove which provider was called how often."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -26,7 +27,7 @@ SOURCE = "The town held its yearly river festival with boats, music and food sta
 ARTICLE = {
     "title": "La fiesta del río",
     "body": "El pueblo celebra la fiesta del río. Los barcos navegan por el río y la gente come en la calle. "
-    "La música suena toda la noche. El gato duerme en casa.",
+    "La música suena toda la noche. Un barco grande llega al puerto.",
     "glossary": [{"term": "barco", "translation": "boat", "note": ""}, {"term": "fiesta", "translation": "festival"}],
 }
 
@@ -53,10 +54,12 @@ def test_happy_path_end_to_end(auth_client, user, pair, fake_providers, broker, 
         user=user, pair=pair, text="río", lemma="río", normalized_lemma="río", translation="river"
     )
     LearnableWordBankEntry.objects.create(user=user, pair=pair, text="el", lemma="el", normalized_lemma="el")
+    LearnableWordBankEntry.objects.create(user=user, pair=pair, text="barco", lemma="barco", normalized_lemma="barco")
     Flashcard.objects.create(
         user=user, pair=pair, entry=entry, due=timezone.now() - timedelta(hours=1), last_review=timezone.now()
     )
     fake_providers.push_tool_input(ARTICLE)
+    fake_providers.push("deepl")  # the default answer to the target-languages request that comes first
     fake_providers.push_translations(["The river festival", "The town celebrates the river festival."])
 
     job_id = request_article(auth_client, pair, title="River festival", length="short")
@@ -86,10 +89,13 @@ def test_happy_path_end_to_end(auth_client, user, pair, fake_providers, broker, 
     # Analysis: sentences, key vocabulary with counts, known-word coverage from the word bank.
     assert len(article["sentences"]) == 4
     vocab = {v["lemma"]: v for v in article["key_vocabulary"]}
-    assert vocab["río"]["count"] == 2
-    assert vocab["río"]["known"] is True
+    assert vocab["barco"]["count"] == 2  # "barcos" and "barco"
+    assert vocab["barco"]["known"] is True
+    assert vocab["fiesta"]["known"] is False
     assert "el" not in vocab  # stop words are not key vocabulary
-    assert 0 < article["known_word_coverage"] < 1
+    # Known tokens: El/el, río x2 (by surface form), barcos, barco = 6 of the body's words.
+    words = len(re.findall(r"\w+", ARTICLE["body"]))
+    assert article["known_word_coverage"] == round(6 / words, 4)
     # The prompt asked for the level and reused the learner's due word.
     (llm_request,) = fake_providers.requests_for("anthropic")
     prompt = llm_request.json["messages"][0]["content"]
@@ -213,3 +219,33 @@ def test_deleting_a_generated_article_removes_its_audio(auth_client, pair, fake_
     assert auth_client.delete(f"{URL}/{article_id}").status_code == 204
     assert stored_audio_files(settings) == []
     assert auth_client.get(f"/api/jobs/{job_id}").json()["result"] is None
+
+
+def test_without_provider_keys_the_offline_demo_providers_make_an_article(auth_client, pair, broker, worker):
+    """`make run` on a bare machine: no keys, the labelled offline providers answer."""
+    job_id = request_article(auth_client, pair)
+    run_jobs(broker, worker)
+    job = auth_client.get(f"/api/jobs/{job_id}").json()
+    assert job["status"] == "succeeded", job
+    article = auth_client.get(f"{URL}/{job['result']['id']}").json()
+    assert article["providers"]["llm"]["provider"] == "offline"
+    assert article["body"]
+    assert article["audio_url"]
+
+
+def test_on_s3_the_audio_is_one_object_under_the_job_key_and_delete_removes_it(
+    auth_client, pair, fake_providers, broker, worker, s3_storage
+):
+    fake_providers.push_error("gemini", 503)  # a retried speak step still leaves exactly one object
+    job_id = request_article(auth_client, pair)
+    run_jobs(broker, worker)
+
+    def keys() -> list[str]:
+        listing = s3_storage.client.list_objects_v2(Bucket=s3_storage.bucket)
+        return [o["Key"] for o in listing.get("Contents", [])]
+
+    assert keys() == [f"articles/{job_id}/audio.wav"]
+    article = auth_client.get(f"{URL}/{Job.objects.get(pk=job_id).result_id}").json()
+    assert "X-Amz-Signature=" in article["audio_url"]  # a short-lived presigned URL
+    assert auth_client.delete(f"{URL}/{article['id']}").status_code == 204
+    assert keys() == []

@@ -128,6 +128,17 @@ def test_the_checked_address_is_the_one_connected_to():
     assert calls == ["news.example.com"]  # resolved exactly once
 
 
+def test_international_host_names_are_resolved_as_punycode():
+    seen = []
+
+    def resolver(host, port, type=0):
+        seen.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+    assert check_url("http://bücher.example/", resolver=resolver).host == "xn--bcher-kva.example"
+    assert seen == ["xn--bcher-kva.example"]
+
+
 @pytest.mark.parametrize(
     ("route", "reason"),
     [

@@ -4,15 +4,21 @@ from .cards import events_for_card, flashcard_get_for_user, flashcards_for_user
 from .due import (
     MAX_DUE_LIMIT,
     due_cards_for_user,
+    due_counts_for_user,
+    due_queue_querysets,
     flashcard_preview_intervals,
     learner_day_start,
     new_cards_introduced_today,
+    pair_for_due_queue,
 )
 from .stats import flashcard_stats, streaks
+from .words import word_statuses_for_pair
 
 __all__ = [
     "MAX_DUE_LIMIT",
     "due_cards_for_user",
+    "due_counts_for_user",
+    "due_queue_querysets",
     "events_for_card",
     "flashcard_get_for_user",
     "flashcard_preview_intervals",
@@ -20,5 +26,7 @@ __all__ = [
     "flashcards_for_user",
     "learner_day_start",
     "new_cards_introduced_today",
+    "pair_for_due_queue",
     "streaks",
+    "word_statuses_for_pair",
 ]

@@ -2,7 +2,8 @@
 
 Lean on purpose: the queue is read on every review session, so it is built from `.values_list()`
 rows (card columns plus the entry's, one join) into plain dicts, with no model instances or
-serializer per card. A constant four queries whatever the limit."""
+serializer per card. Two queries whatever the limit: the pair with today's new-card count
+(`pair_for_due_queue`), then the cards (one UNION ALL of the studied and the new cards)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,14 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from fsrs import Rating as FsrsRating
 
 from langlearn import storage
+from langlearn.errors import NotFound
 from vocab.models import UserLanguagePair
 
 from ..models import Direction, Flashcard, FlashcardEvent
@@ -52,11 +57,34 @@ def learner_day_start(user, now: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def new_cards_introduced_today(*, user, pair: UserLanguagePair, now: datetime) -> int:
-    """Cards of `pair` whose first review happened today (their event's state_before had no review)."""
+def _introduced_today(*, user, pair_ref: Any, now: datetime) -> QuerySet[FlashcardEvent]:
+    """First reviews (state_before had no review) of the pair's cards since the learner's midnight."""
     return FlashcardEvent.objects.filter(
-        user=user, card__pair=pair, reviewed_at__gte=learner_day_start(user, now), state_before__last_review=None
-    ).count()
+        user=user, card__pair=pair_ref, reviewed_at__gte=learner_day_start(user, now), state_before__last_review=None
+    )
+
+
+def new_cards_introduced_today(*, user, pair: UserLanguagePair, now: datetime) -> int:
+    """Cards of `pair` whose first review happened today, in the learner's time zone."""
+    return _introduced_today(user=user, pair_ref=pair, now=now).count()
+
+
+def pair_for_due_queue(*, user, pair_id: Any, now: datetime | None = None) -> UserLanguagePair:
+    """The learner's pair with `new_introduced_today` counted in the same query (one round trip less
+    for the most read endpoint); 404 for a pair that is not theirs."""
+    count = (
+        _introduced_today(user=user, pair_ref=OuterRef("pk"), now=now or timezone.now())
+        .order_by()
+        .values("user")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    try:
+        return UserLanguagePair.objects.annotate(new_introduced_today=Coalesce(Subquery(count), 0)).get(
+            user=user, pk=pair_id
+        )
+    except (UserLanguagePair.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Language pair not found.", code="language_pair_not_found")
 
 
 def _row(values: tuple) -> dict[str, Any]:
@@ -86,32 +114,47 @@ def _row(values: tuple) -> dict[str, Any]:
     }
 
 
+def due_queue_querysets(
+    *, user, pair: UserLanguagePair, limit: int, new_allowed: int, now: datetime
+) -> tuple[QuerySet, QuerySet | None]:
+    """The two reads of the due queue, each served by its partial (user, pair, due, id) index: studied
+    cards due now, and new cards (None when no new card is allowed today)."""
+    base = Flashcard.objects.filter(user=user, pair=pair, suspended=False)
+    if not pair.production_cards_enabled:
+        base = base.filter(direction=Direction.RECOGNISE)
+    studied = base.filter(last_review__isnull=False, due__lte=now).order_by("due", "id")[:limit]
+    if not new_allowed:
+        return studied, None
+    return studied, base.filter(last_review__isnull=True).order_by("due", "id")[: min(limit, new_allowed)]
+
+
 def due_cards_for_user(
     *, user, pair: UserLanguagePair, limit: int = 20, now: datetime | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """Up to `limit` cards to review now: cards already studied that are due, oldest due first, then
     new cards up to what is left of the pair's daily new-card limit. Returns (cards, new cards still
     allowed today). Suspended cards, and produce cards while the pair has them switched off, are left out.
-    """
+
+    One query for the cards (the two reads in one UNION ALL), plus one to count today's new cards
+    unless `pair` comes from `pair_for_due_queue`, which counted them already."""
     now = now or timezone.now()
     limit = max(1, min(limit, MAX_DUE_LIMIT))
-    base = Flashcard.objects.filter(user=user, pair=pair, suspended=False)
-    if not pair.production_cards_enabled:
-        base = base.filter(direction=Direction.RECOGNISE)
-    reviews = [
-        _row(v)
-        for v in base.filter(last_review__isnull=False, due__lte=now)
-        .order_by("due", "id")
-        .values_list(*_COLUMNS)[:limit]
-    ]
-    new_allowed = max(0, pair.daily_new_cards - new_cards_introduced_today(user=user, pair=pair, now=now))
-    room = min(limit - len(reviews), new_allowed)
-    new = []
-    if room > 0:
-        new = [
-            _row(v) for v in base.filter(last_review__isnull=True).order_by("due", "id").values_list(*_COLUMNS)[:room]
-        ]
-    return reviews + new, new_allowed - len(new)
+    introduced = getattr(pair, "new_introduced_today", None)
+    if introduced is None:
+        introduced = new_cards_introduced_today(user=user, pair=pair, now=now)
+    new_allowed = max(0, pair.daily_new_cards - introduced)
+    studied_qs, new_qs = due_queue_querysets(user=user, pair=pair, limit=limit, new_allowed=new_allowed, now=now)
+    studied_rows = studied_qs.values_list(*_COLUMNS)
+    if new_qs is None:
+        rows = list(studied_rows)
+    elif connection.features.supports_slicing_ordering_in_compound:
+        rows = list(studied_rows.union(new_qs.values_list(*_COLUMNS), all=True))
+    else:  # SQLite (`make run`) cannot LIMIT inside a UNION: two queries there
+        rows = [*studied_rows, *new_qs.values_list(*_COLUMNS)]
+    # UNION ALL keeps no order: put it back (studied first, each part by due then id, as in SQL).
+    studied = sorted((r for r in rows if r[8] is not None), key=lambda r: (r[7], r[0]))
+    new = sorted((r for r in rows if r[8] is None), key=lambda r: (r[7], r[0]))[: limit - len(studied)]
+    return [_row(r) for r in studied] + [_row(r) for r in new], new_allowed - len(new)
 
 
 def flashcard_preview_intervals(
@@ -140,3 +183,59 @@ def _as_fsrs_mapping(row: Mapping[str, Any]) -> dict[str, Any]:
     state = row["state"]
     state = {name: value for value, name in STATE_NAMES.items()}.get(state, state)
     return {**row, "state": state, "due": dt(row["due"]), "last_review": dt(row.get("last_review"))}
+
+
+def due_counts_for_user(
+    *, user, pairs: list[UserLanguagePair], now: datetime | None = None
+) -> dict[Any, dict[str, int]]:
+    """For each of `pairs` (the learner's own): {"due": studied cards due now, "new": new cards still
+    to introduce today}, by the rules of `due_cards_for_user` (suspended cards and switched-off produce
+    cards left out, the daily new-card limit in the learner's day). At most three queries whatever the
+    number of pairs or cards, for screens that show every pair's counts at once."""
+    now = now or timezone.now()
+    if not pairs:
+        return {}
+    # Produce cards count only for pairs that have them on: decided here per pair, so the queries
+    # need no join, and each count is a range of its partial due-queue index (studied, new).
+    ids = [p.pk for p in pairs]
+    shown = Flashcard.objects.filter(
+        Q(pair_id__in=[p.pk for p in pairs if p.production_cards_enabled])
+        | Q(pair_id__in=[p.pk for p in pairs if not p.production_cards_enabled], direction=Direction.RECOGNISE),
+        user=user,
+        suspended=False,
+    )
+    introduced = dict(
+        FlashcardEvent.objects.filter(
+            user=user,
+            card__pair_id__in=ids,
+            reviewed_at__gte=learner_day_start(user, now),
+            state_before__last_review=None,
+        )
+        .values("card__pair_id")
+        .annotate(n=Count("id"))
+        .values_list("card__pair_id", "n")
+    )
+    allowed = {p.pk: max(0, p.daily_new_cards - introduced.get(p.pk, 0)) for p in pairs}
+    due = dict(
+        shown.filter(last_review__isnull=False, due__lte=now)
+        .order_by()
+        .values("pair_id")
+        .annotate(n=Count("id"))
+        .values_list("pair_id", "n")
+    )
+    # New cards are only counted up to what today still allows: a bank of 30,000 unseen words must
+    # not make every home screen count them all. One UNION ALL of a LIMITed read per pair.
+    new: dict[Any, int] = {}
+    reads = [
+        shown.filter(pair_id=pk, last_review__isnull=True).order_by().values_list("pair_id")[:cap]
+        for pk, cap in allowed.items()
+        if cap
+    ]
+    if len(reads) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        # The combined query must drop the model's default ordering (`due`, not in the select list).
+        rows: Any = reads[0].union(*reads[1:], all=True).order_by()
+    else:  # one pair, or SQLite (`make run`), which cannot LIMIT inside a UNION: a query per pair there
+        rows = [row for read in reads for row in read]
+    for (pair_id,) in rows:
+        new[pair_id] = new.get(pair_id, 0) + 1
+    return {pk: {"due": due.get(pk, 0), "new": new.get(pk, 0)} for pk in ids}

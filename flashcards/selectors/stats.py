@@ -57,6 +57,7 @@ def flashcard_stats(*, user, pair: UserLanguagePair | None = None, now: datetime
 
     per_day = dict(
         events.filter(reviewed_at__gte=since)
+        .order_by()
         .annotate(day=TruncDate("reviewed_at", tzinfo=tz))
         .values("day")
         .annotate(n=Count("id"))
@@ -83,6 +84,7 @@ def flashcard_stats(*, user, pair: UserLanguagePair | None = None, now: datetime
 
     forecast_rows = (
         cards.filter(suspended=False, last_review__isnull=False, due__lt=day_start + timedelta(days=FORECAST_DAYS))
+        .order_by()
         .annotate(day=TruncDate("due", tzinfo=tz))
         .values("day")
         .annotate(n=Count("id"))
@@ -95,7 +97,9 @@ def flashcard_stats(*, user, pair: UserLanguagePair | None = None, now: datetime
         {"date": (today + timedelta(days=i)).isoformat(), "due": forecast_counts[i]} for i in range(FORECAST_DAYS)
     ]
 
-    review_days = set(events.annotate(day=TruncDate("reviewed_at", tzinfo=tz)).values_list("day", flat=True).distinct())
+    # order_by(): the model's default ordering would join DISTINCT and return one row per event.
+    days = events.order_by().annotate(day=TruncDate("reviewed_at", tzinfo=tz)).values_list("day", flat=True)
+    review_days = set(days.distinct())
     current, longest = streaks(review_days, today)
 
     return {

@@ -78,7 +78,11 @@ def fsrs_parameters_fit(
     items = _items_for(histories, tz)
     if not items:
         return FitResult(pair_id=pair.pk, reviews=count, fitted=False, reason="no reviews on separate days yet")
-    parameters = [float(p) for p in FSRS([]).compute_parameters(items)]
+    try:
+        parameters = [float(p) for p in FSRS([]).compute_parameters(items)]
+    except (ValueError, RuntimeError) as exc:  # the optimizer rejects this history: retrying cannot help
+        logger.warning("FSRS fit for pair %s failed: %s", pair.pk, exc)
+        return FitResult(pair_id=pair.pk, reviews=count, fitted=False, reason=f"the optimizer failed: {exc}")
     if len(parameters) != 21 or not all(math.isfinite(p) for p in parameters):
         logger.warning("FSRS fit for pair %s gave unusable parameters: %s", pair.pk, parameters)
         return FitResult(pair_id=pair.pk, reviews=count, fitted=False, reason="the optimizer gave unusable parameters")

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from fsrs import Rating as FsrsRating
@@ -84,16 +85,12 @@ def _count_reviews(counts: dict[uuid.UUID, int]) -> list[uuid.UUID]:
     from .fitting import MIN_REVIEWS_FOR_FIT
 
     crossed = []
-    with connection.cursor() as cursor:
-        for pair_id, n in counts.items():
-            cursor.execute(
-                f"UPDATE {UserLanguagePair._meta.db_table} SET review_count = review_count + %s "  # noqa: S608
-                "WHERE id = %s RETURNING review_count, fsrs_reviews_at_fit",
-                [n, pair_id],
-            )
-            row = cursor.fetchone()
-            if row and row[1] == 0 and row[0] >= MIN_REVIEWS_FOR_FIT > row[0] - n:
-                crossed.append(pair_id)
+    for pair_id, n in counts.items():
+        # The UPDATE locks the pair row until commit, so the count read next is exactly ours.
+        UserLanguagePair.objects.filter(pk=pair_id).update(review_count=F("review_count") + n)
+        row = UserLanguagePair.objects.filter(pk=pair_id).values_list("review_count", "fsrs_reviews_at_fit").first()
+        if row and row[1] == 0 and row[0] >= MIN_REVIEWS_FOR_FIT > row[0] - n:
+            crossed.append(pair_id)
     return crossed
 
 
@@ -117,9 +114,8 @@ def flashcard_review(
     """Apply one review. With a `client_event_id` already used, nothing changes and the first event is
     returned (`duplicate=True`)."""
     rating = parse_rating(rating)
-    now = now or timezone.now()
-    reviewed_at = reviewed_at or now
-    check_reviewed_at(reviewed_at, now=now)
+    if reviewed_at is not None:
+        check_reviewed_at(reviewed_at, now=now or timezone.now())
     with transaction.atomic():
         card = (
             Flashcard.objects.select_for_update(of=("self",))
@@ -138,6 +134,10 @@ def flashcard_review(
                 return ReviewOutcome(event=previous, card=card, duplicate=True)
         if card.suspended:
             raise Conflict("This card is suspended.", code="card_suspended")
+        if reviewed_at is None:
+            # "Now" is read once the lock is held: a review that waited for a concurrent one is applied
+            # after it, so its time must not come before the one the other just recorded.
+            reviewed_at = now or timezone.now()
         event = _schedule(
             card, rating=rating, reviewed_at=reviewed_at, duration_ms=duration_ms, client_event_id=client_event_id
         )

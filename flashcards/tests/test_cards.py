@@ -26,6 +26,7 @@ def test_list_filters(auth_client, user, pair):
     auth_client.post(f"/api/flashcards/{reviewed.pk}/reviews", {"rating": "easy"})
     elsewhere = card_for(other_pair)
     assert str(elsewhere.pk) not in ids(auth_client.get("/api/flashcards", {"language_pair": str(pair.pk)}))
+    assert str(elsewhere.pk) in ids(auth_client.get("/api/flashcards", {"pair": str(other_pair.pk)}))
     new_ids = ids(auth_client.get("/api/flashcards", {"language_pair": str(pair.pk), "state": "new"}))
     assert str(new.pk) in new_ids
     assert str(reviewed.pk) not in new_ids

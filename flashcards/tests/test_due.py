@@ -139,12 +139,41 @@ def test_intervals_preview_matches_fsrs(auth_client, pair):
 
 def test_due_query_count_does_not_grow(auth_client, pair, django_assert_max_num_queries):
     card_for(pair)
-    with django_assert_max_num_queries(5):
+    # JWT user, the pair with today's new-card count, the cards (one UNION ALL).
+    with django_assert_max_num_queries(3):
         assert len(due_ids(auth_client, pair, limit=100)[0]) == 2
     for i in range(30):
         card = card_for(pair)
         if i % 2:
             studied(card, due_in=-timedelta(minutes=i + 1))
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(3):
         ids, _ = due_ids(auth_client, pair, limit=100)
     assert len(ids) > 30
+
+
+def test_selector_for_other_callers_gives_the_same_queue(auth_client, user):
+    """The BFF calls the selector with a plain pair (no pre-counted new cards): same queue."""
+    from flashcards.selectors import due_cards_for_user
+
+    pair = PairFactory(user=user, daily_new_cards=2, production_cards_enabled=False)
+    new = [card_for(pair) for _ in range(4)]
+    auth_client.post(f"/api/flashcards/{new[0].pk}/reviews", {"rating": "again"})
+    studied(card_for(pair), due_in=-timedelta(days=1))
+    api_ids, body = due_ids(auth_client, pair)
+    cards, remaining = due_cards_for_user(user=user, pair=pair, limit=20)
+    assert [c["id"] for c in cards] == api_ids
+    assert remaining == body["new_cards_remaining_today"] == 0
+
+
+def test_same_queue_without_limit_in_union(auth_client, user, monkeypatch):
+    """SQLite (`make run`) cannot LIMIT inside a UNION: the two-query path gives the same queue."""
+    from django.db import connection
+
+    pair = PairFactory(user=user, daily_new_cards=3)
+    for i in range(4):
+        card_for(pair)
+        studied(card_for(pair), due_in=-timedelta(hours=i + 1))
+    with_union, _ = due_ids(auth_client, pair, limit=9)
+    monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
+    assert due_ids(auth_client, pair, limit=9)[0] == with_union
+    assert len(with_union) == 7  # 4 studied cards due + 3 new (the daily limit)

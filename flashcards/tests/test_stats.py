@@ -92,3 +92,15 @@ def test_streak_rules():
     assert streaks(days | {today}, today) == (3, 3)
     assert streaks({date(2026, 3, 7)}, today) == (0, 1)
     assert streaks(set(), today) == (0, 0)
+
+
+def test_stats_query_count_is_constant(auth_client, pair, django_assert_max_num_queries):
+    card = card_for(pair)
+    event(card, timezone.now() - timedelta(minutes=5))
+    with django_assert_max_num_queries(7):
+        auth_client.get(URL, {"language_pair": str(pair.pk)})
+    for k in range(40):
+        event(card_for(pair), timezone.now() - timedelta(days=k % 20, minutes=5))
+    with django_assert_max_num_queries(7):
+        body = auth_client.get(URL, {"language_pair": str(pair.pk)}).json()
+    assert body["current_streak"] == 20

@@ -22,6 +22,7 @@ from .base import (  # noqa: F401  (re-exported contract)
     Analysis,
     AudioResult,
     LLMClient,
+    MalformedOutput,
     NLPClient,
     ProviderError,
     Sentence,
@@ -62,6 +63,14 @@ def reset_clients() -> None:
 
 def _common() -> tuple[float, int]:
     return float(settings.PROVIDER_TIMEOUT_SECONDS), int(settings.PROVIDER_SDK_MAX_RETRIES)
+
+
+def call_budget_seconds(calls: int = 1) -> float:
+    """Worst-case wall time of `calls` provider calls: every SDK attempt may run into the
+    timeout, with up to 8 s of backoff between attempts. An actor's time_limit must exceed
+    this for the calls it makes (a long TTS text makes one call per chunk)."""
+    timeout, retries = _common()
+    return calls * (timeout * (retries + 1) + 8.0 * retries)
 
 
 def get_llm() -> LLMClient:

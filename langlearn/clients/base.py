@@ -29,6 +29,14 @@ class ProviderError(Exception):
         return f"{self.provider}: {self.message}{status} [{kind}]"
 
 
+class MalformedOutput(ProviderError):
+    """The model's structured answer failed its schema even after the one re-ask. Permanent: more
+    sampling costs money and rarely fixes a systematic mismatch; callers fail the job readably."""
+
+    def __init__(self, message: str, *, provider: str):
+        super().__init__(message, provider=provider, retryable=False)
+
+
 class UnsupportedLanguage(ProviderError):
     def __init__(self, language: str, *, provider: str):
         super().__init__(f"unsupported language: {language}", provider=provider, retryable=False)

@@ -11,7 +11,7 @@ import anthropic
 import jsonschema
 from anthropic.types import Message
 
-from .base import ProviderError, StructuredResult, TextResult, Usage
+from .base import MalformedOutput, ProviderError, StructuredResult, TextResult, Usage
 
 logger = logging.getLogger(__name__)
 
@@ -168,8 +168,6 @@ class AnthropicLLM:
                 ]
             logger.info("structured output %s attempt %d invalid: %s", schema_name, attempt, problems)
             messages = [*messages, *retry_turns]
-        raise ProviderError(
-            f"structured output {schema_name} failed validation after a re-ask: {problems}",
-            provider=PROVIDER,
-            retryable=True,
+        raise MalformedOutput(
+            f"structured output {schema_name} failed validation after a re-ask: {problems}", provider=PROVIDER
         )

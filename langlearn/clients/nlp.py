@@ -67,6 +67,8 @@ class _Pipeline:
             return lemma
         # Lookup mode is case-sensitive: sentence-initial "Los", "Fuimos", "Ich" are not in the table.
         lowered = self.table.get(token.lower_)
+        if isinstance(lowered, list):  # the French table maps some forms to a list of lemmas
+            lowered = lowered[0] if lowered else None
         if lowered:
             return lowered
         if token.is_sent_start and token.is_alpha and self.lang not in _CAPITALISED_NOUNS:

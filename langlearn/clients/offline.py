@@ -27,9 +27,15 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip().split()) >= 2]
 
 
+_FENCED = re.compile(r"<(source|story|text)>\s*(.*?)\s*</\1>", re.S)
+
+
 def _source_text(prompt: str) -> str:
-    """Feature prompts put instructions around the learner's text; the longest paragraph is
-    almost always that text, so the demo works from it."""
+    """Feature prompts put instructions around the learner's text. A fenced `<source>...</source>`
+    block is that text; otherwise the longest paragraph almost always is."""
+    fenced = [m.group(2) for m in _FENCED.finditer(prompt) if m.group(2).strip()]
+    if fenced:
+        return max(fenced, key=len)
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", prompt) if p.strip()]
     return max(paragraphs, key=len) if paragraphs else prompt.strip()
 

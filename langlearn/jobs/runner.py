@@ -12,6 +12,7 @@ Dramatiq delivers at least once and a worker can die mid-step, so nothing here t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import uuid
@@ -39,6 +40,18 @@ EARLY_DELIVERY_TOLERANCE = timedelta(seconds=2)
 
 class LeaseLost(Exception):
     """Another run owns the job now (or an operator changed it): stop without writing."""
+
+
+def run_time_limit_seconds() -> float:
+    """How long one run may take: the worst case of its provider calls plus a minute for the rest."""
+    from langlearn.clients import call_budget_seconds
+
+    return settings.JOB_TIME_LIMIT_SECONDS or call_budget_seconds(settings.JOB_MAX_PROVIDER_CALLS) + 60
+
+
+def lease_seconds() -> float:
+    """A run still claimed this long after it started is dead (its time limit passed long ago)."""
+    return run_time_limit_seconds() + settings.JOB_LEASE_MARGIN_SECONDS
 
 
 def blank_steps(spec: JobSpec) -> list[dict[str, Any]]:
@@ -73,7 +86,7 @@ def claim(job_id: uuid.UUID | str, *, now: datetime | None = None) -> tuple[Job,
         status=JobStatus.RUNNING,
         attempts=F("attempts") + 1,
         claim_token=token,
-        lease_expires_at=now + timedelta(seconds=settings.JOB_LEASE_SECONDS),
+        lease_expires_at=now + timedelta(seconds=lease_seconds()),
         next_attempt_at=None,
         started_at=Coalesce("started_at", now),
         window_started_at=Coalesce("window_started_at", now),
@@ -95,7 +108,8 @@ def _fail_unclaimed(job: Job, now: datetime, message: str) -> None:
     )
     if changed:
         job.refresh_from_db()
-        _call_hook(get_spec(job.kind).on_failure, job)
+        with contextlib.suppress(LookupError):  # a kind no longer registered has no hook to call
+            _call_hook(get_spec(job.kind).on_failure, job)
 
 
 def _save(job: Job, token: uuid.UUID, **fields: Any) -> None:
@@ -154,12 +168,14 @@ def _run_steps(job: Job, token: uuid.UUID, spec: JobSpec) -> None:
     outputs: dict[str, dict[str, Any]] = {
         s["name"]: s.get("output") or {} for s in job.steps if s["status"] in FINISHED_STEP_STATUSES
     }
-    for step in spec.steps:
+    marked_running = False  # the save that finished the previous step already marked this one
+    for index, step in enumerate(spec.steps):
         entry = job.step(step.name)
         if entry["status"] in FINISHED_STEP_STATUSES:
             continue
-        entry.update(status=StepStatus.RUNNING, started_at=_now_iso(timezone.now()), finished_at=None, note="")
-        _save(job, token)
+        if not marked_running:
+            _mark_running(entry)
+            _save(job, token)
         try:
             outcome = step.run(StepContext(job=job, outputs=outputs))
         except ProviderError as exc:
@@ -201,6 +217,18 @@ def _run_steps(job: Job, token: uuid.UUID, spec: JobSpec) -> None:
         extra: dict[str, Any] = {}
         if outcome.output.get("result_id"):
             extra["result_id"] = outcome.output["result_id"]
+        # One write records this step's output and shows the next one as running.
+        following = next(
+            (
+                job.step(s.name)
+                for s in spec.steps[index + 1 :]
+                if job.step(s.name)["status"] not in FINISHED_STEP_STATUSES
+            ),
+            None,
+        )
+        if following is not None:
+            _mark_running(following)
+        marked_running = following is not None
         _save(job, token, **extra)
     now = timezone.now()
     _save(
@@ -214,6 +242,10 @@ def _run_steps(job: Job, token: uuid.UUID, spec: JobSpec) -> None:
         lease_expires_at=None,
     )
     _call_hook(spec.on_success, job)
+
+
+def _mark_running(entry: dict[str, Any]) -> None:
+    entry.update(status=StepStatus.RUNNING, started_at=_now_iso(timezone.now()), finished_at=None, note="")
 
 
 def _readable(exc: ProviderError) -> str:

@@ -10,9 +10,8 @@ unreachable at claim time); the claim makes those re-runs harmless.
 from __future__ import annotations
 
 import dramatiq
-from django.conf import settings
 
-from .runner import job_run
+from .runner import job_run, run_time_limit_seconds
 from .services import jobs_sweep
 
 JOBS_QUEUE = "jobs"
@@ -23,8 +22,9 @@ JOBS_QUEUE = "jobs"
     max_retries=3,
     min_backoff=1_000,
     max_backoff=30_000,
-    # Best effort (cannot interrupt blocking I/O): every provider call has its own shorter timeout.
-    time_limit=settings.JOB_TIME_LIMIT_SECONDS * 1000,
+    # Above the worst case of one run's provider calls, each of which has its own timeout (the
+    # limit is best effort: it cannot interrupt blocking I/O).
+    time_limit=int(run_time_limit_seconds() * 1000),
     throws=(LookupError,),
 )
 def run_job(job_id: str) -> None:

@@ -4,9 +4,17 @@ import io
 import wave
 
 import jsonschema
-import pytest
 
-from langlearn.clients import get_llm, get_nlp, get_stt, get_translator, get_tts, provider_status, reset_clients
+from langlearn.clients import (
+    call_budget_seconds,
+    get_llm,
+    get_nlp,
+    get_stt,
+    get_translator,
+    get_tts,
+    provider_status,
+    reset_clients,
+)
 from langlearn.clients.llm import AnthropicLLM
 from langlearn.clients.offline import OfflineLLM, OfflineSTT, OfflineTranslator, OfflineTTS
 
@@ -103,33 +111,15 @@ def test_nlp_is_one_shared_instance():
     assert get_nlp() is get_nlp()
 
 
-@pytest.mark.parametrize("name", ["ANTHROPIC_API_KEY", "GEMINI_API_KEY", "DEEPL_API_KEY", "DEEPGRAM_API_KEY"])
-def test_production_refuses_a_missing_key(name, monkeypatch):
-    import subprocess
-    import sys
+def test_call_budget_covers_every_sdk_attempt(settings):
+    settings.PROVIDER_TIMEOUT_SECONDS = 30
+    settings.PROVIDER_SDK_MAX_RETRIES = 1
+    assert call_budget_seconds() == 68
+    assert call_budget_seconds(3) == 204
 
-    env = {
-        "DJANGO_ENV": "production",
-        "SECRET_KEY": "x" * 50,
-        "JWT_SIGNING_KEY": "y" * 50,
-        "ALLOWED_HOSTS": "example.com",
-        "DATABASE_URL": "postgres://u@127.0.0.1/db",
-        "STORAGE_ENDPOINT_URL": "http://s3",
-        "STORAGE_BUCKET": "b",
-        "BROKER_URL": "redis://127.0.0.1:6379/0",
-        "ANTHROPIC_API_KEY": "a",
-        "GEMINI_API_KEY": "g",
-        "DEEPL_API_KEY": "d",
-        "DEEPGRAM_API_KEY": "dg",
-        "PATH": "/usr/bin:/bin",
-    }
-    env[name] = ""
-    proc = subprocess.run(
-        [sys.executable, "-c", "import langlearn.settings"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=str(__import__("django.conf").conf.settings.BASE_DIR),
-    )
-    assert proc.returncode != 0
-    assert name in proc.stderr
+
+def test_offline_llm_prefers_the_fenced_source_over_longer_instructions():
+    instructions = "Write a learner article in Spanish at CEFR level A2 with short sentences. " * 4
+    prompt = f"{instructions}\n\n<source>\nEl perro corre. El gato duerme.\n</source>"
+    result = get_llm().generate_text(system="s", prompt=prompt, max_tokens=50)
+    assert result.text == "El perro corre. El gato duerme."

@@ -2,7 +2,7 @@
 
 import pytest
 
-from langlearn.clients import ProviderError, get_llm
+from langlearn.clients import MalformedOutput, ProviderError, get_llm
 from langlearn.clients.llm import AnthropicLLM
 
 SCENE_SCHEMA = {
@@ -108,13 +108,13 @@ def test_malformed_structured_answer_is_re_asked_once(fake_providers):
     assert result.usage.output_tokens > 0
 
 
-def test_second_malformed_answer_fails_retryable(fake_providers):
+def test_second_malformed_answer_fails_permanently(fake_providers):
     fake_providers.push_malformed("anthropic", times=2)
 
-    with pytest.raises(ProviderError) as err:
+    with pytest.raises(MalformedOutput) as err:
         _structured(get_llm())
 
-    assert err.value.retryable is True
+    assert err.value.retryable is False
     assert "failed validation" in err.value.message
     assert len(fake_providers.requests_for("anthropic")) == 2
 

@@ -206,3 +206,16 @@ def test_production_refuses_to_start_without_required_settings(missing):
     )  # fmt: skip
     assert out.returncode != 0
     assert missing in out.stderr
+
+
+@pytest.mark.django_db
+def test_collection_routes_answer_with_or_without_trailing_slash(auth_client):
+    for path in ("/api/jobs", "/api/jobs/", "/api/packs", "/api/packs/", "/api/vocab/language-pairs"):
+        r = auth_client.get(path)
+        assert r.status_code == 200, (path, r.status_code)
+        assert "results" in r.json()
+    auth_client.handler.enforce_csrf_checks = True  # as a real client: no CSRF token, only the bearer
+    r = auth_client.post("/api/adventures", {}, format="json")  # POST without the slash reaches the view
+    assert r.status_code == 400
+    assert "language_pair" in r.json()
+    assert auth_client.get("/api/jobs/nothing-here/").status_code == 404

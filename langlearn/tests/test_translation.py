@@ -125,3 +125,17 @@ def test_malformed_body_is_retryable(fake_providers):
     with pytest.raises(ProviderError) as err:
         get_translator().translate(["Hello"], source="en", target="es")
     assert err.value.retryable is True
+
+
+def test_cache_is_visible_read_only_in_the_admin(fake_providers, admin_client):
+    get_translator().translate(["See you tomorrow"], source="en", target="it")
+    entry = TranslationCacheEntry.objects.get()
+
+    changelist = admin_client.get("/admin/langlearn/translationcacheentry/?q=tomorrow")
+    assert changelist.status_code == 200
+    assert "[IT] See you tomorrow" in changelist.content.decode()
+    assert admin_client.get("/admin/langlearn/translationcacheentry/add/").status_code == 403
+    detail = admin_client.post(f"/admin/langlearn/translationcacheentry/{entry.pk}/change/", {"translation": "x"})
+    assert detail.status_code == 403
+    entry.refresh_from_db()
+    assert entry.translation == "[IT] See you tomorrow"

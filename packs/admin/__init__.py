@@ -14,8 +14,11 @@ from django.utils.html import format_html
 from .. import selectors, services
 from ..models import JobStatus, WordBankPack
 from ..services.enrich import packs_request_audio, packs_request_translations
+from .entries import WordBankPackEntryAdmin  # noqa: F401  (registers the entries list)
 from .imports import ImportViews
 from .inlines import EntryInline
+
+INLINE_LIMIT = 150  # entries x 11 fields must stay under DATA_UPLOAD_MAX_NUMBER_FIELDS (2,000)
 
 
 class MissingFilter(admin.SimpleListFilter):
@@ -79,16 +82,28 @@ class WordBankPackAdmin(SortableAdminBase, ImportViews, admin.ModelAdmin):
         return Media(css=media._css, js=js)
 
     def get_queryset(self, request):
+        queued, failed = JobStatus.QUEUED, JobStatus.FAILED
         return selectors.packs_with_counts(super().get_queryset(request)).annotate(
-            jobs_queued=Count(
-                "entries",
-                filter=Q(entries__translation_status=JobStatus.QUEUED) | Q(entries__audio_status=JobStatus.QUEUED),
-            ),
-            jobs_failed=Count(
-                "entries",
-                filter=Q(entries__translation_status=JobStatus.FAILED) | Q(entries__audio_status=JobStatus.FAILED),
-            ),
+            jobs_queued=selectors.entry_count(filter_q=Q(translation_status=queued) | Q(audio_status=queued)),
+            jobs_failed=selectors.entry_count(filter_q=Q(translation_status=failed) | Q(audio_status=failed)),
         )
+
+    def get_inlines(self, request, obj):
+        # A big pack is edited on the entries list instead (the form could not be posted).
+        if obj is not None and obj.entries.count() > INLINE_LIMIT:
+            return []
+        return self.inlines
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pack = self.get_object(request, object_id)
+        count = pack.entries.count() if pack is not None else 0
+        extra_context = {
+            **(extra_context or {}),
+            "entries_url": reverse("admin:packs_wordbankpackentry_changelist") + f"?pack__id__exact={object_id}",
+            "entries_count": count,
+            "entries_inline": count <= INLINE_LIMIT,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:

@@ -1,9 +1,10 @@
 """Pack services: import/export, catalogue actions, enrichment (translations, audio)."""
 
-from .catalogue import AddResult, pack_add_to_word_bank, pack_duplicate, packs_publish, packs_unpublish
+from .catalogue import pack_duplicate, packs_publish, packs_unpublish
 from .exporting import FORMATS, Exported, packs_export
 from .importing import ImportSource, packs_import
 from .report import ImportReport
+from .wordbank import AddResult, pack_add_to_word_bank
 
 __all__ = [
     "FORMATS",

@@ -5,6 +5,8 @@ Other backends (SQLite for `make run`) use `bulk_create(update_conflicts=True)`.
 
 from __future__ import annotations
 
+import secrets
+import time
 from collections.abc import Callable, Sequence
 
 from django.db import connection
@@ -26,7 +28,7 @@ COLUMNS = (
     "audio",
 )
 UPDATED = COLUMNS[1:3] + COLUMNS[4:]  # everything but the natural key
-CHUNK = 50_000
+CHUNK = 100_000  # rows per COPY + upsert; the progress bar moves per chunk
 
 _STAGING = "packs_entry_staging"
 _STAGING_DDL = f"""
@@ -63,12 +65,22 @@ def _upsert_postgres(rows: Sequence[tuple]) -> None:
         cursor.execute(
             f"""
             INSERT INTO {table} (id, created_at, updated_at, {cols}, translation_status, audio_status, job_error)
-            SELECT gen_random_uuid(), %s, %s, {cols}, '', '', '' FROM {_STAGING}
+            SELECT (%s || lpad(to_hex(row_number() OVER ()), 12, '0'))::uuid, %s, %s, {cols}, '', '', ''
+            FROM {_STAGING}
             ON CONFLICT (pack_id, normalized_text) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at
             """,  # noqa: S608 — identifiers are ours, values are bound
-            [timezone.now(), timezone.now()],
+            [_ordered_uuid_prefix(), timezone.now(), timezone.now()],
         )
         cursor.execute(f"DROP TABLE {_STAGING}")
+
+
+def _ordered_uuid_prefix() -> str:
+    """The first 20 hex digits of a UUIDv7 (48-bit milliseconds, version 7, random bits, variant);
+    the INSERT appends the row number. Time-ordered keys append to the primary key's b-tree
+    instead of touching a random page per row — random uuid4 keys made the insert ~1.5x slower."""
+    ms = time.time_ns() // 1_000_000
+    rand = secrets.randbits(24)
+    return f"{ms:012x}7{rand >> 12:03x}{0x8000 | (rand & 0xFFF):04x}"
 
 
 def _upsert_generic(rows: Sequence[tuple]) -> None:

@@ -12,21 +12,19 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from langlearn import storage
-from langlearn.languages import CEFRLevel, is_supported
+from langlearn.errors import Conflict
 
-from ..models import WordBankPack, WordBankPackEntry, normalize_text
+from ..models import WordBankPack, WordBankPackEntry
 from . import bulk
 from .formats import ENTRY_FIELDS, FormatError, RawPack, read_csv, read_json
 from .report import ImportReport, LineError, PackReport, RowOutcome
+from .validation import validate_meta, validate_rows
 
-MAX_LENGTHS = {"text": 200, "translation": 500, "part_of_speech": 16, "audio": 300}
-MAX_TEXT_FIELD = 5000
-LEVELS = set(CEFRLevel.values)
 COUNTERS = {"create": "created", "update": "updated", "unchanged": "unchanged", "skip": "skipped"}
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -64,67 +62,6 @@ class _Planned:
     media: list[tuple[str, bytes]]
 
 
-def _validate_meta(raw: RawPack, existing: WordBankPack | None, err: Callable[[int, str], None]) -> dict:
-    meta = dict(raw.meta)
-    if existing is None:
-        if not meta.get("title"):
-            err(raw.line, "a new pack needs a title (pack_title)")
-        for name in ("source_language", "target_language"):
-            if not meta.get(name):
-                err(raw.line, f"a new pack needs {name}")
-    for name in ("source_language", "target_language"):
-        code = meta.get(name)
-        if code and not is_supported(str(code)):
-            err(raw.line, f"{name} {code!r} is not a supported language")
-    src = meta.get("source_language") or (existing and existing.source_language)
-    tgt = meta.get("target_language") or (existing and existing.target_language)
-    if src and src == tgt:
-        err(raw.line, "source and target language must differ")
-    if existing is not None and (src, tgt) != (existing.source_language, existing.target_language):
-        err(
-            raw.line,
-            f"pack {existing.slug!r} is {existing.source_language}→{existing.target_language}; "
-            f"the file says {src}→{tgt} (change a pack's languages in the admin)",
-        )
-    if meta.get("level") and str(meta["level"]).upper() not in LEVELS:
-        err(raw.line, f"level {meta['level']!r} is not one of {', '.join(sorted(LEVELS))}")
-    elif meta.get("level"):
-        meta["level"] = str(meta["level"]).upper()
-    if len(str(meta.get("title", ""))) > 200:
-        err(raw.line, "title is longer than 200 characters")
-    return meta
-
-
-def _validate_rows(raw: RawPack, err: Callable[[int, str], None]) -> list[tuple[int, str, dict, int]]:
-    """(line, normalised text, given values, given position or None, index in the pack) per good row."""
-    seen: dict[str, int] = {}
-    good = []
-    for index, row in enumerate(raw.rows, start=1):
-        values = row.values
-        text = " ".join(values.get("text", "").split())
-        bad = False
-        if not text:
-            err(row.line, "text is empty")
-            bad = True
-        for name, limit in MAX_LENGTHS.items():
-            if len(values.get(name, "")) > limit:
-                err(row.line, f"{name} is longer than {limit} characters")
-                bad = True
-        for name in ("example_sentence", "example_translation", "notes"):
-            if len(values.get(name, "")) > MAX_TEXT_FIELD:
-                err(row.line, f"{name} is longer than {MAX_TEXT_FIELD} characters")
-                bad = True
-        key = normalize_text(text)
-        if text and key in seen:
-            err(row.line, f"duplicate of line {seen[key]} ({text!r})")
-            bad = True
-        if bad:
-            continue
-        seen[key] = row.line
-        good.append((row.line, key, {**values, "text": text}, row.position, index))
-    return good
-
-
 def _plan_pack(
     raw: RawPack,
     *,
@@ -153,8 +90,8 @@ def _plan_pack(
         err(raw.line, f"pack_slug {slug!r} is not a slug (lower-case letters, digits, hyphens)")
     elif into_pack is not None and slug != into_pack.slug:
         err(raw.line, f"rows belong to pack {slug!r}, but the import is into {into_pack.slug!r}")
-    meta = _validate_meta(raw, existing, err)
-    good = _validate_rows(raw, err)
+    meta = validate_meta(raw, existing, err)
+    good = validate_rows(raw, err)
     if not raw.rows and not raw.errors and existing is None and not meta.get("title"):
         err(raw.line, "the pack has no entries")
 
@@ -177,8 +114,9 @@ def _plan_pack(
     # New entries go after the stored ones, in file order (an explicit position column wins);
     # without a position column, stored entries keep theirs (an editor may have reordered them).
     after = max((e["position"] for e in stored.values()), default=0)
+    counts = dict.fromkeys(COUNTERS, 0)
     for line, key, values, given_position, index in good:
-        if line in media_by_line:
+        if media_by_line and line in media_by_line:
             r = media_by_line[line]
             # An exported package names media `<slug>-<file>`: strip it so the key round-trips.
             name = r.media_name.removeprefix(f"{slug}-")
@@ -186,8 +124,10 @@ def _plan_pack(
             media.append((values["audio"], r.media))
         current = stored.get(key)
         if current is None:
-            full = {name: values.get(name, "") for name in ENTRY_FIELDS}
-            full["position"] = given_position if given_position is not None else after + index
+            get = values.get
+            position = given_position if given_position is not None else after + index
+            # bulk.COLUMNS order, without the pack id
+            rows.append((position, values["text"], key, *(get(n, "") for n in ENTRY_FIELDS[1:])))
             action, reason = "create", ""
         else:
             full = {**current, **{k: v for k, v in values.items() if k in ENTRY_FIELDS}}
@@ -198,14 +138,14 @@ def _plan_pack(
                 action, reason = "unchanged", ""
             elif update:
                 action, reason = "update", "changes " + ", ".join(changed)
+                rows.append((full["position"], full["text"], key, *(full[n] for n in ENTRY_FIELDS[1:])))
             else:
                 action, reason = "skip", "differs (" + ", ".join(changed) + "); use update to change it"
-        counter = COUNTERS[action]
-        setattr(report, counter, getattr(report, counter) + 1)
+        counts[action] += 1
         if keep_rows:
             report.rows.append(RowOutcome(line, values["text"], action, reason))
-        if action in ("create", "update"):
-            rows.append((full["position"], full["text"], key, *(full[n] for n in ENTRY_FIELDS[1:])))
+    for action, counter in COUNTERS.items():
+        setattr(report, counter, counts[action])
 
     if report.errors:
         report.action = "reject"
@@ -295,14 +235,20 @@ def packs_import(
     for plan in good:
         for key, data in plan.media:
             storage.save_bytes(key, data, content_type="audio/mpeg" if key.endswith(".mp3") else "audio/wav")
-    with transaction.atomic():
-        new = [p.pack for p in good if p.is_new]
-        WordBankPack.objects.bulk_create(new)
-        for plan in good:
-            if plan.pack_changed:
-                plan.pack.save()
-        rows = [(plan.pack.id, *row) for plan in good for row in plan.rows]
-        bulk.upsert_entries(rows, progress=progress)
+    try:
+        with transaction.atomic():
+            new = [p.pack for p in good if p.is_new]
+            WordBankPack.objects.bulk_create(new)
+            for plan in good:
+                if plan.pack_changed:
+                    plan.pack.save()
+            rows = [(plan.pack.id, *row) for plan in good for row in plan.rows]
+            bulk.upsert_entries(rows, progress=progress)
+    except IntegrityError:
+        # Only a concurrent import (or edit) of the same packs gets here: everything was validated.
+        raise Conflict(
+            "Another import or edit changed these packs at the same time; nothing was written. Run it again."
+        )
     for plan in good:
         plan.report.pack_id = str(plan.pack.id)
     return report

@@ -59,6 +59,8 @@ def test_changelist_shows_counts_and_searches_entries(admin_client_editor, djang
     assert (row.entry_count, row.missing_translation, row.missing_audio) == (4, 1, 4)
     found = admin_client_editor.get(CHANGELIST, {"q": "palabra 3"}).context["cl"].result_list
     assert [p.title for p in found] == ["Kitchen words"]
+    several = admin_client_editor.get(CHANGELIST, {"q": "palabra"}).context["cl"].result_list
+    assert [(p.entry_count, p.missing_translation) for p in several] == [(4, 1)]  # no join multiplying counts
     filtered = admin_client_editor.get(CHANGELIST, {"missing": "translation"}).context["cl"].result_list
     assert [p.title for p in filtered] == ["Kitchen words"]
     assert admin_client_editor.get(CHANGELIST, {"target_language__exact": "fr"}).context["cl"].result_list.count() == 0
@@ -145,3 +147,48 @@ def test_import_page_previews_then_confirms(admin_client_editor):
     assert sorted(pack.entries.values_list("text", flat=True)) == ["gato", "palabra 0"]
     again = admin_client_editor.post(url, {**confirm, "confirm": "1"}, follow=True)
     assert "expired or was already imported" in again.content.decode()
+
+
+def test_import_page_creates_and_publishes_new_packs(admin_client_editor):
+    csv = (
+        "pack_slug,pack_title,source_language,target_language,level,tags,text,translation\n"
+        "new-pack,New pack,en,fr,A2,food,pain,bread\nnew-pack,,,,,,lait,milk\n"
+    )
+    url = f"{CHANGELIST}import/"
+    preview = admin_client_editor.post(url, {"file": SimpleUploadedFile("n.csv", csv.encode()), "publish": "on"})
+    assert preview.context["report"].packs[0].action == "create"
+    assert not WordBankPack.objects.exists()
+    confirm = {k: ("" if v is None else v) for k, v in preview.context["confirm"].items()}
+    admin_client_editor.post(url, {**confirm, "confirm": "1"})
+    pack = WordBankPack.objects.get(slug="new-pack")
+    assert (pack.title, pack.level, pack.tags, pack.published) == ("New pack", "A2", ["food"], True)
+    assert list(pack.entries.order_by("position").values_list("text", flat=True)) == ["pain", "lait"]
+
+
+def test_import_page_refuses_other_file_types(admin_client_editor):
+    response = admin_client_editor.post(f"{CHANGELIST}import/", {"file": SimpleUploadedFile("x.txt", b"text\nhola\n")})
+    assert "Upload a .csv, .json or .apkg file." in response.content.decode()
+
+
+def test_big_pack_is_edited_on_the_entries_list(admin_client_editor):
+    pack = PackFactory()
+    make_entries(pack, 151)
+    html = admin_client_editor.get(f"{CHANGELIST}{pack.pk}/change/").content.decode()
+    assert "entries-TOTAL_FORMS" not in html  # no inline: it could not be posted back
+    assert "This pack has 151 entries" in html
+    entries = admin_client_editor.get("/admin/packs/wordbankpackentry/", {"pack__id__exact": str(pack.pk)})
+    assert entries.status_code == 200
+    assert entries.context["cl"].result_count == 151
+    entry = pack.entries.get(position=3)
+    clash = admin_client_editor.post(
+        f"/admin/packs/wordbankpackentry/{entry.pk}/change/",
+        {"pack": str(pack.pk), "position": 3, "text": "Palabra 4", "translation": "x"},
+    )
+    assert "is already in this pack" in clash.content.decode()
+    ok = admin_client_editor.post(
+        f"/admin/packs/wordbankpackentry/{entry.pk}/change/",
+        {"pack": str(pack.pk), "position": 3, "text": "Palabra  Nueva", "translation": "new"},
+    )
+    assert ok.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.text, entry.normalized_text) == ("Palabra Nueva", "palabra nueva")

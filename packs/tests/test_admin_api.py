@@ -112,3 +112,14 @@ def test_import_into_a_pack_without_pack_columns(pack_editor_client):
     )
     assert response.status_code == 200, response.json()
     assert list(pack.entries.values_list("text", flat=True)) == ["gato"]
+
+
+@pytest.mark.parametrize(("fmt", "magic"), [("csv", b"pack_slug,"), ("json", b'{\n  "packs"'), ("apkg", b"PK")])
+def test_export_formats(pack_editor_client, fmt, magic):
+    pack = PackFactory(slug="exp")
+    make_entries(pack, 2)
+    response = pack_editor_client.get(f"{BASE}{pack.id}/export", {"file_format": fmt})
+    assert response.status_code == 200
+    assert response.content.startswith(magic)
+    assert response["Content-Disposition"] == f'attachment; filename="exp.{fmt}"'
+    assert pack_editor_client.get(f"{BASE}{pack.id}/export", {"file_format": "xls"}).status_code == 400

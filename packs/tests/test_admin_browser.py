@@ -41,6 +41,11 @@ def page(monkeypatch):
         page.js_errors = errors
         yield page
         browser.close()
+        # The test's ORM calls ran inside Playwright's greenlet, whose context has its own
+        # connection: close it here, or dropping the test database finds it still open.
+        from django.db import connections
+
+        connections.close_all()
 
 
 def test_editor_creates_fills_imports_and_publishes(live_server, page, pack_editor, tmp_path):
@@ -69,6 +74,12 @@ def test_editor_creates_fills_imports_and_publishes(live_server, page, pack_edit
     ]
     assert pack.created_by == pack_editor
     assert page.locator("tr.has_original .sort").count() == 2  # rows are draggable
+
+    # Reorder with the inline's "move to first position" handle, then save.
+    page.locator("tr.has_original").nth(1).locator(".move-begin").click()
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    assert list(pack.entries.order_by("position").values_list("text", flat=True)) == ["adiós", "hola"]
 
     # Import a CSV through the import page: preview first, then confirm.
     csv = tmp_path / "more.csv"

@@ -137,7 +137,7 @@ def test_someone_elses_pair_or_an_unpublished_pack_is_404(auth_client, other_use
 def test_add_to_word_bank_query_count_is_constant(auth_client, pair, size, django_assert_max_num_queries):
     pack = PackFactory()
     make_entries(pack, size)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         response = add(auth_client, pack, pair)
     assert response.json() == {"added": size, "already_present": 0}
     assert Flashcard.objects.filter(pair=pair).count() == 2 * size
@@ -150,3 +150,66 @@ def test_list_query_count_is_constant(auth_client, packs, django_assert_max_num_
     with django_assert_max_num_queries(4):
         response = auth_client.get(LIST)
     assert len(response.data["results"]) == packs
+
+
+def test_set_based_and_generic_paths_agree(user, other_user):
+    """PostgreSQL stamps the cards flashcards_build_for_entries makes for a probe entry onto every
+    new entry; SQLite (`make run`) builds them per entry. Both must give the same word bank."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from packs.services.wordbank import _add_generic, _add_postgres
+
+    pack = PackFactory()
+    make_entries(pack, 5)
+    pack.entries.filter(position=1).update(audio="packs/a.wav", example_sentence="Ej.", part_of_speech="noun")
+    now = timezone.now()
+    results = []
+    for owner, add_fn in ((user, _add_postgres), (other_user, _add_generic)):
+        pair = UserLanguagePair.objects.create(user=owner, source_language="en", target_language="es")
+        with transaction.atomic():
+            assert add_fn(pack=pack, pair=pair, now=now) == (5, 5)
+        entries = sorted(
+            LearnableWordBankEntry.objects.filter(pair=pair).values_list(
+                "text",
+                "lemma",
+                "normalized_lemma",
+                "translation",
+                "part_of_speech",
+                "example_sentence",
+                "example_translation",
+                "audio",
+                "source",
+                "source_ref",
+                "user_id",
+            )
+        )
+        cards = sorted(
+            Flashcard.objects.filter(pair=pair).values_list(
+                "entry__normalized_lemma",
+                "direction",
+                "state",
+                "step",
+                "stability",
+                "difficulty",
+                "due",
+                "last_review",
+                "suspended",
+                "user_id",
+            )
+        )
+        results.append((entries, cards, owner.id))
+    (entries_a, cards_a, owner_a), (entries_b, cards_b, _owner_b) = results
+    assert [e[:-1] for e in entries_a] == [e[:-1] for e in entries_b]
+    assert [c[:-1] for c in cards_a] == [c[:-1] for c in cards_b]
+    assert {e[-1] for e in entries_a} == {c[-1] for c in cards_a} == {owner_a}
+    assert len(cards_a) == 10
+
+
+@pytest.mark.parametrize("entries", [1, 60])
+def test_detail_query_count_is_constant(auth_client, entries, django_assert_max_num_queries):
+    pack = PackFactory()
+    make_entries(pack, entries)
+    with django_assert_max_num_queries(4):
+        response = auth_client.get(f"/api/packs/{pack.id}", {"page_size": 50})
+    assert len(response.data["entries"]["results"]) == min(entries, 50)

@@ -31,9 +31,14 @@ class WordAnalysis:
 def word_analyze(*, text: str, language: str, nlp: NLPClient) -> WordAnalysis:
     """Lemma and POS of one word; a phrase keeps itself as the lemma (its words are learnt together)."""
     text = " ".join(text.split())
-    if not nlp.supports(language):
+    try:
+        if not nlp.supports(language):
+            return WordAnalysis(lemma=text, part_of_speech="")
+        analysis = nlp.analyze(text, language)
+    except ProviderError as exc:  # no pipeline for this language after all: the word is its own lemma
+        logger.warning("no lemma for %r (%s): %s", text, language, exc)
         return WordAnalysis(lemma=text, part_of_speech="")
-    tokens = [t for t in nlp.analyze(text, language).tokens if not t.is_punct and t.text.strip()]
+    tokens = [t for t in analysis.tokens if not t.is_punct and t.text.strip()]
     if len(tokens) == 1:
         token = tokens[0]
         return WordAnalysis(lemma=(token.lemma or token.text).strip(), part_of_speech=token.pos or "")

@@ -96,6 +96,7 @@ def test_filters(auth_client, user, pair):
         return sorted(e["text"] for e in r.json()["results"])
 
     assert texts(language_pair=str(pair.pk)) == ["casa", "casas", "perro"]
+    assert texts(pair=str(other.pk)) == ["maison"]
     assert texts(search="cas") == ["casa", "casas"]
     assert texts(search="CASAR") == ["casas"]  # lemma, case-insensitive
     assert texts(search="hou") == ["casa", "maison"]  # translation

@@ -164,3 +164,15 @@ def test_sweep_command(user, broker, capsys):
         run_jobs(broker, worker)
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
+
+
+def test_sweep_actor_via_the_command(user, broker, capsys):
+    job = job_create(user=user, kind="toy", params={})
+    broker.flush_all()
+    Job.objects.filter(pk=job.pk).update(enqueued_at=timezone.now() - timedelta(hours=1))
+    call_command("sweep_jobs", "--enqueue")
+    assert "sweep enqueued" in capsys.readouterr().out
+    with started_worker(broker) as worker:
+        run_jobs(broker, worker)  # the sweep actor runs, re-enqueues the job, which then runs
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from langlearn.errors import DomainError
 from langlearn.languages import LANGUAGES
 from packs.models import WordBankPack
 from packs.services import ImportSource, packs_import
@@ -48,9 +49,7 @@ class Command(BaseCommand):
         def progress(stage: str, done: int, total: int) -> None:
             bar = bars.get(stage)
             if bar is None:
-                bar = bars[stage] = tqdm(
-                    total=total, desc=stage, unit="rows", disable=options["verbosity"] == 0, leave=False
-                )
+                bar = bars[stage] = tqdm(total=total, desc=stage, unit="rows", disable=options["verbosity"] == 0)
             bar.update(done - bar.n)
 
         try:
@@ -66,10 +65,12 @@ class Command(BaseCommand):
                 },
                 progress=progress,
             )
+        except DomainError as exc:
+            raise CommandError(exc.detail) from exc
         finally:
             for bar in bars.values():
                 bar.close()
-        for pack in report.packs:
+        for pack in report.packs if options["verbosity"] >= 1 else []:
             self.stdout.write(
                 f"{pack.file}: {pack.slug or '?'} — {pack.action}; entries {pack.created} created, "
                 f"{pack.updated} updated, {pack.unchanged} unchanged, {pack.skipped} kept, {pack.rejected} rejected"

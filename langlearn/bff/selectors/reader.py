@@ -1,0 +1,110 @@
+"""The article reader and the adventure player: texts drawn as tokens with the learner's statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adventures.models import AdventureStatus, SceneStatus
+from adventures.selectors import adventure_get_for_user, adventure_tree
+from articles.analysis import normalize
+from articles.selectors import articles_for_user
+from langlearn.errors import NotFound
+from langlearn.jobs.models import JobStatus
+
+from .common import job_summary, media
+from .reading import cached_reader_tokens, split_paragraphs, statuses_for, with_statuses
+
+
+def reader_screen(*, user, article_id) -> dict[str, Any]:
+    """Another learner's article is not found (404). Two queries: the article, the statuses."""
+    article = articles_for_user(user=user).select_related("pair").filter(pk=article_id).first()
+    if article is None:
+        raise NotFound("Article not found.", code="article_not_found")
+    tokens = cached_reader_tokens(
+        stored=article.reader_tokens, paragraphs=split_paragraphs(article.body), language=article.language
+    )
+    statuses = statuses_for(tokens, pair=article.pair)
+    text = with_statuses(tokens, statuses=statuses, translations=split_paragraphs(article.translation))
+    return {
+        "article": {
+            "id": str(article.pk),
+            "language_pair": str(article.pair_id),
+            "title": article.title,
+            "translated_title": article.translated_title,
+            "level": article.level,
+            "language": article.language,
+            "translation_language": article.translation_language,
+            "translation": article.translation,
+            "translation_note": article.translation_note,
+            "audio_url": media(article.audio),
+            "audio_duration_seconds": article.audio_duration_seconds,
+            "glossary": article.glossary,
+            "created_at": article.created_at.isoformat(),
+        },
+        **text,
+    }
+
+
+def _scene_link(scene) -> dict[str, Any]:
+    return {
+        "id": str(scene.pk),
+        "depth": scene.depth,
+        "choice_id": scene.choice_id,
+        "choice_text": scene.choice_text,
+        "status": scene.status,
+        "is_ending": scene.is_ending,
+        "summary": scene.summary,
+    }
+
+
+def play_screen(*, user, adventure_id) -> dict[str, Any]:
+    """The current scene drawn like the reader, its choices (and which already have a scene behind
+    them), the path from the opening, and whether a scene is being written. Four queries: the
+    adventure, its tree (two), the statuses."""
+    try:
+        adventure = adventure_get_for_user(user=user, adventure_id=adventure_id)
+    except NotFound:
+        raise NotFound("Adventure not found.", code="adventure_not_found")
+    tree = adventure_tree(adventure=adventure)
+    current = tree.path[-1] if tree.path else None
+    taken = tree.taken.get(current.pk, set()) if current is not None else set()
+    job = current.job if current is not None and current.job_id else None
+    generating = adventure.status == AdventureStatus.GENERATING or (
+        current is not None and current.status == SceneStatus.GENERATING
+    )
+    scene = None
+    if current is not None:
+        tokens = cached_reader_tokens(
+            stored=None, paragraphs=current.paragraphs, language=adventure.pair.target_language
+        )
+        # The scene's new words are looked up with its tokens: whether each is in the word bank yet.
+        new_words = [{**w, "key": normalize(w.get("lemma", ""))} for w in current.new_words]
+        statuses = statuses_for(tokens, pair=adventure.pair, extra_keys=[w["key"] for w in new_words])
+        scene = {
+            **_scene_link(current),
+            **with_statuses(tokens, statuses=statuses, translations=current.translation),
+            "choices": [{**c, "taken": c.get("id") in taken} for c in current.choices],
+            "new_words": [
+                {**{k: v for k, v in w.items() if k != "key"}, "in_word_bank": w["key"] in statuses} for w in new_words
+            ],
+            "audio_url": media(current.audio),
+            "audio_duration": current.audio_duration,
+            "error": current.error,
+        }
+    return {
+        "adventure": {
+            "id": str(adventure.pk),
+            "language_pair": str(adventure.pair_id),
+            "target_language": adventure.pair.target_language,
+            "title": adventure.title,
+            "genre": adventure.genre,
+            "level": adventure.level,
+            "status": adventure.status,
+            "target_length": adventure.target_length,
+            "updated_at": adventure.updated_at.isoformat(),
+        },
+        "scene": scene,
+        "path": [_scene_link(s) for s in tree.path[:-1]],
+        "generating": generating or bool(job and job.status in (JobStatus.QUEUED, JobStatus.RUNNING)),
+        "job": job_summary(job) if job is not None else None,
+    }
