@@ -53,8 +53,8 @@ SHARED = {WordBankPack: "published packs are the shared catalogue"}
 STAFF_ONLY = {WordBankPack: "pack editing", WordBankPackEntry: "pack entries, under their pack"}
 # Views that do not declare a queryset: their model, said here.
 VIEW_MODELS = {PackDetailView: WordBankPack, PackAddToWordBankView: WordBankPack}
-# URL kwargs other than the view's own `pk` → world attribute.
-EXTRA_KWARGS = {"scene_id": "scene"}
+# URL kwargs other than the view's own `pk` → the attribute of A's world (learner-owned objects).
+EXTRA_KWARGS = {"scene_id": "scene", "article_id": "article", "adventure_id": "adventure"}
 # Open to anonymous callers on purpose.
 PUBLIC = {
     "accounts:register": "signing up",
