@@ -99,7 +99,7 @@ def test_article_job_survives_a_killed_worker(kind, auth_client, user, fake_prov
         media_root=Path(settings.MEDIA_ROOT),
         BROKER_URL=url,
         BROKER_OPTIONS=json.dumps(options),
-        JOB_LEASE_SECONDS="25",  # > the time limit; short, so the dead run's hold ends soon
+        JOB_LEASE_MARGIN_SECONDS="5",  # lease = time limit + margin = 25 s: the dead run's hold ends soon
         JOB_TIME_LIMIT_SECONDS="20",  # a cold spaCy load on a busy machine takes seconds
         PROVIDER_TIMEOUT_SECONDS="60",
         LOG_LEVEL="INFO",
@@ -128,7 +128,7 @@ def test_article_job_survives_a_killed_worker(kind, auth_client, user, fake_prov
             jobs_sweep(grace=timedelta(seconds=30))  # the cron's every-minute sweep, every second here
             return Job.objects.get(pk=job_id).status in ("succeeded", "failed")
 
-        _wait_for(finished, 150, "the job to finish", second)
+        _wait_for(finished, 150, f"the job to finish ({Job.objects.filter(pk=job_id).values().first()})", second)
     finally:
         second.stop()
     recovered = time.monotonic() - started
