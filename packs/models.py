@@ -62,6 +62,10 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# What an editor writes for an entry, in the order every form, serializer and file format shows it.
+ENTRY_CONTENT_FIELDS = ("text", "translation", "part_of_speech", "example_sentence", "example_translation", "notes")
+
+
 class WordBankPackEntry(TimeStampedModel):
     # Index diet for bulk imports: the unique (pack, normalized_text) constraint already serves
     # lookups by pack, and nothing lists entries by creation time across packs.

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from langlearn.languages import LANGUAGE_CHOICES, CEFRLevel
 from langlearn.storage import media_url
 
-from .models import WordBankPack, WordBankPackEntry, normalize_text
+from .models import ENTRY_CONTENT_FIELDS, WordBankPack, WordBankPackEntry, normalize_text
 from .services.formats import split_tags
 
 
@@ -15,17 +15,7 @@ class PackEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WordBankPackEntry
-        fields = [
-            "id",
-            "position",
-            "text",
-            "translation",
-            "part_of_speech",
-            "example_sentence",
-            "example_translation",
-            "notes",
-            "audio_url",
-        ]
+        fields = ["id", "position", *ENTRY_CONTENT_FIELDS, "audio_url"]
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_audio_url(self, entry: WordBankPackEntry) -> str | None:
@@ -141,12 +131,7 @@ class AdminPackEntrySerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "position",
-            "text",
-            "translation",
-            "part_of_speech",
-            "example_sentence",
-            "example_translation",
-            "notes",
+            *ENTRY_CONTENT_FIELDS,
             "audio",
             "translation_status",
             "audio_status",

@@ -7,24 +7,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from ..models import WordBankPackEntry, normalize_text
+from ..models import ENTRY_CONTENT_FIELDS, WordBankPackEntry, normalize_text
 from .inlines import EntryInline
 
 
 class EntryForm(forms.ModelForm):
     class Meta:
         model = WordBankPackEntry
-        fields = [
-            "pack",
-            "position",
-            "text",
-            "translation",
-            "part_of_speech",
-            "example_sentence",
-            "example_translation",
-            "notes",
-            "audio",
-        ]
+        fields = ["pack", "position", *ENTRY_CONTENT_FIELDS, "audio"]
 
     def clean(self):
         cleaned = super().clean()
@@ -49,19 +39,7 @@ class WordBankPackEntryAdmin(admin.ModelAdmin):
     list_per_page = 100
     autocomplete_fields = ("pack",)
     readonly_fields = ("audio_player", "status", "translation_status", "audio_status", "job_error")
-    fields = (
-        "pack",
-        "position",
-        "text",
-        "translation",
-        "part_of_speech",
-        "example_sentence",
-        "example_translation",
-        "notes",
-        "audio",
-        "audio_player",
-        "status",
-    )
+    fields = ("pack", "position", *ENTRY_CONTENT_FIELDS, "audio", "audio_player", "status")
     ordering = ("pack__title", "position")
 
     audio_player = EntryInline.audio_player

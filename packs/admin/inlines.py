@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from langlearn.storage import media_url
 
-from ..models import WordBankPackEntry, normalize_text
+from ..models import ENTRY_CONTENT_FIELDS, WordBankPackEntry, normalize_text
 
 
 class EntryFormSet(SortableTabularInline.formset):
@@ -43,17 +43,7 @@ class EntryInline(SortableTabularInline):
     # adminsortable2 2.3 ships templates up to Django 6.0; 6.1's tabular inline is unchanged.
     template = "adminsortable2/edit_inline/tabular-django-6.0.html"
     extra = 3
-    fields = (
-        "text",
-        "translation",
-        "part_of_speech",
-        "example_sentence",
-        "example_translation",
-        "notes",
-        "audio",
-        "audio_player",
-        "status",
-    )
+    fields = (*ENTRY_CONTENT_FIELDS, "audio", "audio_player", "status")
     readonly_fields = ("audio_player", "status")
     formfield_overrides = {models.TextField: {"widget": forms.TextInput(attrs={"size": 30})}}
 

@@ -28,15 +28,9 @@ import json.scanner
 import operator
 from dataclasses import dataclass, field
 
-ENTRY_FIELDS = (
-    "text",
-    "translation",
-    "part_of_speech",
-    "example_sentence",
-    "example_translation",
-    "notes",
-    "audio",
-)
+from ..models import ENTRY_CONTENT_FIELDS
+
+ENTRY_FIELDS = (*ENTRY_CONTENT_FIELDS, "audio")
 PACK_FIELDS = ("title", "description", "source_language", "target_language", "level", "tags")
 CSV_PACK_COLUMNS = {
     "pack_slug": "slug",
