@@ -11,7 +11,7 @@ from .due import (
     new_cards_introduced_today,
     pair_for_due_queue,
 )
-from .stats import flashcard_stats, streaks
+from .stats import flashcard_stats, review_activity, streaks
 from .words import word_statuses_for_pair
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "learner_day_start",
     "new_cards_introduced_today",
     "pair_for_due_queue",
+    "review_activity",
     "streaks",
     "word_statuses_for_pair",
 ]

@@ -42,18 +42,22 @@ def streaks(days: set[date], today: date) -> tuple[int, int]:
     return current, longest
 
 
-def flashcard_stats(*, user, pair: UserLanguagePair | None = None, now: datetime | None = None) -> dict[str, Any]:
-    now = now or timezone.now()
+def _day_bounds(user, now: datetime) -> tuple[zoneinfo.ZoneInfo, date, datetime]:
     tz = _tz(user)
     today = now.astimezone(tz).date()
-    day_start = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+    return tz, today, datetime.combine(today, datetime.min.time(), tzinfo=tz)
+
+
+def review_activity(*, user, pair: UserLanguagePair | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """What the learner did: reviews per day, true retention and streaks. Reads review events only, so
+    a screen that shows no card counts (home) does not pay for aggregates over every card."""
+    now = now or timezone.now()
+    tz, today, day_start = _day_bounds(user, now)
     since = day_start - timedelta(days=HISTORY_DAYS - 1)
 
     events = FlashcardEvent.objects.filter(user=user)
-    cards = Flashcard.objects.filter(user=user)
     if pair is not None:
         events = events.filter(card__pair=pair)
-        cards = cards.filter(pair=pair)
 
     per_day = dict(
         events.filter(reviewed_at__gte=since)
@@ -72,6 +76,32 @@ def flashcard_stats(*, user, pair: UserLanguagePair | None = None, now: datetime
     retention = events.filter(reviewed_at__gte=since, state_before__state=CardState.REVIEW).aggregate(
         total=Count("id"), passed=Count("id", filter=~Q(rating=Rating.AGAIN))
     )
+
+    # order_by(): the model's default ordering would join DISTINCT and return one row per event.
+    days = events.order_by().annotate(day=TruncDate("reviewed_at", tzinfo=tz)).values_list("day", flat=True)
+    current, longest = streaks(set(days.distinct()), today)
+
+    return {
+        "language_pair": str(pair.pk) if pair else None,
+        "time_zone": str(tz),
+        "reviews_per_day": history,
+        "reviews_last_30_days": sum(per_day.values()),
+        "true_retention": round(retention["passed"] / retention["total"], 4) if retention["total"] else None,
+        "retention_reviews": retention["total"],
+        "current_streak": current,
+        "longest_streak": longest,
+    }
+
+
+def flashcard_stats(*, user, pair: UserLanguagePair | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """The stats screen: review activity plus cards by state and the due forecast."""
+    now = now or timezone.now()
+    tz, today, day_start = _day_bounds(user, now)
+    activity = review_activity(user=user, pair=pair, now=now)
+
+    cards = Flashcard.objects.filter(user=user)
+    if pair is not None:
+        cards = cards.filter(pair=pair)
 
     studied = Q(last_review__isnull=False, suspended=False)
     by_state = cards.aggregate(
@@ -97,20 +127,4 @@ def flashcard_stats(*, user, pair: UserLanguagePair | None = None, now: datetime
         {"date": (today + timedelta(days=i)).isoformat(), "due": forecast_counts[i]} for i in range(FORECAST_DAYS)
     ]
 
-    # order_by(): the model's default ordering would join DISTINCT and return one row per event.
-    days = events.order_by().annotate(day=TruncDate("reviewed_at", tzinfo=tz)).values_list("day", flat=True)
-    review_days = set(days.distinct())
-    current, longest = streaks(review_days, today)
-
-    return {
-        "language_pair": str(pair.pk) if pair else None,
-        "time_zone": str(tz),
-        "reviews_per_day": history,
-        "reviews_last_30_days": sum(per_day.values()),
-        "true_retention": round(retention["passed"] / retention["total"], 4) if retention["total"] else None,
-        "retention_reviews": retention["total"],
-        "cards_by_state": by_state,
-        "due_forecast": forecast,
-        "current_streak": current,
-        "longest_streak": longest,
-    }
+    return {**activity, "cards_by_state": by_state, "due_forecast": forecast}

@@ -10,7 +10,7 @@ from django.db.models import F
 from adventures.models import AdventureStatus
 from adventures.selectors import adventures_for_user
 from articles.selectors import articles_for_user
-from flashcards.selectors import due_counts_for_user, flashcard_stats
+from flashcards.selectors import due_counts_for_user, review_activity
 from langlearn.errors import NotFound
 from langlearn.jobs.models import JobStatus
 from langlearn.jobs.selectors import jobs_for_user
@@ -114,7 +114,7 @@ def home_screen(*, user, pair_id=None, now: datetime | None = None) -> dict[str,
     def card(pair: UserLanguagePair) -> dict[str, Any]:
         return {**pair_summary(pair), "due_count": counts[pair.pk]["due"], "new_count": counts[pair.pk]["new"]}
 
-    stats = flashcard_stats(user=user, pair=chosen if pair_id is not None else None, now=now)
+    stats = review_activity(user=user, pair=chosen if pair_id is not None else None, now=now)
     running = jobs_for_user(user=user).filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
     return {
         "language_pair": str(pair_id) if pair_id is not None else None,
