@@ -70,6 +70,21 @@ def editor_client(editor) -> APIClient:
 
 
 @pytest.fixture
+def pair(user):
+    """The learner's en→es pair at A2 (apps that need another level or pair override this)."""
+    from vocab.tests.factories import PairFactory
+
+    return PairFactory(user=user)
+
+
+@pytest.fixture
+def other_pair(other_user):
+    from vocab.tests.factories import PairFactory
+
+    return PairFactory(user=other_user)
+
+
+@pytest.fixture
 def broker():
     broker = dramatiq.get_broker()
     _reset_stub_broker(broker)

@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 
-from vocab.models import UserLanguagePair
-
 URL = "/api/adventures/"
 
 # Varied, level-appropriate scene texts so coverage, vocabulary and new words are meaningful.
@@ -46,11 +44,6 @@ def _fast_jobs(settings):
     settings.JOB_RETRY_BASE_SECONDS = 0.02
     settings.JOB_RETRY_MAX_SECONDS = 0.1
     settings.GENERATION_DAILY_QUOTA = 50
-
-
-@pytest.fixture
-def pair(user) -> UserLanguagePair:
-    return UserLanguagePair.objects.create(user=user, source_language="en", target_language="es", level="A2")
 
 
 def create(client, pair, **body) -> dict:

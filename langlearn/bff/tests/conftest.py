@@ -13,19 +13,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from flashcards.models import CardState, Flashcard, FlashcardEvent
-from vocab.tests.factories import EntryFactory, PairFactory, entry_with_cards
+from vocab.tests.factories import EntryFactory, entry_with_cards
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "CREATE", "ALTER", "DROP")
-
-
-@pytest.fixture
-def pair(user):
-    return PairFactory(user=user, source_language="en", target_language="es", level="A2", daily_new_cards=20)
-
-
-@pytest.fixture
-def other_pair(other_user):
-    return PairFactory(user=other_user, source_language="en", target_language="es", level="A2")
 
 
 def word(pair, text: str, status: str, **kwargs: Any):
