@@ -12,21 +12,10 @@ from collections.abc import Callable, Sequence
 from django.db import connection
 from django.utils import timezone
 
-from ..models import WordBankPackEntry
+from ..models import ENTRY_CONTENT_FIELDS, WordBankPackEntry
 
 # The order of the tuples `upsert_entries` takes.
-COLUMNS = (
-    "pack_id",
-    "position",
-    "text",
-    "normalized_text",
-    "translation",
-    "part_of_speech",
-    "example_sentence",
-    "example_translation",
-    "notes",
-    "audio",
-)
+COLUMNS = ("pack_id", "position", "text", "normalized_text", *ENTRY_CONTENT_FIELDS[1:], "audio")
 UPDATED = COLUMNS[1:3] + COLUMNS[4:]  # everything but the natural key
 CHUNK = 100_000  # rows per COPY + upsert; the progress bar moves per chunk
 

@@ -8,18 +8,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ..models import WordBankPack, WordBankPackEntry
+from .bulk import COLUMNS
 
-COPIED_FIELDS = (
-    "position",
-    "text",
-    "normalized_text",
-    "translation",
-    "part_of_speech",
-    "example_sentence",
-    "example_translation",
-    "notes",
-    "audio",
-)
+COPIED_FIELDS = COLUMNS[1:]  # every entry column but its pack
 
 
 def packs_publish(*, packs: QuerySet[WordBankPack]) -> int:
