@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from django.core.exceptions import ObjectNotUpdated
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -81,6 +82,10 @@ def exception_handler(exc, context):
 
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, ObjectNotUpdated):
+        # save(update_fields=...) on a row another request deleted after this one read it: the
+        # object is gone, which is a 404 whichever request won the race, never a 500.
+        exc = exceptions.NotFound("Not found: it was deleted while this request ran.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 

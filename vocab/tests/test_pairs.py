@@ -88,6 +88,24 @@ def test_retention_out_of_range_on_update(auth_client, pair):
     assert pair.desired_retention == 0.9
 
 
+def test_patch_of_a_pair_deleted_meanwhile_answers_404(auth_client, pair, monkeypatch):
+    """A DELETE that commits between this PATCH's read and its write: the pair is gone, so 404 —
+    the race the schema fuzzer found with two workers (it answered 500)."""
+    from vocab import services
+
+    update = services.pair_update
+
+    def deleted_meanwhile(*, pair, **changes):
+        UserLanguagePair.objects.filter(pk=pair.pk).delete()
+        return update(pair=pair, **changes)
+
+    monkeypatch.setattr(services, "pair_update", deleted_meanwhile)
+    r = auth_client.patch(f"{URL}/{pair.pk}", {}, format="json")
+    assert r.status_code == 404, r.json()
+    assert r.json()["code"] == "not_found"
+    assert not UserLanguagePair.objects.filter(pk=pair.pk).exists()
+
+
 def test_switching_production_on_creates_missing_produce_cards(auth_client, user):
     pair = PairFactory(user=user, production_cards_enabled=False)
     entry, cards = entry_with_cards(pair)

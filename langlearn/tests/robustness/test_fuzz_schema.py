@@ -11,6 +11,7 @@ only ever gets 403 there). Failures print schemathesis' report with a `curl` to 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -47,7 +48,7 @@ def schemathesis(stack, token: str, *filters: str, tmp_path, name: str) -> tuple
         "--workers",
         "2",
         "--seed",
-        "20261126",  # reproducible in CI; change it locally to explore
+        os.environ.get("LANGLEARN_FUZZ_SEED", "20261126"),  # reproducible in CI; set it locally to explore
         "--request-timeout",
         "30",
         "--no-color",
