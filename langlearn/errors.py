@@ -6,15 +6,19 @@ Every error body is `{"detail": "...", "code": "..."}`; validation errors keep D
 
 from __future__ import annotations
 
+import logging
 import math
 
-from django.core.exceptions import ObjectNotUpdated
+from django.core.exceptions import ObjectDoesNotExist, ObjectNotUpdated
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -68,6 +72,10 @@ class ProviderUnavailable(DomainError):
         self.retry_after = retry_after
 
 
+def _is_foreign_key_violation(exc: IntegrityError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == "23503"  # PostgreSQL foreign_key_violation
+
+
 def _body(detail, code: str, **extra) -> dict:
     return {"detail": str(detail), "code": code, **extra}
 
@@ -82,10 +90,17 @@ def exception_handler(exc, context):
 
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    elif isinstance(exc, ObjectNotUpdated):
-        # save(update_fields=...) on a row another request deleted after this one read it: the
-        # object is gone, which is a 404 whichever request won the race, never a 500.
+    elif isinstance(exc, ObjectNotUpdated | ObjectDoesNotExist):
+        # save(update_fields=...) or a re-read of a row another request deleted after this one read
+        # it: the object is gone, which is a 404 whichever request won the race, never a 500.
+        logger.info("Object gone mid-request answered 404: %r", exc)
         exc = exceptions.NotFound("Not found: it was deleted while this request ran.")
+    elif isinstance(exc, IntegrityError) and _is_foreign_key_violation(exc):
+        # Rows written for a parent (a pair, an adventure, an article) that a concurrent request
+        # deleted: PostgreSQL checks the deferred foreign key at commit and refuses. Nothing was
+        # written; the thing the request refers to is gone. Logged, since a bug looks the same.
+        logger.warning("Foreign key violation answered 404 (concurrent delete?): %s", exc)
+        exc = exceptions.NotFound("Not found: something this request refers to was deleted while it ran.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 
