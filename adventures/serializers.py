@@ -8,6 +8,7 @@ from rest_framework import serializers
 from langlearn import storage
 from langlearn.jobs.serializers import JobSerializer
 from langlearn.languages import CEFRLevel
+from langlearn.query import QuerySerializer
 
 from .models import (
     DEFAULT_LENGTH,
@@ -62,7 +63,7 @@ class WordsInputSerializer(serializers.Serializer):
     lemmas = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1, max_length=50)
 
 
-class AdventureFilterSerializer(serializers.Serializer):
+class AdventureFilterSerializer(QuerySerializer):
     language_pair = serializers.UUIDField(required=False)
     pair = serializers.UUIDField(required=False, help_text="Same as language_pair (the word bank's name).")
     status = serializers.ChoiceField(choices=Adventure._meta.get_field("status").choices, required=False)

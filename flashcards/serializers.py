@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from langlearn import storage
+from langlearn.query import QuerySerializer
 
 from .models import Direction, Flashcard, FlashcardEvent
 from .selectors.due import STATE_NAMES
@@ -61,7 +62,7 @@ class FlashcardUpdateSerializer(serializers.Serializer):
     suspended = serializers.BooleanField()
 
 
-class FlashcardFilterSerializer(serializers.Serializer):
+class FlashcardFilterSerializer(QuerySerializer):
     language_pair = serializers.UUIDField(required=False)
     pair = serializers.UUIDField(required=False, help_text="Same as language_pair.")
     state = serializers.ChoiceField(choices=STATE_FILTERS, required=False)
@@ -133,13 +134,13 @@ class SyncResultSerializer(serializers.Serializer):
     results = SyncItemResultSerializer(many=True)
 
 
-class DueQuerySerializer(serializers.Serializer):
+class DueQuerySerializer(QuerySerializer):
     language_pair = serializers.UUIDField()
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
     intervals = serializers.BooleanField(default=False, help_text="Add the due date each rating would give.")
 
 
-class StatsQuerySerializer(serializers.Serializer):
+class StatsQuerySerializer(QuerySerializer):
     language_pair = serializers.UUIDField(required=False)
 
 

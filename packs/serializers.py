@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from langlearn.languages import LANGUAGE_CHOICES, CEFRLevel
+from langlearn.query import QuerySerializer
 from langlearn.storage import media_url
 
 from .models import ENTRY_CONTENT_FIELDS, WordBankPack, WordBankPackEntry, normalize_text
@@ -63,7 +64,7 @@ class PackDetailSerializer(PackSerializer):
         fields = [*PackSerializer.Meta.fields, "entries"]
 
 
-class PackFilterSerializer(serializers.Serializer):
+class PackFilterSerializer(QuerySerializer):
     source_language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
     target_language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
     level = serializers.ChoiceField(choices=CEFRLevel.choices, required=False)

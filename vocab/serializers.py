@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from langlearn import storage
 from langlearn.languages import LANGUAGES
+from langlearn.query import QuerySerializer
 
 from .models import EntrySource, LearnableWordBankEntry, UserLanguagePair
 from .services import MAX_ENTRIES_PER_ADD
@@ -124,7 +125,7 @@ class EntryUpdateSerializer(serializers.Serializer):
     example_translation = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class EntryFilterSerializer(serializers.Serializer):
+class EntryFilterSerializer(QuerySerializer):
     language_pair = serializers.UUIDField(required=False)
     pair = serializers.UUIDField(required=False, help_text="Same as language_pair.")
     source = serializers.ChoiceField(choices=EntrySource.choices, required=False)

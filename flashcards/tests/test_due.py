@@ -91,7 +91,7 @@ def test_limit(auth_client, pair):
         card_for(pair)
     ids, _ = due_ids(auth_client, pair, limit=2)
     assert len(ids) == 2
-    for bad in (0, 101, "x"):
+    for bad in (0, 101, "x", ""):  # empty is not a number, not "use the default"
         assert auth_client.get(URL, {"language_pair": str(pair.pk), "limit": bad}).status_code == 400
 
 

@@ -15,6 +15,7 @@ from flashcards.serializers import DueCardSerializer
 from langlearn.jobs.models import JobStatus
 from langlearn.jobs.serializers import JobResultSerializer
 from langlearn.languages import CEFRLevel
+from langlearn.query import QuerySerializer
 
 from .selectors.reading import WordStatus
 from .selectors.review import DEFAULT_CARDS
@@ -22,7 +23,7 @@ from .selectors.review import DEFAULT_CARDS
 # --- query parameters ------------------------------------------------------------------------
 
 
-class ScreenQuerySerializer(serializers.Serializer):
+class ScreenQuerySerializer(QuerySerializer):
     language_pair = serializers.UUIDField(
         required=False, help_text="Narrow the screen to this pair of yours (default: your active pair)."
     )

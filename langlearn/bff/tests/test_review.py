@@ -91,7 +91,7 @@ def test_review_without_pairs_is_empty(auth_client):
     assert_shape(body, ReviewScreenSerializer())
 
 
-@pytest.mark.parametrize("limit", ["0", "101", "many"])
+@pytest.mark.parametrize("limit", ["0", "101", "many", ""])
 def test_review_bad_limit_is_400(auth_client, pair, limit):
     response = auth_client.get(URL, {"limit": limit})
     assert response.status_code == 400
