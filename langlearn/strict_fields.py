@@ -5,6 +5,9 @@ client bug (or an attacker probing) passes silently, and the OpenAPI schema ("ty
 "type": "boolean") is not what the API enforces. Installed once from LanglearnConfig.ready for
 every serializer of every app. Strings stay accepted for booleans ("true"/"false"), because
 multipart forms and query strings carry nothing but strings.
+
+A text's `max_length` counts what the client sent: DRF trims surrounding whitespace first and
+measures what is left, so " " + 100 characters passed a 100-character limit the schema states.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ def install() -> None:
     def strict_char(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return char_to_internal(self, data)
 
     def strict_bool(self, data):

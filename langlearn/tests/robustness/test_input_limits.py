@@ -142,3 +142,13 @@ def test_json_types_are_strict(auth_client, user):
     _error(auth_client.patch(f"/api/vocab/entries/{card.entry_id}", {"example_translation": 0}, format="json"), 400)
     assert auth_client.patch(f"/api/flashcards/{card.pk}", {"suspended": True}, format="json").status_code == 200
     assert auth_client.get("/api/flashcards?suspended=true").status_code == 200  # query strings are strings
+
+
+def test_max_length_counts_the_text_as_sent(api_client):
+    """Regression (schemathesis): DRF trimmed " " + 100 characters to 100 and accepted it."""
+    body = {"email": "padded@example.com", "password": "a-long-enough-passphrase", "display_name": " " + "x" * 100}
+    response = api_client.post("/api/auth/register", body, format="json")
+    _error(response, 400)
+    assert "display_name" in response.json()
+    body["display_name"] = "  Ana  "
+    assert api_client.post("/api/auth/register", body, format="json").json()["display_name"] == "Ana"
