@@ -1,6 +1,7 @@
 """Benchmark: the five BFF screens for one well-used learner.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/langlearn .venv/bin/python bench/bff_screens.py [--seconds 2]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/langlearn .venv/bin/python bench/bff_screens.py \
+        [--seconds 2] [--entries 5000]
 
 Seeds, in a database of its own (`<name>_bench_bff`, dropped at the end): a learner with
 two pairs, 5,000 word bank entries (10,000 cards in every FSRS state), 4,000 reviews over 60 days,
@@ -51,7 +52,7 @@ from langlearn import clients  # noqa: E402
 from packs.models import WordBankPack, WordBankPackEntry  # noqa: E402
 from vocab.models import LearnableWordBankEntry, UserLanguagePair  # noqa: E402
 
-ENTRIES = 5_000
+ENTRIES = 5_000  # --entries
 WORDS = [
     "gato", "perro", "casa", "mesa", "libro", "agua", "ciudad", "calle", "noche", "día", "tiempo", "vida",
     "mundo", "mano", "ojo", "cosa", "hombre", "mujer", "niño", "amigo", "trabajo", "escuela", "comida",
@@ -69,15 +70,20 @@ def body(rng: random.Random, words: int = 600) -> str:
     return "\n\n".join(paragraphs)
 
 
-def seed(rng: random.Random) -> tuple[Account, TranslatedArticle, TranslatedArticle, Adventure]:
+def seed(
+    rng: random.Random, entries_count: int = ENTRIES
+) -> tuple[Account, TranslatedArticle, TranslatedArticle, Adventure]:
     user = Account.objects.create_user(email=f"bench-{uuid.uuid4().hex[:8]}@example.com", password="x" * 12)
     pair = UserLanguagePair.objects.create(user=user, source_language="en", target_language="es", level="A2")
     UserLanguagePair.objects.create(user=user, source_language="en", target_language="fr", level="A1")
     now = timezone.now()
-    names = [*WORDS, *(f"palabra{i}" for i in range(ENTRIES - len(WORDS)))]
+    names = [*WORDS, *(f"palabra{i}" for i in range(entries_count - len(WORDS)))]
     entries = LearnableWordBankEntry.objects.bulk_create(
-        LearnableWordBankEntry(user=user, pair=pair, text=w, lemma=w, normalized_lemma=w, translation=f"t-{w}")
-        for w in names
+        (
+            LearnableWordBankEntry(user=user, pair=pair, text=w, lemma=w, normalized_lemma=w, translation=f"t-{w}")
+            for w in names
+        ),
+        batch_size=2000,
     )
     cards = []
     for entry in entries:
@@ -183,6 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=2.0, help="per screen")
     parser.add_argument("--verbose", action="store_true", help="print each screen's slowest queries")
+    parser.add_argument("--entries", type=int, default=ENTRIES, help="word bank entries (two cards each)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Run against PostgreSQL: set DATABASE_URL=postgres://...")
@@ -192,9 +199,9 @@ def main() -> None:
     db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         t0 = time.perf_counter()
-        user, stored, bare, adventure = seed(random.Random(7))
+        user, stored, bare, adventure = seed(random.Random(7), args.entries)
         print(f"database {db_name}: seeded in {time.perf_counter() - t0:.1f} s "
-              f"({ENTRIES:,} entries, {Flashcard.objects.filter(user=user).count():,} cards, "
+              f"({args.entries:,} entries, {Flashcard.objects.filter(user=user).count():,} cards, "
               f"{FlashcardEvent.objects.filter(user=user).count():,} reviews)")  # fmt: skip
         headers = {"HTTP_AUTHORIZATION": f"Bearer {RefreshToken.for_user(user).access_token}"}
         screens = {
