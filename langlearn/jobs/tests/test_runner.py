@@ -166,6 +166,42 @@ def test_sweep_command(user, broker, capsys):
     assert job.status == JobStatus.SUCCEEDED
 
 
+def test_sweep_command_loops_until_stopped_and_survives_a_failed_round(user, broker, capsys, monkeypatch):
+    from langlearn.jobs.management.commands import sweep_jobs as command
+
+    job = job_create(user=user, kind="toy", params={})
+    broker.flush_all()
+    Job.objects.filter(pk=job.pk).update(enqueued_at=timezone.now() - timedelta(hours=1))
+    rounds = []
+
+    def sweep_then_stop(**kwargs):
+        rounds.append(kwargs)
+        if len(rounds) == 1:
+            raise RuntimeError("database restarting")
+        command.stop.set()  # what SIGTERM does
+        return jobs_sweep(**kwargs)
+
+    monkeypatch.setattr(command, "jobs_sweep", sweep_then_stop)
+    monkeypatch.setattr(command.signal, "signal", lambda *args: None)  # leave pytest's handlers alone
+    call_command("sweep_jobs", "--every", "1")
+    out = capsys.readouterr()
+    assert len(rounds) == 2
+    assert "sweep failed: RuntimeError('database restarting')" in out.err
+    assert "1 stuck queued" in out.out
+    assert "sweeper stopped" in out.out
+    with started_worker(broker) as worker:
+        run_jobs(broker, worker)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+
+
+def test_sweep_every_below_a_second_is_refused():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="at least 1 second"):
+        call_command("sweep_jobs", "--every", "0")
+
+
 def test_sweep_actor_via_the_command(user, broker, capsys):
     job = job_create(user=user, kind="toy", params={})
     broker.flush_all()
