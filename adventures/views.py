@@ -82,12 +82,11 @@ class AdventureViewSet(
     def get_queryset(self):
         if self.action != "list":
             return selectors.adventures_for_user(user=self.request.user)
-        filters = AdventureFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = AdventureFilterSerializer.parse(self.request)
         return selectors.adventures_for_user(
             user=self.request.user,
-            pair_id=filters.validated_data.get("language_pair") or filters.validated_data.get("pair"),
-            status=filters.validated_data.get("status"),
+            pair_id=filters.get("language_pair") or filters.get("pair"),
+            status=filters.get("status"),
         )
 
     def _adventure(self) -> Adventure:

@@ -52,9 +52,7 @@ class DueView(APIView):
 
     @extend_schema(parameters=[DueQuerySerializer], responses=DueQueueSerializer)
     def get(self, request):
-        query = DueQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = DueQuerySerializer.parse(request)
         now = timezone.now()
         pair = selectors.pair_for_due_queue(user=request.user, pair_id=params["language_pair"], now=now)
         cards, remaining = selectors.due_cards_for_user(user=request.user, pair=pair, limit=params["limit"], now=now)
@@ -69,9 +67,7 @@ class StatsView(APIView):
     def get(self, request):
         """Reviews per day (30 days), true retention, cards by state, 14-day due forecast and streaks,
         in the learner's time zone."""
-        query = StatsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        pair_id = query.validated_data.get("language_pair")
+        pair_id = StatsQuerySerializer.parse(request).get("language_pair")
         pair = pair_get_for_user(user=request.user, pair_id=pair_id) if pair_id else None
         return Response(selectors.flashcard_stats(user=request.user, pair=pair))
 
@@ -109,9 +105,7 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self):
         if self.action != "list":
             return Flashcard.objects.filter(user=self.request.user).select_related("entry")
-        filters = FlashcardFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
+        data = FlashcardFilterSerializer.parse(self.request)
         return selectors.flashcards_for_user(
             user=self.request.user,
             pair_id=data.get("language_pair") or data.get("pair"),

@@ -12,6 +12,13 @@ from rest_framework import serializers
 
 
 class QuerySerializer(serializers.Serializer):
+    @classmethod
+    def parse(cls, request) -> dict:
+        """The request's query parameters, validated (a 400 naming each bad one)."""
+        params = cls(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return params.validated_data
+
     def to_internal_value(self, data):
         if hasattr(data, "getlist"):
             empty = [

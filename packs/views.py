@@ -29,9 +29,8 @@ class PackListView(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        params = PackFilterSerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        return selectors.packs_filter(selectors.packs_for_learner(user=self.request.user), **params.validated_data)
+        params = PackFilterSerializer.parse(self.request)
+        return selectors.packs_filter(selectors.packs_for_learner(user=self.request.user), **params)
 
     @extend_schema(parameters=[PackFilterSerializer])
     def get(self, request, *args, **kwargs):

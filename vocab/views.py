@@ -70,9 +70,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
     def get_queryset(self):
         if self.action != "list":
             return LearnableWordBankEntry.objects.filter(user=self.request.user)
-        filters = EntryFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
+        data = EntryFilterSerializer.parse(self.request)
         return selectors.entries_for_user(
             user=self.request.user,
             pair_id=data.get("language_pair") or data.get("pair"),

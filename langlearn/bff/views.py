@@ -22,9 +22,7 @@ class ScreenView(APIView):
     http_method_names = ["get", "head", "options"]
 
     def query(self, serializer_class=ScreenQuerySerializer) -> dict:
-        params = serializer_class(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        return params.validated_data
+        return serializer_class.parse(self.request)
 
 
 class HomeView(ScreenView):

@@ -1,4 +1,4 @@
-"""The exception handler's mapping of races and domain errors to the one error contract."""
+"""The exception handler: objects gone mid-request are the JSON 404; anything unexpected stays a 500."""
 
 import pytest
 
