@@ -8,6 +8,7 @@ from langlearn.query import QuerySerializer
 
 from .models import EntrySource, LearnableWordBankEntry, UserLanguagePair
 from .services import MAX_ENTRIES_PER_ADD
+from .services.pairs import PAIR_SETTINGS
 
 _CODES = ", ".join(LANGUAGES)
 
@@ -31,16 +32,12 @@ class LanguagePairSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = UserLanguagePair
+        # The settings are the ones pair_update accepts: one list, so the two cannot drift apart.
         fields = [
             "id",
             "source_language",
             "target_language",
-            "level",
-            "is_active",
-            "daily_new_cards",
-            "production_cards_enabled",
-            "desired_retention",
-            "fsrs_parameters",
+            *PAIR_SETTINGS,
             "fsrs_parameters_fitted_at",
             "review_count",
             "created_at",
