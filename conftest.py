@@ -15,9 +15,9 @@ import dramatiq
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import AccountFactory, EditorFactory
+from langlearn.testing import FAKE_KEYS, client_for
 
 
 @pytest.fixture(autouse=True)
@@ -31,12 +31,6 @@ def _isolated_media_and_cache(settings, tmp_path):
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
-
-
-def client_for(account) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(account).access_token}")
-    return client
 
 
 @pytest.fixture
@@ -125,21 +119,7 @@ def _declare_every_queue(django_db_blocker):
     autodiscover_modules("tasks")
 
 
-def run_jobs(broker, worker, *queues: str) -> None:
-    """Drain the given queues (default: all declared) and wait for in-flight messages."""
-    for queue in queues or tuple(broker.get_declared_queues()):
-        broker.join(queue, fail_fast=True)
-    worker.join()
-
-
 # --- providers ---------------------------------------------------------------------------------
-
-FAKE_KEYS = {
-    "ANTHROPIC_API_KEY": "fake-anthropic-key",
-    "GEMINI_API_KEY": "fake-gemini-key",
-    "DEEPL_API_KEY": "fake-deepl-key:fx",
-    "DEEPGRAM_API_KEY": "fake-deepgram-key",
-}
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-from rest_framework import serializers
+from langlearn import serializers
 
 from .models import Account, validate_time_zone
 

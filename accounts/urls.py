@@ -1,13 +1,13 @@
-from django.urls import path
+from langlearn.routing import route
 
 from . import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("register", views.RegisterView.as_view(), name="register"),
-    path("login", views.LoginView.as_view(), name="login"),
-    path("refresh", views.RefreshView.as_view(), name="refresh"),
-    path("logout", views.LogoutView.as_view(), name="logout"),
-    path("me", views.MeView.as_view(), name="me"),
+    route("api/auth/register", views.RegisterView, name="register"),
+    route("api/auth/login", views.LoginView, name="login"),
+    route("api/auth/refresh", views.RefreshView, name="refresh"),
+    route("api/auth/logout", views.LogoutView, name="logout"),
+    route("api/auth/me", views.MeView, name="me"),
 ]

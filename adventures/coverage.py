@@ -14,16 +14,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from langlearn.clients.base import Analysis
+from vocab.keys import normalize_key
 
 NOT_CONTENT = frozenset(
     {"PROPN", "PUNCT", "NUM", "SYM", "X", "SPACE", "DET", "ADP", "PRON", "CCONJ", "SCONJ", "AUX", "PART", "INTJ"}
 )
 MAX_VOCABULARY = 300
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
-
-
-def _key(value: str) -> str:
-    return " ".join(value.split()).lower()
 
 
 def scene_vocabulary(analysis: Analysis) -> list[dict[str, Any]]:
@@ -37,7 +34,7 @@ def scene_vocabulary(analysis: Analysis) -> list[dict[str, Any]]:
             if not token.pos and index > 0 and token.text[:1].isupper():
                 continue  # probably a name
             lemma = token.lemma if token.lemma and token.lemma != token.text else token.text.lower()
-            key = _key(lemma)
+            key = normalize_key(lemma)
             if key in seen:
                 continue
             seen.add(key)
@@ -61,16 +58,16 @@ def scene_coverage(
                 continue
             if not token.pos and index > 0 and token.text[:1].isupper():
                 continue
-            lemma = _key(token.lemma if token.lemma and token.lemma != token.text else token.text)
+            lemma = normalize_key(token.lemma if token.lemma and token.lemma != token.text else token.text)
             tokens += 1
             lemmas.add(lemma)
-            if lemma in known or _key(token.text) in known:
+            if lemma in known or normalize_key(token.text) in known:
                 known_tokens += 1
     vocabulary = scene_vocabulary(analysis)
     for word in vocabulary:
-        word["known"] = _key(word["lemma"]) in known
-    surface = {_key(w["text"]) for w in vocabulary}
-    used = [w for w in study_words if _key(w) in lemmas or _key(w) in surface]
+        word["known"] = normalize_key(word["lemma"]) in known
+    surface = {normalize_key(w["text"]) for w in vocabulary}
+    used = [w for w in study_words if normalize_key(w) in lemmas or normalize_key(w) in surface]
     coverage = {
         "content_words": tokens,
         "known_words": known_tokens,
@@ -85,9 +82,9 @@ def scene_coverage(
 
 def sentence_for(lemma: str, vocabulary: list[dict[str, Any]], paragraphs: list[str]) -> str:
     """The sentence a new word appears in: by lemma, else the first sentence containing its text."""
-    key = _key(lemma)
+    key = normalize_key(lemma)
     for word in vocabulary:
-        if _key(word["lemma"]) == key or _key(word["text"]) == key:
+        if normalize_key(word["lemma"]) == key or normalize_key(word["text"]) == key:
             return word["sentence"]
     for paragraph in paragraphs:
         if key and key in paragraph.lower():

@@ -13,11 +13,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from langlearn import clients, storage
+from langlearn import storage
 from langlearn.clients.base import MalformedOutput, ProviderError
 from langlearn.jobs.models import Job
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.languages import base_language
+from vocab.keys import normalize_key
+from vocab.selectors import known_lemmas_for_pair
 
 from .coverage import scene_coverage, sentence_for
 from .models import AdventureScene, SceneStatus
@@ -31,7 +33,7 @@ from .prompts import (
     scene_schema,
     system_prompt,
 )
-from .selectors import known_lemmas_for_pair, scene_branch_from_db, study_words_for_pair
+from .selectors import scene_branch_from_db, study_words_for_pair
 from .services.lifecycle import SCENE_JOB_KIND, adventure_sync_status, scene_mark_failed
 
 logger = logging.getLogger(__name__)
@@ -95,7 +97,7 @@ def write_scene(ctx: StepContext) -> StepOutcome:
         study_words=study_words,
     )
     try:
-        result = clients.get_llm().generate_structured(
+        result = ctx.providers.llm.generate_structured(
             system=system_prompt(prompt),
             prompt=scene_prompt(prompt),
             schema_name=SCHEMA_NAME,
@@ -135,7 +137,7 @@ def write_scene(ctx: StepContext) -> StepOutcome:
 def translate_scene(ctx: StepContext) -> StepOutcome:
     scene = _scene(ctx)
     pair = scene.adventure.pair
-    translator = clients.get_translator()
+    translator = ctx.providers.translator
     texts = [*scene.paragraphs, *(c["text"] for c in scene.choices)]
     try:
         if not translator.can_translate_to(pair.source_language):
@@ -156,7 +158,7 @@ def translate_scene(ctx: StepContext) -> StepOutcome:
 def speak_scene(ctx: StepContext) -> StepOutcome:
     scene = _scene(ctx)
     try:
-        audio = clients.get_tts().synthesize(scene.text, scene.adventure.pair.target_language)
+        audio = ctx.providers.tts.synthesize(scene.text, scene.adventure.pair.target_language)
     except ProviderError as exc:
         if exc.retryable:
             raise
@@ -176,11 +178,11 @@ def finish_scene(ctx: StepContext) -> StepOutcome:
     pair = scene.adventure.pair
     fields: dict[str, Any] = {"status": SceneStatus.READY, "error": ""}
     try:
-        analysis = clients.get_nlp().analyze(scene.text, base_language(pair.target_language))
+        analysis = ctx.providers.nlp.analyze(scene.text, base_language(pair.target_language))
     except ProviderError as exc:  # local NLP: coverage is a nice-to-have, the scene is still ready
         logger.warning("scene %s: no coverage (%s)", scene.pk, exc)
     else:
-        among = {" ".join(v.split()).lower() for t in analysis.tokens for v in (t.lemma, t.text) if v}
+        among = {normalize_key(v) for t in analysis.tokens for v in (t.lemma, t.text) if v}
         known = known_lemmas_for_pair(pair=pair, among=among)
         coverage, vocabulary = scene_coverage(analysis, known=known, study_words=scene.study_words)
         new_words = [{**w, "sentence": sentence_for(w["lemma"], vocabulary, scene.paragraphs)} for w in scene.new_words]

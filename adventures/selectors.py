@@ -6,11 +6,12 @@ import uuid
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from flashcards.models import Flashcard
+from flashcards.selectors import due_words_for_pair
 from langlearn.errors import NotFound
-from vocab.models import LearnableWordBankEntry, UserLanguagePair
+from vocab.keys import normalize_key
+from vocab.models import UserLanguagePair
+from vocab.selectors import known_lemmas_for_pair, newest_words_for_pair
 
 from .models import Adventure, AdventureScene
 
@@ -34,13 +35,6 @@ def adventure_get_for_user(*, user, adventure_id: uuid.UUID | str, lock: bool = 
     if adventure is None:
         raise NotFound("Adventure not found.")
     return adventure
-
-
-def pair_get_for_user(*, user, pair_id: uuid.UUID | str) -> UserLanguagePair:
-    pair = UserLanguagePair.objects.filter(user=user, pk=pair_id).first()
-    if pair is None:
-        raise NotFound("Language pair not found.", code="language_pair_not_found")
-    return pair
 
 
 def scene_get(*, adventure: Adventure, scene_id: uuid.UUID | str) -> AdventureScene:
@@ -99,21 +93,14 @@ def scene_branch_from_db(*, scene: AdventureScene) -> list[AdventureScene]:
 def study_words_for_pair(*, pair: UserLanguagePair, limit: int = STUDY_WORDS) -> list[str]:
     """A handful of words to weave into the next scene: cards due now (most overdue first), topped
     up with the newest words of the bank when few are due. Lemmas, deduplicated."""
-    now = timezone.now()
-    due = (
-        Flashcard.objects.filter(pair=pair, suspended=False, due__lte=now, last_review__isnull=False)
-        .order_by("due")
-        .values_list("entry__lemma", "entry__text")[: limit * 3]
-    )
     words: list[str] = []
-    for lemma, text in due:
-        word = lemma or text
+    for due in due_words_for_pair(pair=pair, limit=limit * 3):
+        word = due.lemma or due.text
         if word and word not in words:
             words.append(word)
         if len(words) >= limit:
             return words
-    newest = LearnableWordBankEntry.objects.filter(pair=pair).order_by("-created_at").values_list("lemma", "text")
-    for lemma, text in newest[: limit * 2]:
+    for lemma, text in newest_words_for_pair(pair=pair, limit=limit * 2):
         word = lemma or text
         if word and word not in words:
             words.append(word)
@@ -122,25 +109,6 @@ def study_words_for_pair(*, pair: UserLanguagePair, limit: int = STUDY_WORDS) ->
     return words
 
 
-def known_lemmas_for_pair(*, pair: UserLanguagePair, among: set[str]) -> set[str]:
-    """Which of `among` (normalised lemmas) are in the learner's word bank for the pair: what counts
-    as known for coverage. Asks only about the scene's words, not the whole (possibly huge) bank."""
-    if not among:
-        return set()
-    return set(
-        LearnableWordBankEntry.objects.filter(pair=pair, normalized_lemma__in=among).values_list(
-            "normalized_lemma", flat=True
-        )
-    )
-
-
-def banked_lemmas(*, pair_id: uuid.UUID, scenes: list[AdventureScene]) -> set[str]:
+def banked_lemmas(*, pair: UserLanguagePair, scenes: list[AdventureScene]) -> set[str]:
     """Which of these scenes' new words are already in the word bank (one query for them all)."""
-    keys = {" ".join(w["lemma"].split()).lower() for s in scenes for w in s.new_words}
-    if not keys:
-        return set()
-    return set(
-        LearnableWordBankEntry.objects.filter(pair_id=pair_id, normalized_lemma__in=keys).values_list(
-            "normalized_lemma", flat=True
-        )
-    )
+    return known_lemmas_for_pair(pair=pair, among={normalize_key(w["lemma"]) for s in scenes for w in s.new_words})

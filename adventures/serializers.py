@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 
-from langlearn import storage
+from langlearn import serializers, storage
 from langlearn.jobs.serializers import JobSerializer
 from langlearn.languages import CEFRLevel
 from langlearn.query import QuerySerializer
+from vocab.keys import normalize_key
 
 from .models import (
     DEFAULT_LENGTH,
@@ -133,7 +133,7 @@ class SceneSerializer(SceneNodeSerializer):
         banked: set[str] | None = self.context.get("banked_lemmas")
         if banked is None:
             return scene.new_words
-        return [{**w, "in_word_bank": " ".join(w["lemma"].split()).lower() in banked} for w in scene.new_words]
+        return [{**w, "in_word_bank": normalize_key(w["lemma"]) in banked} for w in scene.new_words]
 
     def get_audio_url(self, scene: AdventureScene) -> str | None:
         return storage.media_url(scene.audio) if scene.audio else None

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
+from langlearn import clients
 from langlearn.jobs.throttles import GenerationThrottle
 
 from . import selectors, services
@@ -33,7 +34,6 @@ from .serializers import (
     job_summary,
 )
 
-UUID_RE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # Paid work (scene generation, speech recognition) gets its own tighter per-user rate on top of the
 # daily generation quota, which the job service enforces in the database. The "generation" bucket
 # is the one articles use: a learner's bursts are counted across both.
@@ -57,7 +57,7 @@ def adventure_detail_data(adventure: Adventure) -> dict:
         "path": tree.path,
         "scenes": tree.scenes,
         "taken_choices": tree.taken,
-        "banked_lemmas": selectors.banked_lemmas(pair_id=adventure.pair_id, scenes=tree.path),
+        "banked_lemmas": selectors.banked_lemmas(pair=adventure.pair, scenes=tree.path),
     }
     return AdventureDetailSerializer(adventure, context=context).data
 
@@ -70,7 +70,6 @@ class AdventureViewSet(
     serializer_class = AdventureSerializer
     queryset = Adventure.objects.none()
     filter_backends: list = []
-    lookup_value_regex = UUID_RE
 
     def get_throttles(self):
         scope = THROTTLE_SCOPES.get(self.action)
@@ -146,7 +145,7 @@ class AdventureViewSet(
             200: OpenApiResponse(SpokenChoiceResultSerializer, description="No confident match: ask again."),
         },
     )
-    @action(detail=True, methods=["post"], url_path="spoken-choice", parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def spoken_choice(self, request, pk=None):
         self._adventure()  # 404 before parsing the upload (and before a 415 for a wrong body type)
         data = SpokenChoiceInputSerializer(data=request.data)
@@ -159,6 +158,7 @@ class AdventureViewSet(
             audio=upload.read(settings.AUDIO_UPLOAD_MAX_BYTES + 1),
             mime=upload.content_type or "application/octet-stream",
             scene_id=data.validated_data.get("scene"),
+            stt=clients.get_stt(),
         )
         matched = outcome.match.best.choice if outcome.choice else None
         body = {
@@ -178,7 +178,11 @@ class AdventureViewSet(
         data = WordsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.adventure_words_add(
-            adventure=adventure, scene_id=data.validated_data["scene"], lemmas=data.validated_data["lemmas"]
+            adventure=adventure,
+            scene_id=data.validated_data["scene"],
+            lemmas=data.validated_data["lemmas"],
+            nlp=clients.get_nlp(),
+            translator=clients.get_translator(),
         )
         return Response(WordsResultSerializer(result).data)
 
@@ -190,13 +194,13 @@ class AdventureViewSet(
         return Response(_choice_result(outcome), status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=SceneDetailSerializer)
-    @action(detail=True, methods=["get"], url_path=rf"scenes/(?P<scene_id>{UUID_RE})")
+    @action(detail=True, methods=["get"])
     def scene(self, request, pk=None, scene_id=None):
         adventure = self._adventure()
         scene = selectors.scene_get(adventure=adventure, scene_id=scene_id)
         context = {
             "taken_choices": {scene.pk: set(scene.children.values_list("choice_id", flat=True))},
-            "banked_lemmas": selectors.banked_lemmas(pair_id=adventure.pair_id, scenes=[scene]),
+            "banked_lemmas": selectors.banked_lemmas(pair=adventure.pair, scenes=[scene]),
         }
         return Response(SceneDetailSerializer(scene, context=context).data)
 

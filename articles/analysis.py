@@ -12,6 +12,7 @@ from typing import Any
 
 from langlearn.clients.base import Analysis, NLPClient, Token
 from langlearn.languages import base_language
+from vocab.keys import normalize_key
 
 # Content words only; the lookup lemmatiser leaves `pos` empty, so an empty POS counts too and
 # the stop-word list does the filtering.
@@ -20,11 +21,6 @@ KEY_VOCABULARY_SIZE = 25
 # Bump when the shape of `reader_tokens` changes: readers recompute rows with an older version.
 READER_TOKENS_VERSION = 1
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
-
-
-def normalize(text: str) -> str:
-    """The word bank's key: lower-cased, trimmed (LearnableWordBankEntry.normalized_lemma)."""
-    return " ".join(text.split()).lower()
 
 
 @functools.cache
@@ -47,7 +43,7 @@ class ArticleAnalysis:
 
 
 def _lemma(token) -> str:
-    return normalize(token.lemma or token.text)
+    return normalize_key(token.lemma or token.text)
 
 
 def article_lemmas(analysis: Analysis) -> set[str]:
@@ -55,7 +51,7 @@ def article_lemmas(analysis: Analysis) -> set[str]:
     word bank. Surface forms too, because lookup lemmatisation guesses wrong on ambiguous forms
     (es "río" → "reír") and the learner's entry for "río" should still count."""
     words = [t for t in analysis.tokens if t.is_alpha]
-    return {_lemma(t) for t in words} | {normalize(t.text) for t in words}
+    return {_lemma(t) for t in words} | {normalize_key(t.text) for t in words}
 
 
 def analyse_article(analysis: Analysis, *, known_lemmas: set[str], language: str) -> ArticleAnalysis:
@@ -74,7 +70,7 @@ def analyse_article(analysis: Analysis, *, known_lemmas: set[str], language: str
         {"lemma": lemma, "count": count, "pos": pos_of[lemma].most_common(1)[0][0], "known": lemma in known_lemmas}
         for lemma, count in counts.most_common(KEY_VOCABULARY_SIZE)
     ]
-    known = sum(1 for t in words if _lemma(t) in known_lemmas or normalize(t.text) in known_lemmas)
+    known = sum(1 for t in words if _lemma(t) in known_lemmas or normalize_key(t.text) in known_lemmas)
     coverage = round(known / len(words), 4) if words else None
     return ArticleAnalysis(
         sentences=[s.text.strip() for s in analysis.sentences if s.text.strip()],

@@ -12,11 +12,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from langlearn import clients, storage
+from langlearn import storage
 from langlearn.clients.base import ProviderError, UnsupportedLanguage
+from langlearn.errors import NotFound
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.jobs.services import job_storage_key
 from vocab.models import UserLanguagePair
+from vocab.selectors import known_lemmas_for_pair, pair_get_for_user
 
 from .analysis import (
     analyse_article,
@@ -28,14 +30,14 @@ from .analysis import (
 )
 from .models import ARTICLE_JOB_KIND, TranslatedArticle
 from .prompts import ARTICLE_SCHEMA, SYSTEM, article_prompt, max_tokens_for
-from .selectors import due_words_for_pair, known_lemmas_for_pair
+from .selectors import due_texts_for_pair
 
 
 def _pair(ctx: StepContext) -> UserLanguagePair:
-    pair = UserLanguagePair.objects.filter(pk=ctx.params["language_pair"], user_id=ctx.job.user_id).first()
-    if pair is None:
+    try:
+        return pair_get_for_user(user=ctx.job.user_id, pair_id=ctx.params["language_pair"])
+    except NotFound:
         raise PermanentJobError("The language pair of this article no longer exists.")
-    return pair
 
 
 def audio_key(job) -> str:
@@ -67,9 +69,9 @@ def write(ctx: StepContext) -> StepOutcome:
         level=p["level"],
         length=p["length"],
         title_hint=p.get("title", ""),
-        due_words=due_words_for_pair(pair=pair),
+        due_words=due_texts_for_pair(pair=pair),
     )
-    result = clients.get_llm().generate_structured(
+    result = ctx.providers.llm.generate_structured(
         system=SYSTEM,
         prompt=prompt,
         schema_name="learner_article",
@@ -97,7 +99,7 @@ def write(ctx: StepContext) -> StepOutcome:
 def translate(ctx: StepContext) -> StepOutcome:
     pair = _pair(ctx)
     article = ctx.outputs["write"]
-    translator = clients.get_translator()
+    translator = ctx.providers.translator
     reason = f"{translator.provider} cannot translate into {pair.source_language}"
     if not translator.can_translate_to(pair.source_language):
         return skipped(reason, {"provider": translator.provider})
@@ -113,7 +115,7 @@ def translate(ctx: StepContext) -> StepOutcome:
 
 def speak(ctx: StepContext) -> StepOutcome:
     pair = _pair(ctx)
-    audio = clients.get_tts().synthesize(ctx.outputs["write"]["body"], language=pair.target_language)
+    audio = ctx.providers.tts.synthesize(ctx.outputs["write"]["body"], language=pair.target_language)
     # The WAV goes straight to its final, job-derived key: bytes do not belong in the job row, and a
     # rerun overwrites this object instead of leaving an orphan behind.
     stored = storage.save_bytes(audio_key(ctx.job), audio.wav, content_type="audio/wav")
@@ -175,7 +177,7 @@ def analyse(ctx: StepContext) -> StepOutcome:
     article = TranslatedArticle.objects.filter(pk=ctx.outputs["store"]["result_id"]).first()
     if article is None:  # the learner deleted it while the job was finishing: nothing to analyse
         return skipped("the article was deleted")
-    nlp = clients.get_nlp()
+    nlp = ctx.providers.nlp
     if not nlp.supports(pair.target_language):
         return skipped(f"no language analysis available for {pair.target_language}")
     texts = split_paragraphs(article.body)

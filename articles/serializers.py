@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 
+from langlearn import serializers
 from langlearn.jobs.serializers import JobSerializer
 from langlearn.languages import CEFRLevel
 from langlearn.storage import media_url

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from langlearn import storage
-from langlearn.errors import InvalidInput, NotFound
+from langlearn.errors import InvalidInput
 from langlearn.jobs.models import Job
 from langlearn.jobs.quota import quota_check
 from langlearn.jobs.services import job_create
+from vocab.selectors import pair_get_for_user
 
 from .models import ARTICLE_JOB_KIND, TranslatedArticle
-from .selectors import pair_for_user
 from .url_import import ImportedPage, import_page
 
 MIN_TEXT = 200
@@ -46,9 +46,7 @@ def article_request_create(*, user, request: ArticleRequest, importer=import_pag
     """Queue an article job. A URL is fetched now (safely; refusals are 400s) so the learner hears
     about an unusable page at once; the paid work runs in the worker. Consumes one unit of the
     daily generation quota."""
-    pair = pair_for_user(user=user, pair_id=request.language_pair)
-    if pair is None:
-        raise NotFound("Language pair not found.")
+    pair = pair_get_for_user(user=user, pair_id=request.language_pair)
     source: dict[str, str] = {"type": "text"}
     text = request.text.strip()
     if request.url:

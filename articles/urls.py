@@ -1,10 +1,15 @@
-from rest_framework.routers import SimpleRouter
+from langlearn.routing import route
 
 from .views import ArticleViewSet
 
 app_name = "articles"
 
-router = SimpleRouter(trailing_slash="")
-router.register("articles", ArticleViewSet, basename="article")
-
-urlpatterns = router.urls
+urlpatterns = [
+    route("api/generation/articles", ArticleViewSet, {"get": "list", "post": "create"}, name="article-list"),
+    route(
+        "api/generation/articles/<uuid:pk>",
+        ArticleViewSet,
+        {"get": "retrieve", "delete": "destroy"},
+        name="article-detail",
+    ),
+]

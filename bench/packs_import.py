@@ -190,7 +190,7 @@ def add_pack(size: int) -> tuple[float, int]:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import Account
-    from conftest import client_for
+    from langlearn.testing import client_for
     from packs.models import WordBankPack
     from packs.services import ImportSource, packs_import
     from vocab.models import UserLanguagePair

@@ -3,6 +3,9 @@
 
 from django.contrib import admin
 
+from vocab.admin import LearnableWordBankEntryAdmin
+from vocab.models import LearnableWordBankEntry
+
 from .models import Flashcard, FlashcardEvent
 
 FSRS_READONLY = ("state", "step", "stability", "difficulty", "due", "last_review")
@@ -51,3 +54,25 @@ class FlashcardEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # append-only history
+
+
+class FlashcardInline(admin.TabularInline):
+    model = Flashcard
+    fields = ("direction", *FSRS_READONLY, "suspended")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# A word bank entry's page shows its cards. The entry admin is vocab's; flashcards, the app above it,
+# adds the inline (vocab's admin runs first: INSTALLED_APPS lists vocab before flashcards).
+admin.site.unregister(LearnableWordBankEntry)
+
+
+@admin.register(LearnableWordBankEntry)
+class EntryWithCardsAdmin(LearnableWordBankEntryAdmin):
+    inlines = [*LearnableWordBankEntryAdmin.inlines, FlashcardInline]

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from rest_framework import serializers
-
-from langlearn import storage
+from langlearn import serializers, storage
 from langlearn.query import QuerySerializer
 
 from .models import Direction, Flashcard, FlashcardEvent

@@ -1,7 +1,4 @@
-"""`GET /api/flashcards` (the list) is routed in langlearn/urls.py, without the trailing slash the
-include prefix would force; everything else lives here."""
-
-from django.urls import path
+from langlearn.routing import route
 
 from . import views
 
@@ -9,17 +6,13 @@ app_name = "flashcards"
 
 Cards = views.FlashcardViewSet
 
-
-def _action(name: str, method: str):
-    return Cards.as_view({method: name}, **getattr(Cards, name).kwargs)
-
-
 urlpatterns = [
-    path("due", views.DueView.as_view(), name="due"),
-    path("stats", views.StatsView.as_view(), name="stats"),
-    path("reviews/sync", views.SyncView.as_view(), name="reviews-sync"),
-    path("<uuid:pk>", Cards.as_view({"get": "retrieve", "patch": "partial_update"}), name="flashcard-detail"),
-    path("<uuid:pk>/reviews", _action("reviews", "post"), name="flashcard-reviews"),
-    path("<uuid:pk>/events", _action("events", "get"), name="flashcard-events"),
-    path("<uuid:pk>/pronunciation", _action("pronunciation", "post"), name="flashcard-pronunciation"),
+    route("api/flashcards", Cards, {"get": "list"}, name="flashcard-list"),
+    route("api/flashcards/due", views.DueView, name="due"),
+    route("api/flashcards/stats", views.StatsView, name="stats"),
+    route("api/flashcards/reviews/sync", views.SyncView, name="reviews-sync"),
+    route("api/flashcards/<uuid:pk>", Cards, {"get": "retrieve", "patch": "partial_update"}, name="flashcard-detail"),
+    route("api/flashcards/<uuid:pk>/reviews", Cards, {"post": "reviews"}, name="flashcard-reviews"),
+    route("api/flashcards/<uuid:pk>/events", Cards, {"get": "events"}, name="flashcard-events"),
+    route("api/flashcards/<uuid:pk>/pronunciation", Cards, {"post": "pronunciation"}, name="flashcard-pronunciation"),
 ]

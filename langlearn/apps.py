@@ -3,8 +3,10 @@ import logging
 import os
 import sys
 
+import dramatiq
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.module_loading import autodiscover_modules
 
 logger = logging.getLogger(__name__)
 
@@ -14,9 +16,6 @@ class LanglearnConfig(AppConfig):
     verbose_name = "Langlearn"
 
     def ready(self) -> None:
-        from .strict_fields import install
-
-        install()  # JSON types are enforced as the schema states (see strict_fields)
         # With no broker configured, `runserver` runs a Dramatiq worker thread over the StubBroker,
         # so `make run` needs nothing but Python. Only in the serving process, not the autoreloader.
         if not settings.DRAMATIQ_INPROCESS_WORKER or "runserver" not in sys.argv:
@@ -27,9 +26,6 @@ class LanglearnConfig(AppConfig):
 
 
 def start_inprocess_worker():
-    import dramatiq
-    from django.utils.module_loading import autodiscover_modules
-
     autodiscover_modules("tasks")  # register every actor before the worker declares queues
     worker = dramatiq.Worker(dramatiq.get_broker(), worker_threads=4, worker_timeout=100)
     worker.start()

@@ -135,6 +135,7 @@ def exception_handler(exc, context):
 # csrf_exempt: the catch-all route serves every method; a POST to an unknown API path must get the
 # JSON 404, not Django's HTML CSRF page (there is no session to protect on a route that does nothing).
 @csrf_exempt
+@csrf_exempt  # also the catch-all route: a POST to no route is a 404, not the CSRF failure page
 def json_not_found(request, exception=None):
     return JsonResponse(_body("Not found.", "not_found"), status=404)
 

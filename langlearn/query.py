@@ -8,7 +8,7 @@ malformed value. Text parameters (`?search=`) may still be empty.
 
 from __future__ import annotations
 
-from rest_framework import serializers
+from langlearn import serializers
 
 
 class QuerySerializer(serializers.Serializer):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "packs",
     "articles",
     "adventures",
+    "screens",
 ]
 
 MIDDLEWARE = [
@@ -274,7 +275,7 @@ SPECTACULAR_SETTINGS = {
         "AdventureStatusEnum": "adventures.models.AdventureStatus",
         "SceneStatusEnum": "adventures.models.SceneStatus",
         "JobStatusEnum": "langlearn.jobs.models.JobStatus",
-        "WordStatusEnum": "langlearn.bff.selectors.reading.WordStatus",
+        "WordStatusEnum": "screens.selectors.reading.WordStatus",
     },
 }
 

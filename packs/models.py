@@ -8,12 +8,7 @@ from django.db import models
 
 from langlearn.languages import LANGUAGE_CHOICES, CEFRLevel
 from langlearn.models import TimeStampedModel
-
-
-def normalize_text(text: str) -> str:
-    """The natural key of an entry (and the word bank's normalised lemma when no lemma is known):
-    trimmed, inner whitespace collapsed, lower-cased."""
-    return " ".join(text.split()).lower()
+from vocab.keys import normalize_key
 
 
 class WordBankPack(TimeStampedModel):
@@ -98,5 +93,5 @@ class WordBankPackEntry(TimeStampedModel):
 
     def save(self, *args, **kwargs) -> None:
         self.text = " ".join(self.text.split())  # as imports store it
-        self.normalized_text = self.text.lower()
+        self.normalized_text = normalize_key(self.text)
         super().save(*args, **kwargs)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from vocab.models import EntrySource, LearnableWordBankEntry
+from vocab.models import EntrySource
+from vocab.selectors import entries_from_source
 
 from .models import WordBankPack, WordBankPackEntry
 
@@ -61,7 +62,7 @@ def packs_filter(
 
 def packs_for_learner(*, user) -> QuerySet[WordBankPack]:
     """Published packs with their entry count and whether `user` already added them."""
-    added = LearnableWordBankEntry.objects.filter(user=user, source=EntrySource.PACK, source_ref=OuterRef("pk"))
+    added = entries_from_source(user=user, source=EntrySource.PACK, source_ref=OuterRef("pk"))
     return (
         WordBankPack.objects.filter(published=True)
         .annotate(entry_count=entry_count(), already_added=Exists(added))
@@ -69,5 +70,15 @@ def packs_for_learner(*, user) -> QuerySet[WordBankPack]:
     )
 
 
+ENTRY_ORDER = ("position", "created_at", "id")
+
+
 def pack_entries(*, pack: WordBankPack) -> QuerySet[WordBankPackEntry]:
-    return WordBankPackEntry.objects.filter(pack=pack).order_by("position", "created_at", "id")
+    return WordBankPackEntry.objects.filter(pack=pack).order_by(*ENTRY_ORDER)
+
+
+def packs_with_preview(qs: QuerySet[WordBankPack], *, size: int) -> QuerySet[WordBankPack]:
+    """Each pack's first `size` entries as `pack.preview_entries`. Sliced inside a Prefetch, Django
+    limits it per pack with a window function: the previews of every pack are one query."""
+    preview = WordBankPackEntry.objects.order_by(*ENTRY_ORDER)[:size]
+    return qs.prefetch_related(Prefetch("entries", queryset=preview, to_attr="preview_entries"))

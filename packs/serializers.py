@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 
+from langlearn import serializers
 from langlearn.languages import LANGUAGE_CHOICES, CEFRLevel
 from langlearn.query import QuerySerializer
 from langlearn.storage import media_url
+from vocab.keys import normalize_key
 
-from .models import ENTRY_CONTENT_FIELDS, WordBankPack, WordBankPackEntry, normalize_text
+from .models import ENTRY_CONTENT_FIELDS, WordBankPack, WordBankPackEntry
 from .services.formats import split_tags
 
 
@@ -147,7 +148,7 @@ class AdminPackEntrySerializer(serializers.ModelSerializer):
         if not text:
             raise serializers.ValidationError("Text must not be blank.")
         pack = self.context["pack"]
-        clash = WordBankPackEntry.objects.filter(pack=pack, normalized_text=normalize_text(text))
+        clash = WordBankPackEntry.objects.filter(pack=pack, normalized_text=normalize_key(text))
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dramatiq
 
+from langlearn import clients
 from langlearn.clients import call_budget_seconds
 from langlearn.clients.base import ProviderError
 
@@ -26,8 +27,6 @@ def _retry_transient(retries: int, exc: Exception) -> bool:
     retry_when=_retry_transient,
 )
 def translate_pack_entries(entry_ids: list[str]) -> None:
-    from langlearn import clients
-
     pack_entries_translate(entry_ids=entry_ids, translator=clients.get_translator())
 
 
@@ -39,6 +38,4 @@ def translate_pack_entries(entry_ids: list[str]) -> None:
     retry_when=_retry_transient,
 )
 def synthesize_pack_entry(entry_id: str) -> None:
-    from langlearn import clients
-
     pack_entry_synthesize(entry_id=entry_id, tts=clients.get_tts())

@@ -5,8 +5,6 @@ cards on creates them); entries are added by learners and packs, not here."""
 from django import forms
 from django.contrib import admin
 
-from flashcards.models import Flashcard
-
 from . import services
 from .models import LearnableWordBankEntry, UserLanguagePair
 from .services.entries import EDITABLE_FIELDS
@@ -40,18 +38,6 @@ class UserLanguagePairAdmin(admin.ModelAdmin):
         services.pair_delete(pair=obj)
 
 
-class FlashcardInline(admin.TabularInline):
-    model = Flashcard
-    fields = ("direction", "state", "step", "stability", "difficulty", "due", "last_review", "suspended")
-    readonly_fields = ("direction", "state", "step", "stability", "difficulty", "due", "last_review", "suspended")
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
 class EntryAdminForm(forms.ModelForm):
     class Meta:
         model = LearnableWordBankEntry
@@ -80,7 +66,8 @@ class LearnableWordBankEntryAdmin(admin.ModelAdmin):
     list_select_related = ("pair", "user")
     readonly_fields = ("user", "pair", "normalized_lemma", "audio", "source", "source_ref", "created_at", "updated_at")
     fields = (*EDITABLE_FIELDS, *readonly_fields)
-    inlines = [FlashcardInline]
+    # The entry's cards are shown inline by flashcards/admin.py, which extends this class (vocab does
+    # not import flashcards beyond card creation).
 
     def has_add_permission(self, request) -> bool:
         return False  # words are added by learners, packs, articles and adventures (vocab.services.entries_add)

@@ -4,6 +4,8 @@ is simply not found, so the API answers 404 without leaking that it exists)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -47,13 +49,6 @@ def entries_for_user(
     return qs
 
 
-def entry_get_for_user(*, user, entry_id: uuid.UUID | str) -> LearnableWordBankEntry:
-    try:
-        return LearnableWordBankEntry.objects.select_related("pair").get(user=user, pk=entry_id)
-    except (LearnableWordBankEntry.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Word bank entry not found.", code="entry_not_found")
-
-
 def entries_existing_lemmas(
     *, pair: UserLanguagePair, normalized_lemmas: list[str]
 ) -> dict[str, LearnableWordBankEntry]:
@@ -62,3 +57,29 @@ def entries_existing_lemmas(
         return {}
     rows = LearnableWordBankEntry.objects.filter(pair=pair, normalized_lemma__in=set(normalized_lemmas))
     return {row.normalized_lemma: row for row in rows}
+
+
+def known_lemmas_for_pair(*, pair: UserLanguagePair, among: Iterable[str]) -> set[str]:
+    """Which of `among` (word-bank keys, `vocab.keys.normalize_key`) are in the learner's word bank
+    for `pair`. One query, bounded by `among` (the words of one text), not by the size of the bank."""
+    among = set(among)
+    if not among:
+        return set()
+    return set(
+        LearnableWordBankEntry.objects.filter(pair=pair, normalized_lemma__in=among).values_list(
+            "normalized_lemma", flat=True
+        )
+    )
+
+
+def newest_words_for_pair(*, pair: UserLanguagePair, limit: int) -> list[tuple[str, str]]:
+    """(lemma, text) of the pair's most recently added entries, newest first."""
+    return list(
+        LearnableWordBankEntry.objects.filter(pair=pair).order_by("-created_at").values_list("lemma", "text")[:limit]
+    )
+
+
+def entries_from_source(*, user, source: str, source_ref: Any) -> QuerySet[LearnableWordBankEntry]:
+    """The learner's entries that came from one pack/article/adventure (`source_ref` may be an
+    `OuterRef`, for an `Exists(...)` annotation)."""
+    return LearnableWordBankEntry.objects.filter(user=user, source=source, source_ref=source_ref)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dramatiq
 
+from langlearn import clients
 from langlearn.clients import call_budget_seconds
 
 from . import services
@@ -19,6 +20,4 @@ def entry_media_generate(entry_id: str) -> None:
     """Speak a new entry (TTS → storage) and fill its translation if the add-time call failed.
     Retryable provider errors raise (Dramatiq backs off and retries, at most 5 times); permanent ones
     are logged by the service and do not retry."""
-    from langlearn import clients
-
     services.entry_media_generate(entry_id=entry_id, tts=clients.get_tts(), translator=clients.get_translator())

@@ -10,6 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from langlearn import clients
+
 from . import selectors, services
 from .models import LearnableWordBankEntry, UserLanguagePair
 from .serializers import (
@@ -90,7 +92,9 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         pair = selectors.pair_get_for_user(user=request.user, pair_id=data.pop("language_pair"))
-        (result,) = services.entries_add(pair=pair, items=[services.EntryInput(**data)])
+        (result,) = services.entries_add(
+            pair=pair, items=[services.EntryInput(**data)], nlp=clients.get_nlp(), translator=clients.get_translator()
+        )
         return Response(_added(result), status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
     @extend_schema(request=EntryUpdateSerializer, responses=EntrySerializer)
@@ -105,14 +109,16 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         services.entry_delete(entry=instance)
 
     @extend_schema(request=EntryBulkSerializer, responses=EntryBulkResultSerializer)
-    @action(detail=False, methods=["post"], url_path="bulk")
+    @action(detail=False, methods=["post"])
     def bulk(self, request):
         """Add up to 500 words in one request, with the same rules as adding one."""
         serializer = EntryBulkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         pair = selectors.pair_get_for_user(user=request.user, pair_id=serializer.validated_data["language_pair"])
         items = [services.EntryInput(**item) for item in serializer.validated_data["entries"]]
-        results = services.entries_add(pair=pair, items=items)
+        results = services.entries_add(
+            pair=pair, items=items, nlp=clients.get_nlp(), translator=clients.get_translator()
+        )
         created = sum(r.created for r in results)
         return Response(
             {"created": created, "existing": len(results) - created, "results": [_added(r) for r in results]}
@@ -129,5 +135,10 @@ class LookupView(APIView):
         serializer = LookupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         pair = selectors.pair_get_for_user(user=request.user, pair_id=serializer.validated_data["language_pair"])
-        result = services.word_lookup(pair=pair, text=serializer.validated_data["text"])
+        result = services.word_lookup(
+            pair=pair,
+            text=serializer.validated_data["text"],
+            nlp=clients.get_nlp(),
+            translator=clients.get_translator(),
+        )
         return Response(asdict(result))

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
 from langlearn.errors import Conflict, InvalidInput
+from langlearn.jobs.models import Job, JobStatus
+from langlearn.jobs.services import job_retry
 
 from ..models import Adventure, AdventureScene, SceneStatus
 from ..selectors import adventure_get_for_user, scene_get
 from .lifecycle import adventure_status_for, adventure_sync_status, scene_job_create
-
-if TYPE_CHECKING:
-    from langlearn.jobs.models import Job
 
 
 @dataclass(frozen=True)
@@ -81,9 +79,6 @@ def adventure_choose(
 
 
 def _scene_restart(scene: AdventureScene, *, user) -> None:
-    from langlearn.jobs.models import JobStatus
-    from langlearn.jobs.services import job_retry
-
     if scene.job is not None and scene.job.status == JobStatus.FAILED:
         # Resumes at the failed step: finished steps (a paid LLM answer) are not redone.
         scene.job = job_retry(job=scene.job)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from langlearn import storage
 from langlearn.errors import InvalidInput
+from langlearn.jobs.models import Job
+from langlearn.jobs.services import job_create
 from langlearn.languages import CEFRLevel
+from vocab.selectors import pair_get_for_user
 
 from ..models import (
     DEFAULT_LENGTH,
@@ -23,10 +25,6 @@ from ..models import (
     Genre,
     SceneStatus,
 )
-from ..selectors import pair_get_for_user
-
-if TYPE_CHECKING:
-    from langlearn.jobs.models import Job
 
 SCENE_JOB_KIND = "adventure_scene"
 
@@ -35,8 +33,6 @@ def scene_job_create(*, scene: AdventureScene, user) -> Job:
     """Queue the generation of `scene` (one unit of the shared daily generation quota; raises
     QuotaExceeded → 429). Call inside the transaction that created the scene: no quota is spent
     and no job runs when that transaction rolls back."""
-    from langlearn.jobs.services import job_create
-
     job = job_create(user=user, kind=SCENE_JOB_KIND, params={"scene": str(scene.pk)})
     scene.job = job
     scene.save(update_fields=["job", "updated_at"])

@@ -44,7 +44,7 @@ def adventure_spoken_choice(
     audio: bytes,
     mime: str,
     scene_id: uuid.UUID | str | None = None,
-    stt: STTClient | None = None,
+    stt: STTClient,
 ) -> SpokenChoiceOutcome:
     """Match a recording to a choice of the current scene (or of `scene_id` when the client names
     it, which guards against a race with another device moving the story on)."""
@@ -64,10 +64,6 @@ def adventure_spoken_choice(
     if scene.is_ending:
         raise InvalidInput("The story ends here: there is nothing to choose.", code="scene_is_ending")
 
-    if stt is None:
-        from langlearn import clients
-
-        stt = clients.get_stt()
     # No transaction is open here: the provider call must never hold a lock.
     transcript = _transcribe(stt, audio, mime=mime, language=adventure.pair.target_language)
     match = match_choice(transcript.transcript, scene.choices)

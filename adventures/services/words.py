@@ -6,18 +6,16 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from langlearn.clients.base import NLPClient, TranslationClient
 from langlearn.errors import Conflict, InvalidInput
+from vocab.keys import normalize_key
 from vocab.models import EntrySource
+from vocab.services import EntryInput, entries_add
 
 from ..models import Adventure, SceneStatus
 from ..selectors import scene_get
 
 MAX_WORDS_PER_REQUEST = 50
-
-
-def _key(value: str) -> str:
-    # Same key as the word bank's unique (pair, normalized_lemma): trimmed, collapsed, lower-cased.
-    return " ".join(value.split()).lower()
 
 
 @dataclass(frozen=True)
@@ -26,10 +24,16 @@ class WordsAdded:
     already_present: list  # rows that were there already
 
 
-def adventure_words_add(*, adventure: Adventure, scene_id: uuid.UUID | str, lemmas: Sequence[str]) -> WordsAdded:
+def adventure_words_add(
+    *,
+    adventure: Adventure,
+    scene_id: uuid.UUID | str,
+    lemmas: Sequence[str],
+    nlp: NLPClient,
+    translator: TranslationClient,
+) -> WordsAdded:
     """Add `lemmas` from a ready scene: its new words (with the story's translation and the sentence
     they appear in) or any other word of its text. A lemma that is not in the scene → 400."""
-    from vocab.services import EntryInput, entries_add
 
     scene = scene_get(adventure=adventure, scene_id=scene_id)
     if scene.status != SceneStatus.READY:
@@ -41,14 +45,14 @@ def adventure_words_add(*, adventure: Adventure, scene_id: uuid.UUID | str, lemm
 
     offered: dict[str, dict] = {}
     for word in scene.vocabulary:
-        offered.setdefault(_key(word["lemma"]), {"lemma": word["lemma"], "pos": word.get("pos", "")} | word)
+        offered.setdefault(normalize_key(word["lemma"]), {"lemma": word["lemma"], "pos": word.get("pos", "")} | word)
     for word in scene.new_words:  # the story's own new words win: they carry a translation
-        offered[_key(word["lemma"])] = {**offered.get(_key(word["lemma"]), {}), **word}
+        offered[normalize_key(word["lemma"])] = {**offered.get(normalize_key(word["lemma"]), {}), **word}
 
     wanted: list[str] = []
     unknown: list[str] = []
     for lemma in lemmas:
-        key = _key(lemma)
+        key = normalize_key(lemma)
         if key not in offered:
             unknown.append(lemma)
         elif key not in wanted:
@@ -68,7 +72,14 @@ def adventure_words_add(*, adventure: Adventure, scene_id: uuid.UUID | str, lemm
         )
         for key in wanted
     ]
-    results = entries_add(pair=adventure.pair, items=items, source=EntrySource.ADVENTURE, source_ref=adventure.pk)
+    results = entries_add(
+        pair=adventure.pair,
+        items=items,
+        source=EntrySource.ADVENTURE,
+        source_ref=adventure.pk,
+        nlp=nlp,
+        translator=translator,
+    )
     return WordsAdded(
         added=[r.entry for r in results if r.created],
         already_present=[r.entry for r in results if not r.created],

@@ -3,16 +3,15 @@ trees, spoken choices against the fake speech-to-text, adding words, quota and c
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from adventures.models import Adventure, AdventureScene
 from flashcards.models import Flashcard
 from langlearn.jobs.models import Job
+from langlearn.testing import client_for, race
 from vocab.models import LearnableWordBankEntry
 
 from .conftest import URL, choose, create
@@ -171,28 +170,12 @@ def test_choice_errors(auth_client, pair):
 
 @pytest.mark.django_db(transaction=True)
 def test_identical_concurrent_choices_start_one_job(pair, user):
-    from conftest import client_for
-
     adventure, opening = adventure_with_opening(pair=pair)
-    barrier = threading.Barrier(4)
-    statuses: list[int] = []
-    scenes: list[str] = []
-
-    def play() -> None:
-        client = client_for(user)
-        barrier.wait()
-        try:
-            resp = client.post(f"{URL}{adventure.pk}/choices", {"scene": str(opening.pk), "choice": "b"}, format="json")
-            statuses.append(resp.status_code)
-            scenes.append(resp.json()["scene"]["id"])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=play) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    clients = [client_for(user) for _ in range(4)]
+    choice = {"scene": str(opening.pk), "choice": "b"}
+    responses = race(*(lambda c=c: c.post(f"{URL}{adventure.pk}/choices", choice, format="json") for c in clients))
+    statuses = [r.status_code for r in responses]
+    scenes = [r.json()["scene"]["id"] for r in responses]
     assert statuses == [202] * 4
     assert len(set(scenes)) == 1
     assert AdventureScene.objects.filter(parent=opening).count() == 1

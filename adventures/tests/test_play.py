@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from adventures.models import Adventure, AdventureScene
-from conftest import run_jobs
 from langlearn.jobs.models import Job
+from langlearn.testing import run_jobs
 
 from .conftest import URL, choose, create, detail, scene_input
 

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from articles.models import SummariseJob, TranslatedArticle
-from conftest import client_for
 from langlearn import storage
 from langlearn.jobs.models import GenerationUsage, Job
+from langlearn.testing import client_for, race
 
 from .factories import ArticleFactory
 
@@ -112,22 +110,8 @@ def test_twenty_parallel_requests_never_overspend_the_quota(user, pair, settings
         **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
         "generation": "1000/min",
     }
-    barrier = threading.Barrier(20)
-    codes: list[int] = []
-
-    def request() -> None:
-        client = client_for(user)
-        try:
-            barrier.wait()
-            codes.append(client.post(URL, body(pair), format="json").status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=request) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    clients = [client_for(user) for _ in range(20)]
+    codes = [r.status_code for r in race(*(lambda c=c: c.post(URL, body(pair), format="json") for c in clients))]
     assert sorted(codes) == [202] * 7 + [429] * 13
     assert SummariseJob.objects.filter(user=user).count() == 7
     assert GenerationUsage.objects.get(user=user).count == 7

@@ -11,11 +11,11 @@ import pytest
 from django.utils import timezone
 
 from articles.models import SummariseJob, TranslatedArticle
-from conftest import run_jobs
 from flashcards.models import Flashcard
 from langlearn import storage
 from langlearn.jobs.models import Job
 from langlearn.jobs.tasks import run_job
+from langlearn.testing import run_jobs
 from vocab.models import LearnableWordBankEntry
 
 from .factories import PairFactory

@@ -19,8 +19,8 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import TranslatedArticle
-from conftest import FAKE_KEYS
 from langlearn.jobs.models import Job
+from langlearn.testing import FAKE_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")

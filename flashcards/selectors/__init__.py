@@ -1,6 +1,6 @@
 """Flashcard reads, re-exported: `from flashcards.selectors import due_cards_for_user`."""
 
-from .cards import events_for_card, flashcard_get_for_user, flashcards_for_user
+from .cards import DueWord, due_words_for_pair, events_for_card, flashcard_get_for_user, flashcards_for_user
 from .due import (
     MAX_DUE_LIMIT,
     due_cards_for_user,
@@ -16,9 +16,11 @@ from .words import word_statuses_for_pair
 
 __all__ = [
     "MAX_DUE_LIMIT",
+    "DueWord",
     "due_cards_for_user",
     "due_counts_for_user",
     "due_queue_querysets",
+    "due_words_for_pair",
     "events_for_card",
     "flashcard_get_for_user",
     "flashcard_preview_intervals",

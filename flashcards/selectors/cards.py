@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from langlearn.errors import NotFound
+from vocab.models import UserLanguagePair
 
 from ..models import Flashcard, FlashcardEvent
 
@@ -50,3 +53,29 @@ def events_for_card(*, user, card_id: uuid.UUID | str) -> QuerySet[FlashcardEven
     if not Flashcard.objects.filter(user=user, pk=card_id).exists():
         raise NotFound("Flashcard not found.", code="flashcard_not_found")
     return FlashcardEvent.objects.filter(user=user, card_id=card_id)
+
+
+@dataclass(frozen=True)
+class DueWord:
+    lemma: str
+    text: str
+
+
+def due_words_for_pair(*, pair: UserLanguagePair, limit: int, now: datetime | None = None) -> list[DueWord]:
+    """Words of the pair's reviewed cards that are due now, most overdue first, one per entry (both
+    directions of an entry may be due): the words worth meeting again in a generated text."""
+    rows = (
+        Flashcard.objects.filter(
+            user_id=pair.user_id,
+            pair=pair,
+            suspended=False,
+            due__lte=now or timezone.now(),
+            last_review__isnull=False,
+        )
+        .order_by("due")
+        .values_list("entry_id", "entry__lemma", "entry__text")[: limit * 2]
+    )
+    words: dict[uuid.UUID, DueWord] = {}
+    for entry_id, lemma, text in rows:
+        words.setdefault(entry_id, DueWord(lemma=lemma, text=text))
+    return list(words.values())[:limit]

@@ -7,7 +7,6 @@ serializer per card. Two queries whatever the limit: the pair with today's new-c
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,11 +48,7 @@ _COLUMNS = (
 
 def learner_day_start(user, now: datetime) -> datetime:
     """Midnight today in the learner's time zone (Account.time_zone, default UTC)."""
-    try:
-        tz = zoneinfo.ZoneInfo(getattr(user, "time_zone", None) or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = zoneinfo.ZoneInfo("UTC")
-    local = now.astimezone(tz)
+    local = now.astimezone(user.zone)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 

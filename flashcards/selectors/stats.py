@@ -18,13 +18,6 @@ HISTORY_DAYS = 30
 FORECAST_DAYS = 14
 
 
-def _tz(user) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(getattr(user, "time_zone", None) or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def streaks(days: set[date], today: date) -> tuple[int, int]:
     """(current, longest) runs of consecutive days with a review. Today without a review yet does not
     break the current streak: it counts back from yesterday until the day is over."""
@@ -43,7 +36,7 @@ def streaks(days: set[date], today: date) -> tuple[int, int]:
 
 
 def _day_bounds(user, now: datetime) -> tuple[zoneinfo.ZoneInfo, date, datetime]:
-    tz = _tz(user)
+    tz = user.zone
     today = now.astimezone(tz).date()
     return tz, today, datetime.combine(today, datetime.min.time(), tzinfo=tz)
 

@@ -1,6 +1,6 @@
 """Flashcard rules, re-exported so callers write `from flashcards.services import flashcard_review`."""
 
-from .cards import flashcard_set_suspended, flashcards_build_for_entries
+from .cards import flashcard_set_suspended, flashcards_create_for_entries
 from .fitting import MIN_REVIEWS_FOR_FIT, FitResult, fsrs_parameters_fit
 from .pronunciation import PronunciationResult, pronunciation_score
 from .reviews import (
@@ -21,7 +21,7 @@ __all__ = [
     "SyncResult",
     "flashcard_review",
     "flashcard_set_suspended",
-    "flashcards_build_for_entries",
+    "flashcards_create_for_entries",
     "fsrs_parameters_fit",
     "parse_rating",
     "pronunciation_score",

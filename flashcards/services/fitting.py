@@ -71,10 +71,7 @@ def fsrs_parameters_fit(
         return FitResult(
             pair_id=pair.pk, reviews=count, fitted=False, reason=f"{count} reviews, fewer than {min_reviews}"
         )
-    try:
-        tz = zoneinfo.ZoneInfo(pair.user.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = zoneinfo.ZoneInfo("UTC")
+    tz = pair.user.zone
     items = _items_for(histories, tz)
     if not items:
         return FitResult(pair_id=pair.pk, reviews=count, fitted=False, reason="no reviews on separate days yet")

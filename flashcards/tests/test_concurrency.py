@@ -1,35 +1,17 @@
 """Two requests reviewing one card at the same moment, on two threads with their own connections."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from conftest import client_for
 from flashcards.models import Flashcard, FlashcardEvent
+from langlearn.testing import client_for, race
 from vocab.tests.factories import card_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(user, url_and_bodies):
-    barrier = threading.Barrier(len(url_and_bodies))
-    responses = [None] * len(url_and_bodies)
-
-    def go(i, url, body):
-        try:
-            client = client_for(user)
-            barrier.wait()
-            responses[i] = client.post(url, body, format="json")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=go, args=(i, u, b)) for i, (u, b) in enumerate(url_and_bodies)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return responses
+    calls = [(client_for(user), url, body) for url, body in url_and_bodies]
+    return race(*(lambda c=c, u=u, b=b: c.post(u, b, format="json") for c, u, b in calls))
 
 
 def test_two_concurrent_reviews_apply_one_after_the_other(user, pair):

@@ -8,9 +8,9 @@ from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 from fsrs_rs_python import DEFAULT_PARAMETERS
 
-from conftest import run_jobs
 from flashcards.models import FlashcardEvent
 from flashcards.tasks import fsrs_parameters_fit_job
+from langlearn.testing import run_jobs
 from vocab.models import UserLanguagePair
 from vocab.tests.factories import PairFactory, card_for
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -180,6 +181,23 @@ def get_nlp() -> NLPClient:
 
                 _nlp = SpacyNLP()
     return _nlp
+
+
+@dataclass(frozen=True)
+class Providers:
+    """Every provider client, for code that picks which ones it needs as it goes (a job's steps):
+    the actor resolves them once with `get_providers()` and hands them down."""
+
+    llm: LLMClient
+    tts: TTSClient
+    translator: TranslationClient
+    stt: STTClient
+    nlp: NLPClient
+
+
+def get_providers() -> Providers:
+    """Cheap: clients are cached and SDK clients connect on first call, not when built."""
+    return Providers(llm=get_llm(), tts=get_tts(), translator=get_translator(), stt=get_stt(), nlp=get_nlp())
 
 
 def provider_status() -> dict[str, str]:

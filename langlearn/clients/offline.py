@@ -13,6 +13,8 @@ from typing import Any
 
 import jsonschema
 
+from langlearn.languages import is_supported
+
 from .audio import pcm_seconds, pcm_to_wav, tone_pcm
 from .base import AudioResult, ProviderError, StructuredResult, TextResult, Transcript, Translation, TranslationBatch
 from .base import Usage as _Usage
@@ -120,8 +122,6 @@ class OfflineTranslator:
     provider = PROVIDER
 
     def can_translate_to(self, language: str) -> bool:
-        from langlearn.languages import is_supported
-
         return is_supported(language)
 
     def translate(self, texts: list[str], *, source: str, target: str) -> TranslationBatch:

@@ -9,7 +9,6 @@ the transaction that creates the job: if the job is not created, the unit is not
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -36,10 +35,7 @@ class QuotaStatus:
 
 def _local_day(user, now: datetime) -> tuple[date, datetime]:
     """The learner's current day in their time zone, and when the next one starts (aware)."""
-    try:
-        tz = zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = zoneinfo.ZoneInfo("UTC")
+    tz = user.zone
     local = now.astimezone(tz)
     tomorrow = local.date() + timedelta(days=1)
     return local.date(), datetime.combine(tomorrow, time.min, tzinfo=tz)

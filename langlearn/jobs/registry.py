@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from langlearn.clients import Providers
+
     from .models import Job
 
 
@@ -33,6 +35,7 @@ def skipped(reason: str, output: dict[str, Any] | None = None) -> StepOutcome:
 class StepContext:
     job: Job
     outputs: Mapping[str, dict[str, Any]]  # name -> output of every step already finished
+    providers: Providers  # the clients a step calls, resolved by the actor
 
     @property
     def params(self) -> dict[str, Any]:
@@ -80,7 +83,3 @@ def get_spec(kind: str) -> JobSpec:
         return _REGISTRY[kind]
     except KeyError:
         raise LookupError(f"no job kind {kind!r} is registered") from None
-
-
-def registered_kinds() -> list[str]:
-    return sorted(_REGISTRY)

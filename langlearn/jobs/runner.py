@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from dramatiq.middleware import Interrupt, TimeLimitExceeded
 
+from langlearn.clients import Providers, call_budget_seconds
 from langlearn.clients.base import ProviderError
 
 from .models import FINISHED_STEP_STATUSES, Job, JobStatus, StepStatus
@@ -44,8 +45,6 @@ class LeaseLost(Exception):
 
 def run_time_limit_seconds() -> float:
     """How long one run may take: the worst case of its provider calls plus a minute for the rest."""
-    from langlearn.clients import call_budget_seconds
-
     return settings.JOB_TIME_LIMIT_SECONDS or call_budget_seconds(settings.JOB_MAX_PROVIDER_CALLS) + 60
 
 
@@ -134,7 +133,7 @@ def _call_hook(hook, job: Job) -> None:
         logger.exception("job %s: %s hook failed", job.pk, getattr(hook, "__name__", hook))
 
 
-def job_run(*, job_id: uuid.UUID | str) -> Job | None:
+def job_run(*, job_id: uuid.UUID | str, providers: Providers) -> Job | None:
     """Run (or resume) one job. Safe to call any number of times for the same id."""
     claimed = claim(job_id)
     if claimed is None:
@@ -147,7 +146,7 @@ def job_run(*, job_id: uuid.UUID | str) -> Job | None:
         _save(job, token, **_failed_fields(f"Unknown job kind: {exc}", "unknown_kind"))
         return job
     try:
-        _run_steps(job, token, spec)
+        _run_steps(job, token, spec, providers)
     except LeaseLost:
         logger.warning("job %s: lost its claim mid-run; the newer run carries on", job.pk)
     return job
@@ -163,7 +162,7 @@ def _ensure_steps(job: Job, spec: JobSpec) -> None:
     job.steps.sort(key=lambda s: order[s["name"]])
 
 
-def _run_steps(job: Job, token: uuid.UUID, spec: JobSpec) -> None:
+def _run_steps(job: Job, token: uuid.UUID, spec: JobSpec, providers: Providers) -> None:
     _ensure_steps(job, spec)
     outputs: dict[str, dict[str, Any]] = {
         s["name"]: s.get("output") or {} for s in job.steps if s["status"] in FINISHED_STEP_STATUSES
@@ -177,7 +176,7 @@ def _run_steps(job: Job, token: uuid.UUID, spec: JobSpec) -> None:
             _mark_running(entry)
             _save(job, token)
         try:
-            outcome = step.run(StepContext(job=job, outputs=outputs))
+            outcome = step.run(StepContext(job=job, outputs=outputs, providers=providers))
         except ProviderError as exc:
             _step_failed(entry, str(exc))
             if exc.retryable:

@@ -14,7 +14,3 @@ def jobs_for_user(*, user, status: str | None = None, kind: str | None = None) -
     if kind:
         qs = qs.filter(kind=kind)
     return qs
-
-
-def job_for_user(*, user, job_id) -> Job | None:
-    return Job.objects.filter(user=user, pk=job_id).first()

@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+
+from langlearn import serializers
 
 from .models import Job, JobStatus, StepStatus
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dramatiq
 
+from langlearn import clients
+
 from .runner import job_run, run_time_limit_seconds
 from .services import jobs_sweep
 
@@ -28,7 +30,7 @@ JOBS_QUEUE = "jobs"
     throws=(LookupError,),
 )
 def run_job(job_id: str) -> None:
-    job_run(job_id=job_id)
+    job_run(job_id=job_id, providers=clients.get_providers())
 
 
 @dramatiq.actor(queue_name=JOBS_QUEUE, max_retries=0, time_limit=120_000)

@@ -12,8 +12,8 @@ from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.tasks import purge_expired_tokens
-from conftest import run_jobs
 from langlearn import storage
+from langlearn.testing import run_jobs
 
 ROOT = Path(settings.BASE_DIR)
 

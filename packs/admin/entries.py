@@ -7,7 +7,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from ..models import ENTRY_CONTENT_FIELDS, WordBankPackEntry, normalize_text
+from vocab.keys import normalize_key
+
+from ..models import ENTRY_CONTENT_FIELDS, WordBankPackEntry
 from .inlines import EntryInline
 
 
@@ -20,7 +22,7 @@ class EntryForm(forms.ModelForm):
         cleaned = super().clean()
         pack, text = cleaned.get("pack") or getattr(self.instance, "pack", None), cleaned.get("text")
         if pack is not None and text:
-            clash = WordBankPackEntry.objects.filter(pack=pack, normalized_text=normalize_text(text))
+            clash = WordBankPackEntry.objects.filter(pack=pack, normalized_text=normalize_key(text))
             if self.instance.pk:
                 clash = clash.exclude(pk=self.instance.pk)
             if clash.exists():

@@ -11,8 +11,9 @@ from django.db import models
 from django.utils.html import format_html
 
 from langlearn.storage import media_url
+from vocab.keys import normalize_key
 
-from ..models import ENTRY_CONTENT_FIELDS, WordBankPackEntry, normalize_text
+from ..models import ENTRY_CONTENT_FIELDS, WordBankPackEntry
 
 
 class EntryFormSet(SortableTabularInline.formset):
@@ -24,7 +25,7 @@ class EntryFormSet(SortableTabularInline.formset):
             if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
             text = form.cleaned_data.get("text") or ""
-            key = normalize_text(text)
+            key = normalize_key(text)
             if not key:
                 continue
             if key in seen:

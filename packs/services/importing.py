@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -52,13 +53,31 @@ def read_source(source: ImportSource, *, defaults: dict | None = None) -> list[R
     raise FormatError("unknown file type; use .csv, .json or .apkg")
 
 
+class EntryRow(NamedTuple):
+    """One entry to write: `bulk.COLUMNS` after the pack id (known once the pack is saved)."""
+
+    position: int
+    text: str
+    normalized_text: str
+    translation: str
+    part_of_speech: str
+    example_sentence: str
+    example_translation: str
+    notes: str
+    audio: str
+
+    @classmethod
+    def of(cls, *, position: int, key: str, values: dict) -> EntryRow:
+        return cls(position, values["text"], key, *(values.get(n, "") for n in ENTRY_FIELDS[1:]))
+
+
 @dataclass
 class _Planned:
     report: PackReport
     pack: WordBankPack
     is_new: bool
     pack_changed: bool
-    rows: list[tuple]  # full entry rows to write (bulk.COLUMNS order, pack id filled in later)
+    rows: list[EntryRow]
     media: list[tuple[str, bytes]]
 
 
@@ -74,6 +93,7 @@ def _plan_pack(
     keep_rows: bool,
     now,
 ) -> _Planned:
+    """Validate one pack of a file and classify its rows against what is stored; writes nothing."""
     slug = raw.slug or (into_pack.slug if into_pack else "")
     report = PackReport(
         slug=slug, title=str(raw.meta.get("title") or (existing.title if existing else "")), file=raw.file
@@ -82,6 +102,26 @@ def _plan_pack(
     def err(line: int | None, message: str) -> None:
         report.errors.append(LineError(raw.file, line, message))
 
+    meta, good = _check_pack(raw, slug=slug, existing=existing, into_pack=into_pack, err=err)
+    pack = existing or WordBankPack(slug=slug, created_by=user if getattr(user, "pk", None) else None)
+    if existing is None or update:
+        _apply_meta(pack, meta, report=report)
+    if publish and not pack.published:
+        pack.published, pack.published_at = True, now
+        report.changes.append("published")
+    pack_changed = bool(report.changes) and existing is not None
+    report.title = pack.title
+    rows, media = _plan_entries(raw, good, slug=slug, stored=stored, update=update, keep_rows=keep_rows, report=report)
+
+    if report.errors:
+        _reject(report, raw, keep_rows=keep_rows)
+        return _Planned(report, pack, existing is None, False, [], [])
+    report.action = "create" if existing is None else ("update" if pack_changed or rows else "unchanged")
+    return _Planned(report, pack, existing is None, pack_changed, rows, media)
+
+
+def _check_pack(raw: RawPack, *, slug: str, existing, into_pack, err) -> tuple[dict, list[tuple]]:
+    """The file's own errors, the slug, the pack fields and every row: (valid meta, valid rows)."""
     for line, message in raw.errors:
         err(line, message)
     if not slug:
@@ -94,21 +134,22 @@ def _plan_pack(
     good = validate_rows(raw, err)
     if not raw.rows and not raw.errors and existing is None and not meta.get("title"):
         err(raw.line, "the pack has no entries")
+    return meta, good
 
-    pack = existing or WordBankPack(slug=slug, created_by=user if getattr(user, "pk", None) else None)
-    pack_changed = False
-    if existing is None or update:
-        for name in ("title", "description", "source_language", "target_language", "level", "tags"):
-            if name in meta and getattr(pack, name) != meta[name]:
-                setattr(pack, name, meta[name])
-                report.changes.append(name)
-    if publish and not pack.published:
-        pack.published, pack.published_at = True, now
-        report.changes.append("published")
-    pack_changed = bool(report.changes) and existing is not None
-    report.title = pack.title
 
-    rows: list[tuple] = []
+def _apply_meta(pack: WordBankPack, meta: dict, *, report: PackReport) -> None:
+    for name in ("title", "description", "source_language", "target_language", "level", "tags"):
+        if name in meta and getattr(pack, name) != meta[name]:
+            setattr(pack, name, meta[name])
+            report.changes.append(name)
+
+
+def _plan_entries(
+    raw: RawPack, good: list[tuple], *, slug: str, stored: dict[str, dict], update: bool, keep_rows: bool, report
+) -> tuple[list[EntryRow], list[tuple[str, bytes]]]:
+    """Each valid row: create, update, unchanged or skip (a differing row without `update`), and the
+    rows to write with the media they carry (apkg)."""
+    rows: list[EntryRow] = []
     media: list[tuple[str, bytes]] = []
     media_by_line = {r.line: r for r in raw.rows if r.media is not None}
     # New entries go after the stored ones, in file order (an explicit position column wins);
@@ -116,18 +157,15 @@ def _plan_pack(
     after = max((e["position"] for e in stored.values()), default=0)
     counts = dict.fromkeys(COUNTERS, 0)
     for line, key, values, given_position, index in good:
-        if media_by_line and line in media_by_line:
+        if line in media_by_line:
             r = media_by_line[line]
             # An exported package names media `<slug>-<file>`: strip it so the key round-trips.
-            name = r.media_name.removeprefix(f"{slug}-")
-            values["audio"] = f"packs/{slug}/audio/{name}"
+            values["audio"] = f"packs/{slug}/audio/{r.media_name.removeprefix(f'{slug}-')}"
             media.append((values["audio"], r.media))
         current = stored.get(key)
         if current is None:
-            get = values.get
             position = given_position if given_position is not None else after + index
-            # bulk.COLUMNS order, without the pack id
-            rows.append((position, values["text"], key, *(get(n, "") for n in ENTRY_FIELDS[1:])))
+            rows.append(EntryRow.of(position=position, key=key, values=values))
             action, reason = "create", ""
         else:
             full = {**current, **{k: v for k, v in values.items() if k in ENTRY_FIELDS}}
@@ -138,7 +176,7 @@ def _plan_pack(
                 action, reason = "unchanged", ""
             elif update:
                 action, reason = "update", "changes " + ", ".join(changed)
-                rows.append((full["position"], full["text"], key, *(full[n] for n in ENTRY_FIELDS[1:])))
+                rows.append(EntryRow.of(position=full["position"], key=key, values=full))
             else:
                 action, reason = "skip", "differs (" + ", ".join(changed) + "); use update to change it"
         counts[action] += 1
@@ -146,20 +184,20 @@ def _plan_pack(
             report.rows.append(RowOutcome(line, values["text"], action, reason))
     for action, counter in COUNTERS.items():
         setattr(report, counter, counts[action])
+    return rows, media
 
-    if report.errors:
-        report.action = "reject"
-        report.rejected = len({e.line for e in report.errors})
-        report.created = report.updated = report.unchanged = report.skipped = 0
-        if keep_rows:
-            bad_lines = {e.line: e.message for e in report.errors}
-            report.rows = [
-                RowOutcome(r.line, r.values.get("text", ""), "reject", bad_lines.get(r.line, "pack rejected"))
-                for r in raw.rows
-            ]
-        return _Planned(report, pack, existing is None, False, [], [])
-    report.action = "create" if existing is None else ("update" if pack_changed or rows else "unchanged")
-    return _Planned(report, pack, existing is None, pack_changed, rows, media)
+
+def _reject(report: PackReport, raw: RawPack, *, keep_rows: bool) -> None:
+    """A pack with any error is not written at all: every row is reported rejected."""
+    report.action = "reject"
+    report.rejected = len({e.line for e in report.errors})
+    report.created = report.updated = report.unchanged = report.skipped = 0
+    if keep_rows:
+        bad_lines = {e.line: e.message for e in report.errors}
+        report.rows = [
+            RowOutcome(r.line, r.values.get("text", ""), "reject", bad_lines.get(r.line, "pack rejected"))
+            for r in raw.rows
+        ]
 
 
 def packs_import(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from langlearn.languages import CEFRLevel, is_supported
+from vocab.keys import normalize_key
 
 from ..models import WordBankPack
 from .formats import RawPack
@@ -63,7 +64,7 @@ def validate_rows(raw: RawPack, err: Callable[[int, str], None]) -> list[tuple[i
             len(values.get("part_of_speech", "")) > MAX_LENGTHS["part_of_speech"]
         ):
             bad = check_lengths(row.line, values, err) or bad
-        key = text.lower()  # == normalize_text(text): the text is already trimmed and collapsed
+        key = normalize_key(text)
         if text and key in seen:
             err(row.line, f"duplicate of line {seen[key]} ({text!r})")
             bad = True

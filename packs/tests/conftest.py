@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from accounts.tests.factories import EditorFactory
-from conftest import client_for
+from langlearn.testing import client_for
 from vocab.models import UserLanguagePair
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "demo"

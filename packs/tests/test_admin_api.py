@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import EditorFactory
-from conftest import client_for
+from langlearn.testing import client_for
 from packs.models import WordBankPack, WordBankPackEntry
 
 from .factories import PackFactory, make_entries

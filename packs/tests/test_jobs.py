@@ -3,8 +3,8 @@ the real SDKs against the loopback fake server and a real Dramatiq worker."""
 
 import pytest
 
-from conftest import run_jobs
 from langlearn import storage
+from langlearn.testing import run_jobs
 from packs.models import JobStatus, WordBankPackEntry
 
 from .factories import PackFactory

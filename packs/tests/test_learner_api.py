@@ -152,23 +152,29 @@ def test_list_query_count_is_constant(auth_client, packs, django_assert_max_num_
     assert len(response.data["results"]) == packs
 
 
-def test_set_based_and_generic_paths_agree(user, other_user):
-    """PostgreSQL stamps the cards flashcards_build_for_entries makes for a probe entry onto every
-    new entry; SQLite (`make run`) builds them per entry. Both must give the same word bank."""
-    from django.db import transaction
+def test_set_based_and_generic_paths_agree(user, other_user, monkeypatch):
+    """PostgreSQL copies a pack's entries and their cards set-based (INSERT ... SELECT); other
+    backends (SQLite for `make run`) build them per entry. Both must give the same word bank."""
+    from django.db import connection, transaction
+    from django.db.models import F
     from django.utils import timezone
 
-    from packs.services.wordbank import _add_generic, _add_postgres
+    from packs.selectors import pack_entries
+    from vocab.models import EntrySource
+    from vocab.services import COPIED_FIELDS, entries_copy
 
     pack = PackFactory()
     make_entries(pack, 5)
     pack.entries.filter(position=1).update(audio="packs/a.wav", example_sentence="Ej.", part_of_speech="noun")
     now = timezone.now()
     results = []
-    for owner, add_fn in ((user, _add_postgres), (other_user, _add_generic)):
+    for owner, vendor in ((user, connection.vendor), (other_user, "sqlite")):
         pair = UserLanguagePair.objects.create(user=owner, source_language="en", target_language="es")
-        with transaction.atomic():
-            assert add_fn(pack=pack, pair=pair, now=now) == (5, 5)
+        rows = pack_entries(pack=pack).values(*COPIED_FIELDS, key=F("normalized_text"))
+        with monkeypatch.context() as patch, transaction.atomic():
+            patch.setattr(connection, "vendor", vendor)
+            copied = entries_copy(pair=pair, rows=rows, source=EntrySource.PACK, source_ref=pack.pk, now=now)
+            assert (copied.added, copied.total) == (5, 5)
         entries = sorted(
             LearnableWordBankEntry.objects.filter(pair=pair).values_list(
                 "text",

@@ -12,14 +12,10 @@ from langlearn import storage
 from langlearn.clients.base import NLPClient, ProviderError, TranslationClient, TTSClient
 from langlearn.errors import InvalidInput, ProviderUnavailable
 
+from ..keys import normalize_key  # noqa: F401  (re-exported by vocab.services)
 from ..models import LearnableWordBankEntry, UserLanguagePair
 
 logger = logging.getLogger(__name__)
-
-
-def normalize_key(value: str) -> str:
-    """The duplicate key: trimmed, inner whitespace collapsed, lower-cased. Accents stay (es `el` ≠ `él`)."""
-    return " ".join(value.split()).lower()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from flashcards.services import flashcards_create_for_entries
 from langlearn import storage
 from langlearn.clients.base import NLPClient, TranslationClient
 from langlearn.errors import Conflict, InvalidInput
@@ -57,14 +58,12 @@ def entries_add(
     items: Sequence[EntryInput],
     source: str = EntrySource.MANUAL,
     source_ref: uuid.UUID | None = None,
-    nlp: NLPClient | None = None,
-    translator: TranslationClient | None = None,
+    nlp: NLPClient,
+    translator: TranslationClient,
 ) -> list[EntryAddResult]:
     """Add words to `pair`'s word bank; one result per item, in order. A word whose normalised lemma
     is already there (or repeated in `items`) is not added again: its result has `created=False`.
     New entries get their flashcards, and a job that speaks them (and fills a failed translation)."""
-    from langlearn import clients  # resolved per call so tests and settings can swap providers
-
     if len(items) > MAX_ENTRIES_PER_ADD:
         raise InvalidInput(f"At most {MAX_ENTRIES_PER_ADD} words per request.", code="too_many_entries")
     if source not in EntrySource.values:
@@ -75,7 +74,6 @@ def entries_add(
         text = check_text(item.text)
         lemma, pos = item.lemma, item.part_of_speech
         if lemma is None or pos is None:
-            nlp = nlp or clients.get_nlp()
             analysis = word_analyze(text=text, language=pair.target_language, nlp=nlp)
             lemma = analysis.lemma if lemma is None else lemma
             pos = analysis.part_of_speech if pos is None else pos
@@ -101,7 +99,6 @@ def entries_add(
     # Paid call, outside any transaction, only for new words the caller gave no translation for.
     untranslated = [p for p in new_by_key.values() if p["translation"] is None]
     if untranslated:
-        translator = translator or clients.get_translator()
         translated = texts_translate(texts=[p["text"] for p in untranslated], pair=pair, translator=translator)
         for p, text in zip(untranslated, translated, strict=True):
             p["translation"] = text
@@ -126,9 +123,6 @@ def _entries_insert(
 ) -> set[uuid.UUID]:
     """Insert entries and their cards atomically; returns the ids actually inserted. A concurrent add of
     the same word loses quietly on the unique constraint (ON CONFLICT DO NOTHING) and reads the winner."""
-    from flashcards.models import Flashcard
-    from flashcards.services import flashcards_build_for_entries
-
     rows = [
         LearnableWordBankEntry(
             user_id=pair.user_id,
@@ -148,10 +142,8 @@ def _entries_insert(
     with transaction.atomic():
         LearnableWordBankEntry.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         inserted = set(LearnableWordBankEntry.objects.filter(pk__in=[r.pk for r in rows]).values_list("pk", flat=True))
-        created = [r for r in rows if r.pk in inserted]
-        cards = flashcards_build_for_entries(pair=pair, entries=created)
-        Flashcard.objects.bulk_create(cards, ignore_conflicts=True, batch_size=1000)
-        ids = [r.pk for r in created]
+        ids = [r.pk for r in rows if r.pk in inserted]
+        flashcards_create_for_entries(pair=pair, entry_ids=ids)
         transaction.on_commit(lambda: _enqueue_media(ids))
     return inserted
 

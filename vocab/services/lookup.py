@@ -21,23 +21,17 @@ class WordLookup:
     entry_id: str | None
 
 
-def word_lookup(
-    *, pair: UserLanguagePair, text: str, nlp: NLPClient | None = None, translator: TranslationClient | None = None
-) -> WordLookup:
+def word_lookup(*, pair: UserLanguagePair, text: str, nlp: NLPClient, translator: TranslationClient) -> WordLookup:
     """Lemma and POS from the NLP client; the translation from the learner's own entry when the word is
     already in the word bank (free and what they chose), otherwise from the translation client."""
-    from langlearn import clients
-
     text = check_text(text)
-    analysis = word_analyze(text=text, language=pair.target_language, nlp=nlp or clients.get_nlp())
+    analysis = word_analyze(text=text, language=pair.target_language, nlp=nlp)
     key = normalize_key(analysis.lemma or text)
     entry = entries_existing_lemmas(pair=pair, normalized_lemmas=[key]).get(key)
     if entry is not None and entry.translation:
         translation: str | None = entry.translation
     else:
-        translation = texts_translate(
-            texts=[text], pair=pair, translator=translator or clients.get_translator(), strict=True
-        )[0]
+        translation = texts_translate(texts=[text], pair=pair, translator=translator, strict=True)[0]
     return WordLookup(
         text=text,
         lemma=analysis.lemma,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from flashcards.services import flashcards_create_for_entries
 from langlearn import storage
 from langlearn.errors import Conflict, InvalidInput
 from langlearn.languages import base_language, is_supported
@@ -76,8 +77,6 @@ def pair_create(
 
 
 def pair_update(*, pair: UserLanguagePair, **changes: Any) -> UserLanguagePair:
-    from flashcards.services import flashcards_build_for_entries  # flashcards depends on vocab, not back
-
     unknown = set(changes) - set(PAIR_SETTINGS)
     if unknown:
         raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
@@ -89,13 +88,10 @@ def pair_update(*, pair: UserLanguagePair, **changes: Any) -> UserLanguagePair:
     with transaction.atomic():
         pair.save(update_fields=[*changes, "updated_at"])
         if production_turned_on:
-            # Entries added while production was off get their produce card now; the unique
-            # (entry, direction) constraint makes this a no-op for entries that already have one.
-            from flashcards.models import Flashcard
-
-            entries = LearnableWordBankEntry.objects.filter(pair=pair).only("id")
-            cards = flashcards_build_for_entries(pair=pair, entries=entries)
-            Flashcard.objects.bulk_create(cards, ignore_conflicts=True, batch_size=1000)
+            # Entries added while production was off get their produce card now; an entry's existing
+            # cards are left as they are.
+            entry_ids = list(LearnableWordBankEntry.objects.filter(pair=pair).values_list("id", flat=True))
+            flashcards_create_for_entries(pair=pair, entry_ids=entry_ids)
     return pair
 
 

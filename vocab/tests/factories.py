@@ -6,7 +6,7 @@ import factory
 
 from accounts.tests.factories import AccountFactory
 from flashcards.models import Flashcard
-from flashcards.services import flashcards_build_for_entries
+from flashcards.services import flashcards_create_for_entries
 from vocab.models import LearnableWordBankEntry, UserLanguagePair
 from vocab.services import normalize_key
 
@@ -35,8 +35,9 @@ class EntryFactory(factory.django.DjangoModelFactory):
 
 def entry_with_cards(pair: UserLanguagePair, **kwargs) -> tuple[LearnableWordBankEntry, list[Flashcard]]:
     entry = EntryFactory(pair=pair, **kwargs)
-    cards = Flashcard.objects.bulk_create(flashcards_build_for_entries(pair=pair, entries=[entry]))
-    return entry, cards
+    flashcards_create_for_entries(pair=pair, entry_ids=[entry.pk])
+    cards = Flashcard.objects.filter(entry=entry)
+    return entry, sorted(cards, key=lambda c: c.direction != "recognise")  # recognise first, as created
 
 
 def card_for(pair: UserLanguagePair, direction: str = "recognise", **kwargs) -> Flashcard:

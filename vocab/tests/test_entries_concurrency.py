@@ -1,12 +1,9 @@
 """Two requests adding the same word at the same moment (a double tap, two devices)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from conftest import client_for
 from flashcards.models import Flashcard
+from langlearn.testing import client_for, race
 from vocab.models import LearnableWordBankEntry
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,22 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_concurrent_adds_of_one_word_make_one_entry(user, pair):
     body = {"language_pair": str(pair.pk), "text": "casa", "lemma": "casa", "part_of_speech": "NOUN",
             "translation": "house"}  # fmt: skip
-    barrier = threading.Barrier(2)
-    responses = [None, None]
-
-    def go(i):
-        try:
-            client = client_for(user)
-            barrier.wait()
-            responses[i] = client.post("/api/vocab/entries", body, format="json")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=go, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    clients = [client_for(user), client_for(user)]
+    responses = race(*(lambda c=c: c.post("/api/vocab/entries", body, format="json") for c in clients))
     assert sorted(r.status_code for r in responses) == [200, 201]
     assert [r.json()["created"] for r in responses].count(True) == 1
     assert responses[0].json()["id"] == responses[1].json()["id"]

@@ -3,9 +3,9 @@ TTS, all through the real SDKs against the loopback fake server (`fake_providers
 
 import pytest
 
-from conftest import run_jobs
 from langlearn import storage
 from langlearn.clients import ProviderError, get_translator, get_tts
+from langlearn.testing import run_jobs
 from vocab.models import LearnableWordBankEntry
 from vocab.services import entry_media_generate
 from vocab.tasks import entry_media_generate as entry_media_job

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
-from conftest import run_jobs
 from langlearn.errors import QuotaExceeded
 from langlearn.jobs.models import GenerationUsage, Job, JobStatus
 from langlearn.jobs.services import job_create
+from langlearn.testing import race, run_jobs
 
 from .conftest import calls
 
@@ -111,24 +109,10 @@ def test_quota_exceeded_creates_nothing(user, settings):
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_creations_never_overspend_the_quota(user, settings):
     settings.GENERATION_DAILY_QUOTA = 5
-    barrier = threading.Barrier(20)
-    outcomes: list[str] = []
-
-    def create() -> None:
-        try:
-            barrier.wait()
-            job_create(user=user, kind="toy", params={})
-            outcomes.append("created")
-        except QuotaExceeded:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=create) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(*(lambda: job_create(user=user, kind="toy", params={}) for _ in range(20)))
+    outcomes = [
+        "created" if isinstance(r, Job) else "refused" if isinstance(r, QuotaExceeded) else repr(r) for r in results
+    ]
     assert sorted(outcomes).count("created") == 5
     assert outcomes.count("refused") == 15
     assert Job.objects.filter(user=user).count() == 5

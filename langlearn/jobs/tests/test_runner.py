@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from conftest import run_jobs
+from langlearn import clients
 from langlearn.jobs.models import Job, JobStatus
 from langlearn.jobs.runner import claim, job_run
 from langlearn.jobs.services import job_create, jobs_sweep
 from langlearn.jobs.tasks import run_job
+from langlearn.testing import run_jobs
 
 from .conftest import FAILURES, calls
 
@@ -119,7 +120,7 @@ def test_a_job_whose_runs_keep_dying_fails_when_attempts_run_out(user):
     Job.objects.filter(pk=job.pk).update(
         status=JobStatus.RUNNING, attempts=3, lease_expires_at=timezone.now() - timedelta(minutes=1)
     )
-    assert job_run(job_id=job.pk) is None
+    assert job_run(job_id=job.pk, providers=clients.get_providers()) is None
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert job.error_code == "attempts_exhausted"

@@ -27,10 +27,10 @@ from django.views.static import serve
 from accounts.tests.factories import AccountFactory
 from adventures.models import Adventure
 from articles.models import TranslatedArticle
-from conftest import client_for
 from flashcards.models import Flashcard
 from langlearn.errors import json_not_found
 from langlearn.jobs.models import Job
+from langlearn.testing import client_for
 from packs.models import WordBankPack, WordBankPackEntry
 from packs.views import PackAddToWordBankView, PackDetailView
 from vocab.models import LearnableWordBankEntry, UserLanguagePair

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from conftest import run_jobs
 from langlearn.jobs.models import Job
+from langlearn.testing import run_jobs
 from vocab.tests.factories import PairFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

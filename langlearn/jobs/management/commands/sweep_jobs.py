@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
 from langlearn.jobs.services import jobs_sweep
+from langlearn.jobs.tasks import sweep_jobs
 
 # Set by SIGTERM/SIGINT while looping (`--every`): the current sweep finishes, then the command exits.
 stop = threading.Event()
@@ -28,8 +29,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue: bool = False, grace: int | None = None, every: float | None = None, **options):
         if enqueue:
-            from langlearn.jobs.tasks import sweep_jobs
-
             sweep_jobs.send()
             self.stdout.write("sweep enqueued")
             return

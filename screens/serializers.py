@@ -6,12 +6,11 @@ response against them key by key."""
 
 from __future__ import annotations
 
-from rest_framework import serializers
-
 from adventures.models import AdventureStatus, SceneStatus
 from adventures.serializers import NewWordSerializer
 from flashcards.selectors import MAX_DUE_LIMIT
 from flashcards.serializers import DueCardSerializer
+from langlearn import serializers
 from langlearn.jobs.models import JobStatus
 from langlearn.jobs.serializers import JobResultSerializer
 from langlearn.languages import CEFRLevel

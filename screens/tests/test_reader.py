@@ -3,10 +3,10 @@ import pytest
 from articles.analysis import analyse_paragraphs, reader_tokens, split_paragraphs
 from articles.models import TranslatedArticle
 from articles.tests.factories import ArticleFactory
-from conftest import run_jobs
 from flashcards.models import CardState, Flashcard
 from langlearn import clients
-from langlearn.bff.serializers import ReaderScreenSerializer
+from langlearn.testing import run_jobs
+from screens.serializers import ReaderScreenSerializer
 from vocab.tests.factories import PairFactory
 
 from .conftest import assert_shape, word

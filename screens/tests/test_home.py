@@ -7,9 +7,9 @@ from adventures.models import AdventureStatus
 from adventures.tests.factories import AdventureFactory
 from articles.tests.factories import ArticleFactory
 from flashcards.models import Flashcard
-from langlearn.bff.serializers import HomeScreenSerializer
 from langlearn.jobs.models import Job, JobStatus
 from packs.tests.factories import PackFactory, make_entries
+from screens.serializers import HomeScreenSerializer
 from vocab.models import EntrySource
 from vocab.tests.factories import EntryFactory, PairFactory
 

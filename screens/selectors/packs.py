@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
-
 from langlearn.languages import CEFRLevel
 from packs.models import WordBankPackEntry
-from packs.selectors import packs_for_learner
+from packs.selectors import packs_for_learner, packs_with_preview
 from vocab.models import UserLanguagePair
 
 from .common import media, pair_summary
@@ -24,14 +22,7 @@ def packs_screen(*, user, pair: UserLanguagePair | None) -> dict[str, Any]:
     qs = packs_for_learner(user=user)
     if pair is not None:
         qs = qs.filter(source_language=pair.source_language, target_language=pair.target_language)
-    # The order of `packs.selectors.pack_entries`; sliced inside a Prefetch, Django limits it per pack
-    # with a window function, so the previews of every pack are one query.
-    preview = WordBankPackEntry.objects.order_by("position", "created_at", "id")[:PREVIEW_ENTRIES]
-    packs = list(
-        qs.order_by("level", "title", "id").prefetch_related(
-            Prefetch("entries", queryset=preview, to_attr="preview_entries")
-        )[: MAX_PACKS + 1]
-    )
+    packs = list(packs_with_preview(qs.order_by("level", "title", "id"), size=PREVIEW_ENTRIES)[: MAX_PACKS + 1])
     truncated = len(packs) > MAX_PACKS
     by_level: dict[str, list[dict[str, Any]]] = {}
     for pack in packs[:MAX_PACKS]:

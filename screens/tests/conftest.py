@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework import serializers
 
 from flashcards.models import CardState, Flashcard, FlashcardEvent
+from langlearn import serializers
 from vocab.tests.factories import EntryFactory, entry_with_cards
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "CREATE", "ALTER", "DROP")

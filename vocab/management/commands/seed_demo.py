@@ -1,9 +1,12 @@
-"""Create the demo learner and demo editor `make run` prints (idempotent)."""
+"""Create the demo learner (with a language pair) and demo editor `make run` prints (idempotent).
+
+It lives in vocab, not accounts: it creates a language pair, and accounts sits below vocab."""
 
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 
 from accounts.models import Account
+from vocab.models import UserLanguagePair
 
 DEMO_LEARNER = ("learner@example.com", "learn-demo-2026")
 DEMO_EDITOR = ("editor@example.com", "edit-demo-2026")
@@ -17,7 +20,9 @@ class Command(BaseCommand):
         editor = self._account(*DEMO_EDITOR, display_name="Demo Editor", is_staff=True)
         editor_perms = Permission.objects.filter(content_type__app_label__in=["packs"])
         editor.user_permissions.set(editor_perms)
-        self._hook(learner)
+        UserLanguagePair.objects.get_or_create(
+            user=learner, source_language="en", target_language="es", defaults={"level": "A2"}
+        )
         self.stdout.write("Demo accounts:")
         self.stdout.write(f"  learner  {DEMO_LEARNER[0]}  password: {DEMO_LEARNER[1]}")
         self.stdout.write(f"  editor   {DEMO_EDITOR[0]}  password: {DEMO_EDITOR[1]}  (admin: /admin/)")
@@ -29,13 +34,3 @@ class Command(BaseCommand):
         account.set_password(password)
         account.save()
         return account
-
-    def _hook(self, learner: Account) -> None:
-        """Give the learner a starting language pair when the vocab app has one to give."""
-        try:
-            from vocab.models import UserLanguagePair
-        except ImportError:
-            return
-        UserLanguagePair.objects.get_or_create(
-            user=learner, source_language="en", target_language="es", defaults={"level": "A2"}
-        )

@@ -6,7 +6,7 @@ from fsrs import Rating, Scheduler
 
 from flashcards.models import Flashcard
 from flashcards.scheduling import to_fsrs
-from langlearn.bff.serializers import ReviewScreenSerializer
+from screens.serializers import ReviewScreenSerializer
 from vocab.models import LearnableWordBankEntry
 from vocab.tests.factories import PairFactory
 

@@ -20,14 +20,13 @@ from django.db import models
 from articles.analysis import (
     READER_TOKENS_VERSION,
     analyse_paragraphs,
-    normalize,
     paragraphs_digest,
     reader_tokens,
     split_paragraphs,
 )
 from flashcards.selectors import word_statuses_for_pair
-from langlearn import clients
-from langlearn.clients.base import ProviderError, UnsupportedLanguage
+from langlearn.clients.base import NLPClient, ProviderError, UnsupportedLanguage
+from vocab.keys import normalize_key
 from vocab.models import UserLanguagePair
 
 logger = logging.getLogger(__name__)
@@ -76,8 +75,7 @@ def _regex_tokens(paragraphs: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def _analyse(paragraphs: Sequence[str], language: str) -> dict[str, Any]:
-    nlp = clients.get_nlp()
+def _analyse(paragraphs: Sequence[str], language: str, nlp: NLPClient) -> dict[str, Any]:
     if not nlp.supports(language):
         return _regex_tokens(paragraphs)
     try:
@@ -87,7 +85,9 @@ def _analyse(paragraphs: Sequence[str], language: str) -> dict[str, Any]:
         return _regex_tokens(paragraphs)
 
 
-def cached_reader_tokens(*, stored: dict[str, Any] | None, paragraphs: Sequence[str], language: str) -> dict[str, Any]:
+def cached_reader_tokens(
+    *, stored: dict[str, Any] | None, paragraphs: Sequence[str], language: str, nlp: NLPClient
+) -> dict[str, Any]:
     """`stored` when it was made from these paragraphs by the current code, else their analysis,
     computed once per text per process (keyed by the text's digest: an edited text is analysed again)."""
     if not paragraphs:  # a scene still being written
@@ -98,14 +98,14 @@ def cached_reader_tokens(*, stored: dict[str, Any] | None, paragraphs: Sequence[
     key = f"bff:reader-tokens:v{READER_TOKENS_VERSION}:{language}:{digest}"
     found = cache.get(key)
     if found is None:
-        found = _analyse(paragraphs, language)
+        found = _analyse(paragraphs, language, nlp)
         cache.set(key, found, CACHE_SECONDS)
     return found
 
 
 def _keys(token: dict[str, Any]) -> tuple[str, str]:
     # The word bank keys an entry by its normalised lemma, or by its text when it has no lemma.
-    return normalize(token["lemma"]), normalize(token["text"])
+    return normalize_key(token["lemma"]), normalize_key(token["text"])
 
 
 def token_keys(tokens: dict[str, Any]) -> set[str]:

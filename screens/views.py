@@ -6,6 +6,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from langlearn import clients
+
 from . import selectors
 from .serializers import (
     HomeScreenSerializer,
@@ -48,7 +50,7 @@ class ReaderView(ScreenView):
     def get(self, request, article_id):
         """The article as paragraphs of sentences of tokens, each with its status for you, the
         translation by paragraph, the audio and the share of known words."""
-        return Response(selectors.reader_screen(user=request.user, article_id=article_id))
+        return Response(selectors.reader_screen(user=request.user, article_id=article_id, nlp=clients.get_nlp()))
 
 
 class PlayView(ScreenView):
@@ -56,7 +58,7 @@ class PlayView(ScreenView):
     def get(self, request, adventure_id):
         """The current scene as tokens with statuses, its choices, the path so far and whether the
         next scene is being written."""
-        return Response(selectors.play_screen(user=request.user, adventure_id=adventure_id))
+        return Response(selectors.play_screen(user=request.user, adventure_id=adventure_id, nlp=clients.get_nlp()))
 
 
 class PacksView(ScreenView):

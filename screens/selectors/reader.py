@@ -6,22 +6,23 @@ from typing import Any
 
 from adventures.models import AdventureStatus, SceneStatus
 from adventures.selectors import adventure_get_for_user, adventure_tree
-from articles.analysis import normalize
 from articles.selectors import articles_for_user
+from langlearn.clients.base import NLPClient
 from langlearn.errors import NotFound
 from langlearn.jobs.models import JobStatus
+from vocab.keys import normalize_key
 
 from .common import job_summary, media
 from .reading import cached_reader_tokens, split_paragraphs, statuses_for, with_statuses
 
 
-def reader_screen(*, user, article_id) -> dict[str, Any]:
+def reader_screen(*, user, article_id, nlp: NLPClient) -> dict[str, Any]:
     """Another learner's article is not found (404). Two queries: the article, the statuses."""
     article = articles_for_user(user=user).select_related("pair").filter(pk=article_id).first()
     if article is None:
         raise NotFound("Article not found.", code="article_not_found")
     tokens = cached_reader_tokens(
-        stored=article.reader_tokens, paragraphs=split_paragraphs(article.body), language=article.language
+        stored=article.reader_tokens, paragraphs=split_paragraphs(article.body), language=article.language, nlp=nlp
     )
     statuses = statuses_for(tokens, pair=article.pair)
     text = with_statuses(tokens, statuses=statuses, translations=split_paragraphs(article.translation))
@@ -57,7 +58,7 @@ def _scene_link(scene) -> dict[str, Any]:
     }
 
 
-def play_screen(*, user, adventure_id) -> dict[str, Any]:
+def play_screen(*, user, adventure_id, nlp: NLPClient) -> dict[str, Any]:
     """The current scene drawn like the reader, its choices (and which already have a scene behind
     them), the path from the opening, and whether a scene is being written. Four queries: the
     adventure, its tree (two), the statuses."""
@@ -75,10 +76,10 @@ def play_screen(*, user, adventure_id) -> dict[str, Any]:
     scene = None
     if current is not None:
         tokens = cached_reader_tokens(
-            stored=None, paragraphs=current.paragraphs, language=adventure.pair.target_language
+            stored=None, paragraphs=current.paragraphs, language=adventure.pair.target_language, nlp=nlp
         )
         # The scene's new words are looked up with its tokens: whether each is in the word bank yet.
-        new_words = [{**w, "key": normalize(w.get("lemma", ""))} for w in current.new_words]
+        new_words = [{**w, "key": normalize_key(w.get("lemma", ""))} for w in current.new_words]
         statuses = statuses_for(tokens, pair=adventure.pair, extra_keys=[w["key"] for w in new_words])
         scene = {
             **_scene_link(current),

@@ -1,7 +1,7 @@
 import pytest
 
-from langlearn.bff.serializers import PacksScreenSerializer
 from packs.tests.factories import PackFactory, make_entries
+from screens.serializers import PacksScreenSerializer
 from vocab.models import EntrySource
 from vocab.tests.factories import EntryFactory, PairFactory
 

@@ -2,8 +2,8 @@ import pytest
 
 from adventures.models import AdventureScene, AdventureStatus, SceneStatus
 from adventures.tests.factories import AdventureFactory, SceneFactory, adventure_with_opening
-from langlearn.bff.serializers import PlayScreenSerializer
 from langlearn.jobs.models import Job, JobStatus
+from screens.serializers import PlayScreenSerializer
 
 from .conftest import assert_shape, word
 

@@ -4,6 +4,7 @@ import pytest
 
 from adventures.tests.factories import adventure_with_opening
 from articles.tests.factories import ArticleFactory
+from langlearn.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +36,6 @@ def test_anonymous_is_401(api_client, screens):
 
 
 def test_every_screen_is_documented(api_client, user):
-    from conftest import client_for
-
     schema = client_for(user).get("/api/schema/", {"format": "json"}).json()
     for path in [
         "/bff/home",
