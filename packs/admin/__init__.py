@@ -9,16 +9,39 @@ from django.db.models import Count, Q
 from django.forms import Media
 from django.http import HttpResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 
 from .. import selectors, services
 from ..models import JobStatus, WordBankPack
 from ..services.enrich import packs_request_audio, packs_request_translations
 from .entries import WordBankPackEntryAdmin  # noqa: F401  (registers the entries list)
+from .forms import PackForm
 from .imports import ImportViews
 from .inlines import EntryInline
 
 INLINE_LIMIT = 150  # entries x 11 fields must stay under DATA_UPLOAD_MAX_NUMBER_FIELDS (2,000)
+
+
+class LanguagesFilter(admin.SimpleListFilter):
+    """One filter for both languages, listing only the pairs that packs use ("en → es"), instead of
+    two lists of every language Django knows (which made the page 2,000 px tall)."""
+
+    title = "languages"
+    parameter_name = "languages"
+
+    def lookups(self, request, model_admin):
+        pairs = (
+            model_admin.get_queryset(request).order_by().values_list("source_language", "target_language").distinct()
+        )
+        return [(f"{source}-{target}", f"{source} → {target}") for source, target in sorted(set(pairs))]
+
+    def queryset(self, request, queryset):
+        source, _, target = (self.value() or "").partition("-")
+        if source and target:
+            return queryset.filter(source_language=source, target_language=target)
+        return queryset
 
 
 class MissingFilter(admin.SimpleListFilter):
@@ -38,19 +61,20 @@ class MissingFilter(admin.SimpleListFilter):
 
 @admin.register(WordBankPack)
 class WordBankPackAdmin(SortableAdminBase, ImportViews, admin.ModelAdmin):
+    form = PackForm
     inlines = [EntryInline]
+    # Short columns, so the list fits beside the sidebar and the filter panel at 1366 px.
     list_display = (
         "title",
         "languages",
-        "level",
+        "level_code",
         "published",
         "entries_count",
-        "without_translation",
-        "without_audio",
+        "missing",
         "jobs",
-        "updated_at",
+        "updated",
     )
-    list_filter = ("published", "source_language", "target_language", "level", MissingFilter)
+    list_filter = ("published", LanguagesFilter, "level", MissingFilter)
     search_fields = ("title", "slug", "tags", "entries__text")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("published", "published_at", "created_by", "created_at", "updated_at", "progress")
@@ -120,13 +144,20 @@ class WordBankPackAdmin(SortableAdminBase, ImportViews, admin.ModelAdmin):
     def entries_count(self, pack: WordBankPack) -> int:
         return pack.entry_count
 
-    @admin.display(description="no translation", ordering="missing_translation")
-    def without_translation(self, pack: WordBankPack) -> str:
-        return _warn(pack.missing_translation)
+    @admin.display(description="level", ordering="level")
+    def level_code(self, pack: WordBankPack) -> str:
+        return pack.level
 
-    @admin.display(description="no audio", ordering="missing_audio")
-    def without_audio(self, pack: WordBankPack) -> str:
-        return _warn(pack.missing_audio)
+    @admin.display(description="missing", ordering="missing_translation")
+    def missing(self, pack: WordBankPack) -> str:
+        """Entries without a translation / without audio."""
+        if not (pack.missing_translation or pack.missing_audio):
+            return "—"
+        return format_html("{} translation<br>{} audio", _warn(pack.missing_translation), _warn(pack.missing_audio))
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, pack: WordBankPack) -> str:
+        return date_format(localtime(pack.updated_at), "j M Y")
 
     @admin.display(description="jobs")
     def jobs(self, pack: WordBankPack) -> str:

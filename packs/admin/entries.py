@@ -4,19 +4,26 @@ search every entry, filter by pack or job status, edit translations in place, 10
 
 from __future__ import annotations
 
+import os
+
 from django import forms
 from django.contrib import admin
 
 from vocab.keys import normalize_key
 
 from ..models import ENTRY_CONTENT_FIELDS, WordBankPackEntry
+from ..services.enrich import pack_entry_audio_replace
+from .forms import AudioUploadField
+from .forms import audio_player as player
 from .inlines import EntryInline
 
 
 class EntryForm(forms.ModelForm):
+    audio_file = AudioUploadField(label="New recording")
+
     class Meta:
         model = WordBankPackEntry
-        fields = ["pack", "position", *ENTRY_CONTENT_FIELDS, "audio"]
+        fields = ["pack", "position", *ENTRY_CONTENT_FIELDS]
 
     def clean(self):
         cleaned = super().clean()
@@ -33,7 +40,7 @@ class EntryForm(forms.ModelForm):
 @admin.register(WordBankPackEntry)
 class WordBankPackEntryAdmin(admin.ModelAdmin):
     form = EntryForm
-    list_display = ("text", "translation", "part_of_speech", "pack", "position", "audio_player", "status")
+    list_display = ("text", "translation", "part_of_speech", "pack", "position", "listen", "status")
     list_editable = ("translation", "part_of_speech")
     list_filter = ("translation_status", "audio_status", ("pack", admin.RelatedOnlyFieldListFilter))
     search_fields = ("text", "translation", "pack__title", "pack__slug")
@@ -41,8 +48,20 @@ class WordBankPackEntryAdmin(admin.ModelAdmin):
     list_per_page = 100
     autocomplete_fields = ("pack",)
     readonly_fields = ("audio_player", "status", "translation_status", "audio_status", "job_error")
-    fields = ("pack", "position", *ENTRY_CONTENT_FIELDS, "audio", "audio_player", "status")
+    fields = ("pack", "position", *ENTRY_CONTENT_FIELDS, "audio_player", "audio_file", "status")
     ordering = ("pack__title", "position")
 
-    audio_player = EntryInline.audio_player
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        upload = form.cleaned_data.get("audio_file")
+        if upload:
+            extension = os.path.splitext(upload.name)[1]
+            pack_entry_audio_replace(entry=obj, data=upload.read(), extension=extension)
+
+    listen = EntryInline.audio_player
+
+    @admin.display(description="Audio")
+    def audio_player(self, entry: WordBankPackEntry) -> str:
+        return player(entry.audio if entry else None)
+
     status = EntryInline.status

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html
 
-from langlearn.storage import media_url
 from vocab.keys import normalize_key
 
-from ..models import ENTRY_CONTENT_FIELDS, WordBankPackEntry
+from ..models import WordBankPackEntry
+from .forms import audio_player
 
 
 class EntryFormSet(SortableTabularInline.formset):
@@ -44,16 +44,19 @@ class EntryInline(SortableTabularInline):
     # adminsortable2 2.3 ships templates up to Django 6.0; 6.1's tabular inline is unchanged.
     template = "adminsortable2/edit_inline/tabular-django-6.0.html"
     extra = 3
-    fields = (*ENTRY_CONTENT_FIELDS, "audio", "audio_player", "status")
+    # What fits at 1366 px next to the admin's sidebar, Listen and Delete included: the example's
+    # translation, the notes and a new recording are on each entry's own page ("Change" link).
+    fields = ("text", "translation", "part_of_speech", "example_sentence", "audio_player", "status")
     readonly_fields = ("audio_player", "status")
-    formfield_overrides = {models.TextField: {"widget": forms.TextInput(attrs={"size": 30})}}
+    show_change_link = True
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 16})},
+        models.TextField: {"widget": forms.TextInput(attrs={"size": 26})},
+    }
 
     @admin.display(description="Listen")
     def audio_player(self, entry: WordBankPackEntry) -> str:
-        url = media_url(entry.audio) if entry and entry.audio else None
-        if not url:
-            return "—"
-        return format_html('<audio controls preload="none" src="{}" style="height:28px"></audio>', url)
+        return audio_player(entry.audio if entry else None, compact=True)
 
     @admin.display(description="Jobs")
     def status(self, entry: WordBankPackEntry) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -112,3 +112,25 @@ def pack_entry_synthesize(*, entry_id: UUID, tts: TTSClient) -> bool:
     key = storage.save_bytes(audio_key(entry), result.wav, content_type="audio/wav").key
     WordBankPackEntry.objects.filter(id=entry.id, audio="").update(audio=key, audio_status=JobStatus.DONE, job_error="")
     return True
+
+
+AUDIO_CONTENT_TYPES = {
+    ".wav": "audio/wav",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".m4a": "audio/mp4",
+    ".webm": "audio/webm",
+}
+
+
+def pack_entry_audio_replace(*, entry: WordBankPackEntry, data: bytes, extension: str) -> str:
+    """An editor's own recording replaces the entry's audio. A new key per upload: the previous
+    object may still be referenced by learners' copies of the entry, so it is not overwritten."""
+    extension = extension.lower()
+    content_type = AUDIO_CONTENT_TYPES.get(extension, "application/octet-stream")
+    key = f"packs/{entry.pack.slug}/audio/{entry.id}-{uuid4().hex[:8]}{extension}"
+    key = storage.save_bytes(key, data, content_type=content_type).key
+    WordBankPackEntry.objects.filter(id=entry.id).update(audio=key, audio_status=JobStatus.DONE, job_error="")
+    entry.audio, entry.audio_status, entry.job_error = key, JobStatus.DONE, ""
+    return key

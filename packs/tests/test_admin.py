@@ -74,7 +74,8 @@ def test_change_page_has_sortable_inline_and_audio_player(admin_client_editor):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'class="_reorder_"' in html or "_reorder_" in html
-    assert '<audio controls preload="none" src="/media/packs/p/a.wav"' in html
+    assert 'class="ll-play" data-src="/media/packs/p/a.wav"' in html  # a play button, not a path box
+    assert 'name="entries-0-audio"' not in html
     assert "Import entries" in html
 
 
@@ -192,3 +193,81 @@ def test_big_pack_is_edited_on_the_entries_list(admin_client_editor):
     assert ok.status_code == 302
     entry.refresh_from_db()
     assert (entry.text, entry.normalized_text) == ("Palabra Nueva", "palabra nueva")
+
+
+def test_tags_are_typed_as_a_comma_list(admin_client_editor):
+    pack = PackFactory(tags=["everyday"])
+    page = admin_client_editor.get(f"{CHANGELIST}{pack.pk}/change/").content.decode()
+    assert 'value="everyday"' in page  # shown as text, not as JSON
+    data = {**inline_data(pack, []), "tags": "travel, Spain, , travel"}
+    response = admin_client_editor.post(f"{CHANGELIST}{pack.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    pack.refresh_from_db()
+    assert pack.tags == ["travel", "spain"]
+
+
+def test_tags_in_the_old_json_form_still_parse(admin_client_editor):
+    pack = PackFactory()
+    response = admin_client_editor.post(
+        f"{CHANGELIST}{pack.pk}/change/", {**inline_data(pack, []), "tags": '["a", "b"]'}
+    )
+    assert response.status_code == 302
+    pack.refresh_from_db()
+    assert pack.tags == ["a", "b"]
+
+
+def test_an_overlong_tag_is_refused_with_a_message(admin_client_editor):
+    pack = PackFactory()
+    response = admin_client_editor.post(f"{CHANGELIST}{pack.pk}/change/", {**inline_data(pack, []), "tags": "x" * 51})
+    assert response.status_code == 200
+    assert "at most 50 characters" in str(response.context["adminform"].form.errors["tags"])
+
+
+def test_the_languages_filter_lists_the_pairs_in_use_once(admin_client_editor):
+    PackFactory(title="Spanish", source_language="en", target_language="es")
+    PackFactory(title="Spanish 2", source_language="en", target_language="es")
+    PackFactory(title="German", source_language="fr", target_language="de")
+    response = admin_client_editor.get(CHANGELIST)
+    [languages] = [f for f in response.context["cl"].filter_specs if getattr(f, "parameter_name", "") == "languages"]
+    assert languages.lookup_choices == [("en-es", "en → es"), ("fr-de", "fr → de")]
+    assert not any(getattr(f, "field_path", None) == "source_language" for f in response.context["cl"].filter_specs)
+    found = admin_client_editor.get(CHANGELIST, {"languages": "fr-de"}).context["cl"].result_list
+    assert [p.title for p in found] == ["German"]
+
+
+def test_an_editor_uploads_a_recording_for_an_entry(admin_client_editor, settings):
+    pack = PackFactory()
+    [entry] = make_entries(pack, 1)
+    url = f"/admin/packs/wordbankpackentry/{entry.pk}/change/"
+    data = {
+        "pack": str(pack.pk),
+        "position": "0",
+        "text": entry.text,
+        "translation": entry.translation,
+        "audio_file": SimpleUploadedFile("mine.mp3", b"ID3fake-mp3", content_type="audio/mpeg"),
+    }
+    response = admin_client_editor.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry.refresh_from_db()
+    assert entry.audio.startswith(f"packs/{pack.slug}/audio/{entry.pk}-")
+    assert entry.audio.endswith(".mp3")
+    assert (settings.MEDIA_ROOT / entry.audio).read_bytes() == b"ID3fake-mp3"
+    page = admin_client_editor.get(url).content.decode()
+    assert f'<audio class="ll-audio" controls preload="none" src="/media/{entry.audio}"' in page
+    assert 'name="audio"' not in page  # no storage-path text box
+
+
+def test_a_recording_must_be_audio(admin_client_editor):
+    pack = PackFactory()
+    [entry] = make_entries(pack, 1)
+    data = {
+        "pack": str(pack.pk),
+        "position": "0",
+        "text": entry.text,
+        "audio_file": SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain"),
+    }
+    response = admin_client_editor.post(f"/admin/packs/wordbankpackentry/{entry.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Upload an audio file" in str(response.context["adminform"].form.errors["audio_file"])
+    entry.refresh_from_db()
+    assert entry.audio == ""
