@@ -10,6 +10,7 @@ import uuid
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -32,10 +33,10 @@ class ImportForm(forms.Form):
     update = forms.BooleanField(required=False, help_text="Also change existing entries that differ.")
     publish = forms.BooleanField(required=False, help_text="Publish the pack(s) after importing.")
     source_language = forms.ChoiceField(
-        choices=[("", "—"), *LANGUAGE_CHOICES], required=False, help_text="Only for .apkg files from elsewhere."
+        choices=[("", "—"), *LANGUAGE_CHOICES], required=False, help_text="The pack's learner language."
     )
     target_language = forms.ChoiceField(
-        choices=[("", "—"), *LANGUAGE_CHOICES], required=False, help_text="Only for .apkg files from elsewhere."
+        choices=[("", "—"), *LANGUAGE_CHOICES], required=False, help_text="The language the pack teaches."
     )
 
     def clean_file(self):
@@ -90,6 +91,20 @@ class ImportViews:
                 confirm={"token": token, "name": upload.name, **options},
             )
         context["form"] = form
+        # The admin's own fieldset rendering, so the form looks like every change form.
+        context["adminform"] = helpers.AdminForm(
+            form,
+            [
+                (None, {"fields": ["file", "update", "publish"]}),
+                (
+                    "Languages (only for .apkg files from elsewhere)",
+                    {"fields": [("source_language", "target_language")]},
+                ),
+            ],
+            {},
+            model_admin=self,
+        )
+        context["media"] = self.media + form.media
         return TemplateResponse(request, "admin/packs/wordbankpack/import.html", context)
 
     def _run(self, data: bytes, name: str, into, request, *, dry_run: bool, **options):

@@ -106,3 +106,44 @@ def test_editor_creates_fills_imports_and_publishes(live_server, page, pack_edit
     assert pack.published
     assert pack.published_at is not None
     assert page.js_errors == []
+
+
+def test_the_pack_pages_fit_a_1366_px_screen(live_server, page, pack_editor, settings):
+    """The list beside the filter panel, and the entries inline up to Listen and Delete, need no
+    horizontal scrolling; the filter panel stays short however many languages exist."""
+    from langlearn import storage
+
+    from .factories import PackFactory, make_entries
+
+    pack = PackFactory(title="A pack with a rather long title to wrap", tags=["travel", "spain"])
+    PackFactory(source_language="en", target_language="de")
+    make_entries(pack, 5)
+    key = storage.save_bytes("packs/x/a.wav", b"RIFF0000WAVE", content_type="audio/wav").key
+    pack.entries.update(audio=key, example_sentence="Una frase de ejemplo bastante larga para la prueba.")
+
+    page.set_viewport_size({"width": 1366, "height": 800})
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", pack_editor.email)
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("text=Word bank packs")
+
+    page.goto(f"{live_server.url}/admin/packs/wordbankpack/")
+    results = page.locator("#changelist .results")
+    assert results.evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert page.evaluate("document.documentElement.scrollHeight") < 1200
+    assert page.locator("#changelist-filter a", has_text="en → de").count() == 1
+
+    page.goto(f"{live_server.url}/admin/packs/wordbankpack/{pack.pk}/change/")
+    assert page.input_value("#id_tags") == "travel, spain"
+    table = page.locator(".inline-group table")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+    delete_box = page.locator("#id_entries-0-DELETE")
+    assert delete_box.bounding_box()["x"] + delete_box.bounding_box()["width"] <= 1366
+    assert page.locator("button.ll-play").count() == 5
+
+    page.goto(f"{live_server.url}/admin/packs/wordbankpack/import/")
+    assert page.locator("ol.breadcrumbs li").count() == 4
+    assert page.locator("#import-form fieldset.module.aligned").count() == 2
+    assert page.js_errors == []
