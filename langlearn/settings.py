@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "langlearn.schema.document_error_responses",
+        "langlearn.openapi.describe_operations",  # tags, summaries, descriptions, paging conventions
     ],
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "langlearn.languages.LANGUAGE_CHOICES",
