@@ -68,7 +68,24 @@ _STRICT = {
 
 
 class ModelSerializer(drf.ModelSerializer):
+    """Also: a PATCH naming a field it cannot change (read-only like `email` or `is_staff`, fixed
+    after creation like a pair's `target_language`, or no field at all) answers 400 naming it.
+    DRF drops such keys silently with 200, so a client believes a change happened that did not."""
+
     serializer_field_mapping = {
         model_field: _STRICT.get(field, field)
         for model_field, field in drf.ModelSerializer.serializer_field_mapping.items()
     }
+
+    def to_internal_value(self, data):
+        if self.partial and self.instance is not None and hasattr(data, "keys"):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            refused = sorted(set(data.keys()) - writable)
+            if refused:
+                raise drf.ValidationError(
+                    {
+                        name: ["This field cannot be changed." if name in self.fields else "Unknown field."]
+                        for name in refused
+                    }
+                )
+        return super().to_internal_value(data)

@@ -126,10 +126,16 @@ def test_me_patch_updates_profile_but_not_privileges(auth_client, user):
     r = auth_client.patch(
         "/api/auth/me", {"display_name": "Neo", "time_zone": "Europe/Madrid", "is_staff": True, "email": "x@y.z"}
     )
+    assert r.status_code == 400  # not a silent 200 that changed half of what was asked
+    assert r.json()["is_staff"] == ["This field cannot be changed."]
+    assert r.json()["email"] == ["This field cannot be changed."]
+    user.refresh_from_db()
+    assert (user.display_name, user.is_staff) != ("Neo", True)
+    assert user.email != "x@y.z"
+    r = auth_client.patch("/api/auth/me", {"display_name": "Neo", "time_zone": "Europe/Madrid"})
     assert r.status_code == 200
     user.refresh_from_db()
     assert (user.display_name, user.time_zone, user.is_staff) == ("Neo", "Europe/Madrid", False)
-    assert user.email != "x@y.z"
 
 
 def test_me_patch_rejects_unknown_time_zone(auth_client):

@@ -76,7 +76,9 @@ def test_update_scheduling_settings(auth_client, pair):
 
 def test_languages_cannot_be_changed(auth_client, pair):
     r = auth_client.patch(f"{URL}/{pair.pk}", {"target_language": "fr"})
-    assert r.status_code == 200
+    assert r.status_code == 400
+    assert r.json()["target_language"] == ["This field cannot be changed."]
+    assert auth_client.patch(f"{URL}/{pair.pk}", {"nonsense": 1}).json()["nonsense"] == ["Unknown field."]
     pair.refresh_from_db()
     assert pair.target_language == "es"
 
