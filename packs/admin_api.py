@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from langlearn.errors import InvalidInput
+from langlearn.errors import Conflict, InvalidInput
 
 from . import selectors, services
 from .models import WordBankPack, WordBankPackEntry
@@ -48,7 +48,9 @@ class AdminPackListView(EditorView, generics.ListCreateAPIView):
         return selectors.packs_with_counts().order_by("title", "id")
 
     def perform_create(self, serializer):
-        serializer.save(created_by=self.request.user)
+        pack = serializer.save(created_by=self.request.user)
+        # Answer with the counts the list and detail show (0 for a new pack), as the schema says.
+        serializer.instance = selectors.packs_with_counts().get(pk=pack.pk)
 
 
 class AdminPackDetailView(EditorView, generics.RetrieveUpdateDestroyAPIView):
@@ -57,6 +59,11 @@ class AdminPackDetailView(EditorView, generics.RetrieveUpdateDestroyAPIView):
 
     def get_queryset(self):
         return selectors.packs_with_counts()
+
+    def perform_destroy(self, instance: WordBankPack) -> None:
+        if instance.published:
+            raise Conflict("Unpublish the pack before deleting it: learners can see it.", code="pack_published")
+        instance.delete()
 
 
 class _PackAction(EditorView, APIView):
@@ -104,7 +111,11 @@ class _EntryMixin(EditorView):
 
 class AdminPackEntryListView(_EntryMixin, generics.ListCreateAPIView):
     def perform_create(self, serializer):
-        serializer.save(pack=self.pack())
+        pack = self.pack()
+        position = serializer.validated_data.get("position")
+        if position is None:  # appended, not every new entry at position 0
+            position = services.pack_entry_next_position(pack=pack)
+        serializer.save(pack=pack, position=position)
 
 
 class AdminPackEntryDetailView(_EntryMixin, generics.RetrieveUpdateDestroyAPIView):

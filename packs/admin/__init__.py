@@ -129,6 +129,12 @@ class WordBankPackAdmin(SortableAdminBase, ImportViews, admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def has_delete_permission(self, request, obj=None):
+        # A published pack is unpublished first (learners see it), as the staff API insists (409).
+        if obj is not None and obj.published:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user

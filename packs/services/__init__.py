@@ -1,6 +1,6 @@
 """Pack services: import/export, catalogue actions, enrichment (translations, audio)."""
 
-from .catalogue import pack_duplicate, packs_publish, packs_unpublish
+from .catalogue import pack_duplicate, pack_entry_next_position, packs_publish, packs_unpublish
 from .exporting import FORMATS, Exported, packs_export
 from .importing import ImportSource, packs_import
 from .report import ImportReport
@@ -14,6 +14,7 @@ __all__ = [
     "ImportSource",
     "pack_add_to_word_bank",
     "pack_duplicate",
+    "pack_entry_next_position",
     "packs_export",
     "packs_import",
     "packs_publish",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -19,7 +19,15 @@ def packs_publish(*, packs: QuerySet[WordBankPack]) -> int:
 
 
 def packs_unpublish(*, packs: QuerySet[WordBankPack]) -> int:
-    return packs.filter(published=True).update(published=False, updated_at=timezone.now())
+    """Unpublish; `published_at` is cleared, so it always says since when a pack is live (the home
+    screen orders new packs by it, and a republished pack counts as new again)."""
+    return packs.filter(published=True).update(published=False, published_at=None, updated_at=timezone.now())
+
+
+def pack_entry_next_position(*, pack: WordBankPack) -> int:
+    """The position after the pack's last entry (an entry added without one goes at the end)."""
+    last = pack.entries.aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
 
 
 def pack_duplicate(*, pack: WordBankPack, user=None) -> WordBankPack:

@@ -271,3 +271,11 @@ def test_a_recording_must_be_audio(admin_client_editor):
     assert "Upload an audio file" in str(response.context["adminform"].form.errors["audio_file"])
     entry.refresh_from_db()
     assert entry.audio == ""
+
+
+def test_a_published_pack_cannot_be_deleted_from_its_page(admin_client_editor):
+    pack = PackFactory(published=True)
+    assert admin_client_editor.get(f"{CHANGELIST}{pack.pk}/delete/").status_code == 403
+    pack.published = False
+    pack.save()
+    assert admin_client_editor.get(f"{CHANGELIST}{pack.pk}/delete/").status_code == 200

@@ -123,3 +123,31 @@ def test_export_formats(pack_editor_client, fmt, magic):
     assert response.content.startswith(magic)
     assert response["Content-Disposition"] == f'attachment; filename="exp.{fmt}"'
     assert pack_editor_client.get(f"{BASE}{pack.id}/export", {"file_format": "xls"}).status_code == 400
+
+
+def test_entries_added_without_a_position_go_to_the_end(pack_editor_client):
+    pack = pack_editor_client.post(
+        BASE, {"title": "Order", "slug": "order", "source_language": "en", "target_language": "it"}, format="json"
+    ).json()
+    assert (pack["entry_count"], pack["missing_translation"], pack["missing_audio"]) == (0, 0, 0)
+    entries = f"{BASE}{pack['id']}/entries"
+    for text in ("uno", "due", "tre"):
+        assert pack_editor_client.post(entries, {"text": text}, format="json").status_code == 201
+    placed = pack_editor_client.post(entries, {"text": "zero", "position": 0}, format="json").json()
+    assert placed["position"] == 0
+    listed = pack_editor_client.get(entries).json()["results"]
+    assert [(e["text"], e["position"]) for e in listed if e["text"] != "zero"] == [("uno", 0), ("due", 1), ("tre", 2)]
+
+
+def test_unpublishing_clears_published_at_and_a_published_pack_is_not_deleted(pack_editor_client):
+    from packs.tests.factories import PackFactory
+
+    pack = PackFactory()
+    published = pack_editor_client.post(f"{BASE}{pack.id}/publish").json()
+    assert published["published_at"]
+    refused = pack_editor_client.delete(f"{BASE}{pack.id}")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "pack_published"
+    unpublished = pack_editor_client.post(f"{BASE}{pack.id}/unpublish").json()
+    assert (unpublished["published"], unpublished["published_at"]) == (False, None)
+    assert pack_editor_client.delete(f"{BASE}{pack.id}").status_code == 204
