@@ -193,8 +193,17 @@ def _tag(path: str) -> str | None:
     return _TAG_BY_PREFIX[max(matches, key=len)] if matches else None
 
 
+# Alternatives that may both match (a rejected import's report is also a valid error body):
+# PolymorphicProxySerializer writes `oneOf` (exactly one), which such a body would fail.
+_ANY_OF_COMPONENTS = ("ImportFailure",)
+
+
 def describe_operations(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
     """drf-spectacular POSTPROCESSING_HOOKS entry."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in _ANY_OF_COMPONENTS:
+        if "oneOf" in schemas.get(name, {}):
+            schemas[name]["anyOf"] = schemas[name].pop("oneOf")
     info = result.setdefault("info", {})
     info["description"] = (info.get("description") or "").rstrip() + "\n\n## Pagination\n" + PAGINATION
     result["tags"] = TAGS

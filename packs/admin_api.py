@@ -4,7 +4,7 @@ Staff with the `packs` model permissions only: anonymous 401, learners 403."""
 from __future__ import annotations
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -12,10 +12,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from langlearn.errors import Conflict, InvalidInput
+from langlearn.schema import ErrorSerializer
 
 from . import selectors, services
 from .models import WordBankPack, WordBankPackEntry
-from .serializers import AdminPackEntrySerializer, AdminPackSerializer, ImportReportSerializer, ImportRequestSerializer
+from .serializers import (
+    AdminPackEntrySerializer,
+    AdminPackSerializer,
+    ImportRejectedSerializer,
+    ImportReportSerializer,
+    ImportRequestSerializer,
+)
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -133,7 +140,20 @@ class AdminPackImportView(EditorView, APIView):
         return WordBankPack.objects.all()
 
     @extend_schema(
-        request=ImportRequestSerializer, responses={200: ImportReportSerializer, 400: ImportReportSerializer}
+        request=ImportRequestSerializer,
+        responses={
+            200: ImportReportSerializer,
+            # The report when rows were rejected; a request that is itself invalid (no file, too
+            # large) answers the usual error body.
+            400: OpenApiResponse(
+                response=PolymorphicProxySerializer(
+                    component_name="ImportFailure",
+                    serializers=[ImportRejectedSerializer, ErrorSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="Rows were rejected (the report, `code: import_rejected`), or the request is invalid.",
+            ),
+        },
     )
     def post(self, request):
         body = ImportRequestSerializer(data=request.data)

@@ -166,10 +166,64 @@ class ImportRequestSerializer(serializers.Serializer):
     target_language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
 
 
+class ImportLineErrorSerializer(serializers.Serializer):
+    file = serializers.CharField()
+    line = serializers.IntegerField(
+        allow_null=True, help_text="Line (CSV), item (JSON) or note (.apkg); null for a whole file."
+    )
+    message = serializers.CharField()
+
+
+class ImportRowSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    text = serializers.CharField()
+    action = serializers.ChoiceField(choices=["create", "update", "unchanged", "skip", "reject"])
+    reason = serializers.CharField(allow_blank=True)
+
+
+class ImportEntryCountsSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="Differ from the stored entry, kept without `update`.")
+    rejected = serializers.IntegerField()
+
+
+class ImportPackReportSerializer(serializers.Serializer):
+    slug = serializers.CharField(allow_blank=True)
+    title = serializers.CharField(allow_blank=True)
+    file = serializers.CharField()
+    action = serializers.ChoiceField(choices=["create", "update", "unchanged", "reject"])
+    pack_id = serializers.CharField(allow_null=True)
+    entries = ImportEntryCountsSerializer()
+    changes = serializers.ListField(child=serializers.CharField(), help_text="Pack fields that change.")
+    errors = ImportLineErrorSerializer(many=True)
+    rows = ImportRowSerializer(many=True, required=False, help_text="Every row's outcome, on dry runs only.")
+
+
+class ImportTotalsSerializer(serializers.Serializer):
+    packs_created = serializers.IntegerField()
+    packs_updated = serializers.IntegerField()
+    packs_unchanged = serializers.IntegerField()
+    packs_rejected = serializers.IntegerField()
+    entries_created = serializers.IntegerField()
+    entries_updated = serializers.IntegerField()
+    entries_unchanged = serializers.IntegerField()
+    entries_skipped = serializers.IntegerField()
+    entries_rejected = serializers.IntegerField()
+
+
 class ImportReportSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
     ok = serializers.BooleanField()
-    totals = serializers.DictField(child=serializers.IntegerField())
+    totals = ImportTotalsSerializer()
     summary = serializers.CharField()
-    packs = serializers.ListField(child=serializers.DictField())
-    errors = serializers.ListField(child=serializers.DictField())
+    packs = ImportPackReportSerializer(many=True)
+    errors = ImportLineErrorSerializer(many=True)
+
+
+class ImportRejectedSerializer(ImportReportSerializer):
+    """The report of an import with rejected rows (400): the error contract's fields plus the report."""
+
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=["import_rejected"])

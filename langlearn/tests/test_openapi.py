@@ -59,3 +59,25 @@ def test_a_learner_area_and_the_editors_area_are_apart(schema):
     assert schema["paths"]["/api/packs"]["get"]["tags"] == ["packs"]
     assert schema["paths"]["/api/admin/packs"]["get"]["tags"] == ["packs (editors)"]
     assert schema["paths"]["/bff/home"]["get"]["tags"] == ["screens"]
+
+
+@pytest.mark.django_db
+def test_schema_errors_reports_an_answer_the_schema_does_not_describe():
+    from langlearn.testing import schema_errors
+
+    class Answer(dict):
+        status_code = 200
+
+        def __init__(self, body):
+            super().__init__({"Content-Type": "application/json"})
+            self.body = body
+
+        def json(self):
+            return self.body
+
+    assert schema_errors(Answer({"id": 5}), path="/api/auth/me", method="get")  # wrong type, fields missing
+    teapot = Answer({})
+    teapot.status_code = 418
+    assert schema_errors(teapot, path="/api/auth/me", method="get") == [
+        "status 418 is not documented for GET /api/auth/me"
+    ]

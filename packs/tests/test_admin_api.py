@@ -151,3 +151,34 @@ def test_unpublishing_clears_published_at_and_a_published_pack_is_not_deleted(pa
     unpublished = pack_editor_client.post(f"{BASE}{pack.id}/unpublish").json()
     assert (unpublished["published"], unpublished["published_at"]) == (False, None)
     assert pack_editor_client.delete(f"{BASE}{pack.id}").status_code == 204
+
+
+def test_the_import_answers_agree_with_the_schema(pack_editor_client):
+    from langlearn.testing import schema_errors
+
+    path = "/api/admin/packs/import"
+    good = "pack_slug,pack_title,source_language,target_language,text,translation\ns-pack,S,en,es,hola,hello\n"
+    preview = pack_editor_client.post(
+        path, {"file": SimpleUploadedFile("p.csv", good.encode()), "dry_run": True}, format="multipart"
+    )
+    assert preview.status_code == 200
+    assert schema_errors(preview, path=path, method="post") == []
+    rejected = pack_editor_client.post(
+        path, {"file": SimpleUploadedFile("p.csv", (good + "s-pack,,,,,x\n").encode())}, format="multipart"
+    )
+    assert rejected.status_code == 400
+    assert rejected.json()["code"] == "import_rejected"
+    assert schema_errors(rejected, path=path, method="post") == []
+    invalid = pack_editor_client.post(path, {}, format="multipart")
+    assert invalid.status_code == 400
+    assert schema_errors(invalid, path=path, method="post") == []
+
+
+def test_the_pack_create_answer_agrees_with_the_schema(pack_editor_client):
+    from langlearn.testing import schema_errors
+
+    created = pack_editor_client.post(
+        BASE, {"title": "T", "slug": "t", "source_language": "en", "target_language": "es"}, format="json"
+    )
+    assert created.status_code == 201
+    assert schema_errors(created, path="/api/admin/packs", method="post") == []
