@@ -179,6 +179,8 @@ class CurrentSceneSerializer(serializers.Serializer):
 
 class AdventureSerializer(serializers.ModelSerializer):
     language_pair = serializers.UUIDField(source="pair_id")
+    # Declared so the schema allows "" (an adventure from a premise only has no genre).
+    genre = serializers.ChoiceField(choices=Genre.choices, allow_blank=True, read_only=True)
     target_language = serializers.CharField(source="pair.target_language")
     current_scene = serializers.SerializerMethodField()
 

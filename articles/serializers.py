@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from langlearn import serializers
 from langlearn.jobs.serializers import JobSerializer
 from langlearn.languages import CEFRLevel
-from langlearn.storage import media_url
+from langlearn.storage import MEDIA_URL_SCHEMA, media_url
 
 from .models import ArticleLength, TranslatedArticle
 from .services import MAX_TEXT, MIN_TEXT
@@ -36,7 +36,7 @@ class ArticleJobResponseSerializer(serializers.Serializer):
 class _AudioMixin(serializers.Serializer):
     audio_url = serializers.SerializerMethodField()
 
-    @extend_schema_field(serializers.URLField(allow_null=True))
+    @extend_schema_field(MEDIA_URL_SCHEMA)
     def get_audio_url(self, article: TranslatedArticle) -> str | None:
         return media_url(article.audio)
 

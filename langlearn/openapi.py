@@ -11,6 +11,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular import openapi
+from drf_spectacular.plumbing import is_list_serializer
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's, plus the item limits of a nested `many=True` serializer (`min_length`,
+    `max_length`), which it leaves out: `{"entries": []}` must read as invalid in the schema too."""
+
+    def _unwrap_list_serializer(self, serializer, direction):
+        schema = super()._unwrap_list_serializer(serializer, direction)
+        if schema and is_list_serializer(serializer) and schema.get("type") == "array":
+            if serializer.min_length is not None:
+                schema["minItems"] = serializer.min_length
+            if serializer.max_length is not None:
+                schema["maxItems"] = serializer.max_length
+        return schema
+
+
 PAGINATION = """
 Lists come in three kinds, each chosen for how the list is used:
 
@@ -193,6 +211,16 @@ def _tag(path: str) -> str | None:
     return _TAG_BY_PREFIX[max(matches, key=len)] if matches else None
 
 
+# Added after the view's own description (what a client needs that the request schema cannot say).
+APPENDIX: dict[str, str] = {
+    "api_flashcards_reviews_sync_create": (
+        '\n\nEach event: `{"client_event_id": string ≤ 64, "card": uuid, "rating": "again" | "hard" | '
+        '"good" | "easy", "reviewed_at": date-time within the last 30 days, "duration_ms": integer '
+        "(optional)}`. The schema leaves the items open on purpose: a malformed event is answered in "
+        "`results` as `rejected` with its reason, and the rest of the batch is still applied."
+    ),
+}
+
 # Alternatives that may both match (a rejected import's report is also a valid error body):
 # PolymorphicProxySerializer writes `oneOf` (exactly one), which such a body would fail.
 _ANY_OF_COMPONENTS = ("ImportFailure",)
@@ -222,6 +250,7 @@ def describe_operations(result: dict[str, Any], generator, request, public) -> d
                 operation["description"] = description
             elif not current or current.startswith(_GENERIC_DESCRIPTION_STARTS):
                 operation["description"] = summary + "."
+            operation["description"] += APPENDIX.get(operation.get("operationId", ""), "")
             for param in operation.get("parameters", []):
                 if param.get("in") == "query" and param.get("name") in _PAGING_PARAMETERS:
                     schema, text = _PAGING_PARAMETERS[param["name"]]

@@ -39,6 +39,11 @@ def save_bytes(
     return StoredFile(key=saved, size=len(data), content_type=content_type)
 
 
+# What media_url() gives, for the OpenAPI schema: a presigned absolute URL on S3, but a path
+# (`/media/...`) with local storage, which `format: uri` (absolute only) would call invalid.
+MEDIA_URL_SCHEMA = {"type": "string", "format": "uri-reference", "nullable": True, "readOnly": True}
+
+
 def media_url(key: str | None, *, expire: int | None = None, storage: Storage | None = None) -> str | None:
     """A short-lived URL for `key` (presigned on S3, `/media/...` locally); None for no key."""
     if not key:

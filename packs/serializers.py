@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from langlearn import serializers
 from langlearn.languages import LANGUAGE_CHOICES, CEFRLevel
 from langlearn.query import QuerySerializer
-from langlearn.storage import media_url
+from langlearn.storage import MEDIA_URL_SCHEMA, media_url
 from vocab.keys import normalize_key
 
 from .models import ENTRY_CONTENT_FIELDS, WordBankPack, WordBankPackEntry
@@ -19,7 +19,7 @@ class PackEntrySerializer(serializers.ModelSerializer):
         model = WordBankPackEntry
         fields = ["id", "position", *ENTRY_CONTENT_FIELDS, "audio_url"]
 
-    @extend_schema_field(serializers.URLField(allow_null=True))
+    @extend_schema_field(MEDIA_URL_SCHEMA)
     def get_audio_url(self, entry: WordBankPackEntry) -> str | None:
         return media_url(entry.audio)
 
@@ -46,7 +46,7 @@ class PackSerializer(serializers.ModelSerializer):
             "already_added",
         ]
 
-    @extend_schema_field(serializers.URLField(allow_null=True))
+    @extend_schema_field(MEDIA_URL_SCHEMA)
     def get_cover_image_url(self, pack: WordBankPack) -> str | None:
         return media_url(pack.cover_image.name) if pack.cover_image else None
 
