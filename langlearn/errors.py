@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import math
 
-from django.core.exceptions import ObjectDoesNotExist, ObjectNotUpdated
+from django.core.exceptions import ObjectDoesNotExist, ObjectNotUpdated, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
@@ -76,6 +76,9 @@ def _is_foreign_key_violation(exc: IntegrityError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == "23503"  # PostgreSQL foreign_key_violation
 
 
+_TOO_BIG = "The request body is larger than this API accepts."
+
+
 def _body(detail, code: str, **extra) -> dict:
     return {"detail": str(detail), "code": code, **extra}
 
@@ -88,6 +91,8 @@ def exception_handler(exc, context):
             headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
         return Response(_body(exc.detail, exc.code, **exc.extra), status=exc.status_code, headers=headers)
 
+    if isinstance(exc, RequestDataTooBig):
+        return Response(_body(_TOO_BIG, "request_too_large"), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, ObjectNotUpdated | ObjectDoesNotExist):
@@ -134,7 +139,6 @@ def exception_handler(exc, context):
 # Plain Django handlers so unknown routes and crashes outside DRF still answer JSON.
 # csrf_exempt: the catch-all route serves every method; a POST to an unknown API path must get the
 # JSON 404, not Django's HTML CSRF page (there is no session to protect on a route that does nothing).
-@csrf_exempt
 @csrf_exempt  # also the catch-all route: a POST to no route is a 404, not the CSRF failure page
 def json_not_found(request, exception=None):
     return JsonResponse(_body("Not found.", "not_found"), status=404)
@@ -145,6 +149,9 @@ def json_server_error(request):
 
 
 def json_bad_request(request, exception=None):
+    # Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE read outside DRF with its 400 handler.
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(_body(_TOO_BIG, "request_too_large"), status=413)
     return JsonResponse(_body("Bad request.", "bad_request"), status=400)
 
 
