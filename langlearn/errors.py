@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 
 from django.core.exceptions import ObjectDoesNotExist, ObjectNotUpdated, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -72,6 +73,10 @@ class ProviderUnavailable(DomainError):
         self.retry_after = retry_after
 
 
+# How long a client should wait before retrying when the database cannot be reached.
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
 def _is_foreign_key_violation(exc: IntegrityError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == "23503"  # PostgreSQL foreign_key_violation
 
@@ -91,6 +96,8 @@ def exception_handler(exc, context):
             headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
         return Response(_body(exc.detail, exc.code, **exc.extra), status=exc.status_code, headers=headers)
 
+    if isinstance(exc, OperationalError | InterfaceError):
+        return database_unavailable(exc)
     if isinstance(exc, RequestDataTooBig):
         return Response(_body(_TOO_BIG, "request_too_large"), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, Http404):
@@ -144,7 +151,24 @@ def json_not_found(request, exception=None):
     return JsonResponse(_body("Not found.", "not_found"), status=404)
 
 
+def database_unavailable(exc) -> JsonResponse:
+    """The database could not be reached (or dropped the connection, or timed the query out): the
+    request may succeed in a moment, so 503 with Retry-After, not 500. The driver's message (host,
+    port, reason) goes to the log only."""
+    logger.error("Database unavailable, answered 503: %s: %s", type(exc).__name__, exc)
+    response = JsonResponse(
+        _body("The service is briefly unavailable; try again shortly.", "service_unavailable"), status=503
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
 def json_server_error(request):
+    # Django calls handler500 inside its `except` block: a database that went away outside DRF's
+    # views (middleware, the admin, plain views) is a 503 too.
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        return database_unavailable(exc)
     return JsonResponse(_body("Internal server error.", "server_error"), status=500)
 
 
