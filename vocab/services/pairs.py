@@ -23,6 +23,9 @@ PAIR_SETTINGS = (
     "production_cards_enabled",
     "desired_retention",
     "fsrs_parameters",
+    "coverage_target",
+    "new_words_per_100",
+    "revision_rounds",
 )
 FSRS_PARAMETER_COUNT = 21
 
