@@ -14,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist, ObjectNotUpdated, Request
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 class DomainError(Exception):
     status_code = status.HTTP_400_BAD_REQUEST
     code = "error"
-    default_detail = "The request could not be processed."
+    default_detail = _("The request could not be processed.")
 
     def __init__(self, detail: str | None = None, *, code: str | None = None, extra: dict | None = None):
         self.detail = detail or self.default_detail
@@ -38,25 +39,25 @@ class DomainError(Exception):
 class InvalidInput(DomainError):
     status_code = status.HTTP_400_BAD_REQUEST
     code = "invalid"
-    default_detail = "Invalid input."
+    default_detail = _(_("Invalid input."))
 
 
 class NotFound(DomainError):
     status_code = status.HTTP_404_NOT_FOUND
     code = "not_found"
-    default_detail = "Not found."
+    default_detail = _(_("Not found."))
 
 
 class Conflict(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "conflict"
-    default_detail = "The request conflicts with the current state."
+    default_detail = _("The request conflicts with the current state.")
 
 
 class QuotaExceeded(DomainError):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     code = "quota_exceeded"
-    default_detail = "Quota exceeded."
+    default_detail = _("Quota exceeded.")
 
     def __init__(self, detail: str | None = None, *, retry_after: float | None = None, **kwargs):
         super().__init__(detail, **kwargs)
@@ -66,7 +67,7 @@ class QuotaExceeded(DomainError):
 class ProviderUnavailable(DomainError):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     code = "provider_unavailable"
-    default_detail = "An upstream service is unavailable; try again shortly."
+    default_detail = _("An upstream service is unavailable; try again shortly.")
 
     def __init__(self, detail: str | None = None, *, retry_after: float | None = 30, **kwargs):
         super().__init__(detail, **kwargs)
@@ -77,7 +78,7 @@ class STTNotConfigured(ProviderUnavailable):
     """The server has no speech-to-text key: no score can be given, and retrying will not help."""
 
     code = "stt_not_configured"
-    default_detail = "Speech recognition is not set up on this server, so recordings cannot be scored."
+    default_detail = _("Speech recognition is not set up on this server, so recordings cannot be scored.")
 
     def __init__(self, detail: str | None = None, **kwargs):
         super().__init__(detail, retry_after=None, **kwargs)
@@ -91,7 +92,7 @@ def _is_foreign_key_violation(exc: IntegrityError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == "23503"  # PostgreSQL foreign_key_violation
 
 
-_TOO_BIG = "The request body is larger than this API accepts."
+_TOO_BIG = _("The request body is larger than this API accepts.")
 
 
 def _body(detail, code: str, **extra) -> dict:
@@ -116,13 +117,13 @@ def exception_handler(exc, context):
         # save(update_fields=...) or a re-read of a row another request deleted after this one read
         # it: the object is gone, which is a 404 whichever request won the race, never a 500.
         logger.info("Object gone mid-request answered 404: %r", exc)
-        exc = exceptions.NotFound("Not found: it was deleted while this request ran.")
+        exc = exceptions.NotFound(_("Not found: it was deleted while this request ran."))
     elif isinstance(exc, IntegrityError) and _is_foreign_key_violation(exc):
         # Rows written for a parent (a pair, an adventure, an article) that a concurrent request
         # deleted: PostgreSQL checks the deferred foreign key at commit and refuses. Nothing was
         # written; the thing the request refers to is gone. Logged, since a bug looks the same.
         logger.warning("Foreign key violation answered 404 (concurrent delete?): %s", exc)
-        exc = exceptions.NotFound("Not found: something this request refers to was deleted while it ran.")
+        exc = exceptions.NotFound(_("Not found: something this request refers to was deleted while it ran."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 
@@ -134,7 +135,7 @@ def exception_handler(exc, context):
         data = exc.detail
         if isinstance(data, dict):
             body = {**data}
-            body.setdefault("detail", "Invalid input.")
+            body.setdefault("detail", _("Invalid input."))
             body["code"] = "invalid"
         else:
             messages = data if isinstance(data, list) else [data]
@@ -158,7 +159,7 @@ def exception_handler(exc, context):
 # JSON 404, not Django's HTML CSRF page (there is no session to protect on a route that does nothing).
 @csrf_exempt  # also the catch-all route: a POST to no route is a 404, not the CSRF failure page
 def json_not_found(request, exception=None):
-    return JsonResponse(_body("Not found.", "not_found"), status=404)
+    return JsonResponse(_body(_("Not found."), "not_found"), status=404)
 
 
 def database_unavailable(exc) -> JsonResponse:
@@ -167,7 +168,7 @@ def database_unavailable(exc) -> JsonResponse:
     port, reason) goes to the log only."""
     logger.error("Database unavailable, answered 503: %s: %s", type(exc).__name__, exc)
     response = JsonResponse(
-        _body("The service is briefly unavailable; try again shortly.", "service_unavailable"), status=503
+        _body(_("The service is briefly unavailable; try again shortly."), "service_unavailable"), status=503
     )
     response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
     return response
@@ -179,15 +180,15 @@ def json_server_error(request):
     exc = sys.exc_info()[1]
     if isinstance(exc, OperationalError | InterfaceError):
         return database_unavailable(exc)
-    return JsonResponse(_body("Internal server error.", "server_error"), status=500)
+    return JsonResponse(_body(_("Internal server error."), "server_error"), status=500)
 
 
 def json_bad_request(request, exception=None):
     # Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE read outside DRF with its 400 handler.
     if isinstance(exception, RequestDataTooBig):
         return JsonResponse(_body(_TOO_BIG, "request_too_large"), status=413)
-    return JsonResponse(_body("Bad request.", "bad_request"), status=400)
+    return JsonResponse(_body(_("Bad request."), "bad_request"), status=400)
 
 
 def json_permission_denied(request, exception=None):
-    return JsonResponse(_body("You do not have permission to perform this action.", "permission_denied"), status=403)
+    return JsonResponse(_body(_("You do not have permission to perform this action."), "permission_denied"), status=403)

@@ -6,6 +6,7 @@ size is capped, not refused: asking for "as many as you can" is a fair request.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -17,7 +18,7 @@ def strict_page_size(paginator, request) -> int:
         return paginator.page_size
     raw = values[-1].strip()
     if len(values) > 1 or not raw.isascii() or not raw.isdigit() or int(raw) < 1:
-        raise ValidationError({name: ["Expected one whole number of at least 1."]})
+        raise ValidationError({name: [_("Expected one whole number of at least 1.")]})
     return min(int(raw), paginator.max_page_size)
 
 
@@ -33,7 +34,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         # A repeated or empty `?page=` is a client bug; DRF would silently use the last one, or page 1.
         values = request.query_params.getlist(self.page_query_param)
         if len(values) > 1 or values == [""]:
-            raise ValidationError({self.page_query_param: ["Give one page number."]})
+            raise ValidationError({self.page_query_param: [_("Give one page number.")]})
         return super().get_page_number(request, paginator)
 
 

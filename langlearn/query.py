@@ -8,6 +8,8 @@ malformed value. Text parameters (`?search=`) may still be empty.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from langlearn import serializers
 
 
@@ -28,6 +30,6 @@ class QuerySerializer(serializers.Serializer):
             ]
             if empty:
                 raise serializers.ValidationError(
-                    {name: ["Give a value, or leave the parameter out."] for name in empty}
+                    {name: [_("Give a value, or leave the parameter out.")] for name in empty}
                 )
         return super().to_internal_value(data)

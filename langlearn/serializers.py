@@ -12,6 +12,7 @@ surrounding whitespace first and measures what is left, so " " + 100 characters 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers as drf
 from rest_framework.serializers import *  # noqa: F403  (the rest of DRF's module, unchanged)
 
@@ -84,7 +85,7 @@ class ModelSerializer(drf.ModelSerializer):
             if refused:
                 raise drf.ValidationError(
                     {
-                        name: ["This field cannot be changed." if name in self.fields else "Unknown field."]
+                        name: [_("This field cannot be changed.") if name in self.fields else _("Unknown field.")]
                         for name in refused
                     }
                 )

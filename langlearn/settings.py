@@ -130,6 +130,17 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- languages of API messages and the admin (Accept-Language) -----------------------------------
+# Django's and DRF's own catalogues cover the admin and DRF's messages; locale/ holds ours
+# (`manage.py makemessages -l es -l fr -l de --ignore=.venv`, then `compilemessages`; the .mo files
+# are committed so a fresh clone needs no gettext tools).
+LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "django.middleware.locale.LocaleMiddleware",
+)
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
