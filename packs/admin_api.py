@@ -128,6 +128,11 @@ class AdminPackEntryListView(_EntryMixin, generics.ListCreateAPIView):
 class AdminPackEntryDetailView(_EntryMixin, generics.RetrieveUpdateDestroyAPIView):
     lookup_url_kwarg = "entry_pk"
 
+    def perform_update(self, serializer):
+        old = {"translation": serializer.instance.translation, "audio": serializer.instance.audio}
+        entry = serializer.save()
+        services.pack_entry_changes_reach_learners(entry=entry, old=old)
+
 
 class AdminPackImportView(EditorView, APIView):
     """Upload a CSV, JSON or .apkg file; answers the import report (same as `import_packs`).

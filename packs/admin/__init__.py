@@ -135,6 +135,14 @@ class WordBankPackAdmin(SortableAdminBase, ImportViews, admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def save_formset(self, request, form, formset, change):
+        old = {f.instance.pk: f.initial.get("translation") or "" for f in formset.forms if f.instance.pk}
+        super().save_formset(request, form, formset, change)
+        for entry in formset.changed_objects and [
+            obj for obj, fields in formset.changed_objects if "translation" in fields
+        ]:
+            services.pack_entry_changes_reach_learners(entry=entry, old={"translation": old.get(entry.pk, "")})
+
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user

@@ -13,6 +13,7 @@ from vocab.keys import normalize_key
 
 from ..models import ENTRY_CONTENT_FIELDS, WordBankPackEntry
 from ..services.enrich import pack_entry_audio_replace
+from ..services.learners import pack_entry_changes_reach_learners
 from .forms import AudioUploadField
 from .forms import audio_player as player
 from .inlines import EntryInline
@@ -53,6 +54,8 @@ class WordBankPackEntryAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and "translation" in form.changed_data:
+            pack_entry_changes_reach_learners(entry=obj, old={"translation": form.initial.get("translation") or ""})
         upload = form.cleaned_data.get("audio_file")
         if upload:
             extension = os.path.splitext(upload.name)[1]

@@ -18,6 +18,7 @@ from langlearn import storage
 from langlearn.clients.base import ProviderError, TranslationClient, TTSClient
 
 from ..models import JobStatus, WordBankPack, WordBankPackEntry
+from .learners import pack_entry_changes_reach_learners
 
 TRANSLATION_BATCH = 50  # texts per DeepL request
 
@@ -79,9 +80,13 @@ def pack_entries_translate(*, entry_ids: list[UUID], translator: TranslationClie
             continue
         for entry, result in zip(group, batch.translations, strict=True):
             # Conditional: an editor who typed a translation meanwhile keeps theirs.
-            filled += WordBankPackEntry.objects.filter(id=entry.id, translation="").update(
+            done = WordBankPackEntry.objects.filter(id=entry.id, translation="").update(
                 translation=result.text[:500], translation_status=JobStatus.DONE, job_error=""
             )
+            if done:
+                entry.translation = result.text[:500]
+                pack_entry_changes_reach_learners(entry=entry, old={"translation": ""})
+            filled += done
     # Entries someone translated by hand meanwhile are done too.
     WordBankPackEntry.objects.filter(id__in=entry_ids, translation_status=JobStatus.QUEUED).exclude(
         translation=""
@@ -110,7 +115,11 @@ def pack_entry_synthesize(*, entry_id: UUID, tts: TTSClient) -> bool:
             raise
         return False
     key = storage.save_bytes(audio_key(entry), result.wav, content_type="audio/wav").key
-    WordBankPackEntry.objects.filter(id=entry.id, audio="").update(audio=key, audio_status=JobStatus.DONE, job_error="")
+    if WordBankPackEntry.objects.filter(id=entry.id, audio="").update(
+        audio=key, audio_status=JobStatus.DONE, job_error=""
+    ):
+        entry.audio = key
+        pack_entry_changes_reach_learners(entry=entry, old={"audio": ""})
     return True
 
 
@@ -131,6 +140,8 @@ def pack_entry_audio_replace(*, entry: WordBankPackEntry, data: bytes, extension
     content_type = AUDIO_CONTENT_TYPES.get(extension, "application/octet-stream")
     key = f"packs/{entry.pack.slug}/audio/{entry.id}-{uuid4().hex[:8]}{extension}"
     key = storage.save_bytes(key, data, content_type=content_type).key
+    old = entry.audio
     WordBankPackEntry.objects.filter(id=entry.id).update(audio=key, audio_status=JobStatus.DONE, job_error="")
     entry.audio, entry.audio_status, entry.job_error = key, JobStatus.DONE, ""
+    pack_entry_changes_reach_learners(entry=entry, old={"audio": old})
     return key

@@ -92,3 +92,26 @@ def _copy_generic(*, pair, rows: QuerySet, source: str, source_ref, now) -> tupl
     ]
     LearnableWordBankEntry.objects.bulk_create(new, batch_size=2000)
     return [e.pk for e in new], len(found)
+
+
+# Fields a source (a pack) may still correct in the learners' copies after they were added.
+REFRESHABLE_FIELDS = ("translation", "audio")
+
+
+def entries_refresh_from_source(
+    *, source: str, source_ref: uuid.UUID, key: str, field: str, old: str, new: str, dry_run: bool = False
+) -> int:
+    """A source corrected `field` of the word `key` from `old` to `new`: learners' copies that still
+    hold `old` get `new`. A copy the learner changed holds something else and is left alone; a copy
+    that never had audio holds "" and gets the new recording. Returns how many copies changed (or,
+    with `dry_run`, would change)."""
+    if field not in REFRESHABLE_FIELDS:
+        raise ValueError(f"{field} is not refreshed from a source")
+    if old == new:
+        return 0
+    copies = LearnableWordBankEntry.objects.filter(
+        source=source, source_ref=source_ref, normalized_lemma=key, **{field: old}
+    )
+    if dry_run:
+        return copies.count()
+    return copies.update(**{field: new, "updated_at": timezone.now()})
