@@ -40,7 +40,8 @@ migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
 run: venv
-	$(BIN)/python manage.py migrate --noinput
+	@echo "Migrating the database (db.sqlite3 unless DATABASE_URL is set)..."
+	@$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo
 	@if [ -d packs/fixtures/demo ] && $(BIN)/python manage.py help import_packs >/dev/null 2>&1; then \
 		$(BIN)/python manage.py import_packs --publish packs/fixtures/demo/*; fi

@@ -214,10 +214,8 @@ def _tag(path: str) -> str | None:
 # Added after the view's own description (what a client needs that the request schema cannot say).
 APPENDIX: dict[str, str] = {
     "api_flashcards_reviews_sync_create": (
-        '\n\nEach event: `{"client_event_id": string ≤ 64, "card": uuid, "rating": "again" | "hard" | '
-        '"good" | "easy", "reviewed_at": date-time within the last 30 days, "duration_ms": integer '
-        "(optional)}`. The schema leaves the items open on purpose: a malformed event is answered in "
-        "`results` as `rejected` with its reason, and the rest of the batch is still applied."
+        "\n\nA malformed event is answered in `results` as `rejected` with its reason; the rest of the "
+        "batch is still applied."
     ),
 }
 
