@@ -57,7 +57,8 @@ class Command(BaseCommand):
             )
         pair_ids = list(pairs.order_by("created_at").values_list("pk", flat=True))
         fitted = skipped = failed = 0
-        for pair_id in tqdm(pair_ids, disable=not pair_ids or opts["verbosity"] < 1, file=self.stderr):
+        quiet = True if not pair_ids or opts["verbosity"] < 1 else None  # None: bars on a terminal only
+        for pair_id in tqdm(pair_ids, disable=quiet, file=self.stderr):
             if opts["enqueue"]:
                 fsrs_parameters_fit_job.send(str(pair_id))
                 continue

@@ -53,7 +53,9 @@ class Command(BaseCommand):
         def progress(stage: str, done: int, total: int) -> None:
             bar = bars.get(stage)
             if bar is None:
-                bar = bars[stage] = tqdm(total=total, desc=stage, unit="rows", disable=options["verbosity"] == 0)
+                # disable=None: bars on a terminal only, no escape codes in a log (`make run > log`).
+                quiet = True if options["verbosity"] == 0 else None
+                bar = bars[stage] = tqdm(total=total, desc=stage, unit="rows", disable=quiet)
             bar.update(done - bar.n)
 
         try:
