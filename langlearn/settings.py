@@ -339,6 +339,10 @@ JOB_RETRY_WINDOW_SECONDS = env.int("JOB_RETRY_WINDOW_SECONDS", default=3600)
 JOB_MAX_PROVIDER_CALLS = env.int("JOB_MAX_PROVIDER_CALLS", default=8)
 JOB_TIME_LIMIT_SECONDS = env.int("JOB_TIME_LIMIT_SECONDS", default=0)
 JOB_LEASE_MARGIN_SECONDS = env.int("JOB_LEASE_MARGIN_SECONDS", default=300)
+# A run's claim lasts JOB_LEASE_SECONDS and is renewed every JOB_HEARTBEAT_SECONDS while the run is
+# alive (up to the limit above): a killed worker's job is free again within JOB_LEASE_SECONDS.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=45)
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10.0)
 # A queued job whose message has not started this long after it was due is re-enqueued.
 JOB_SWEEP_GRACE_SECONDS = env.int("JOB_SWEEP_GRACE_SECONDS", default=300)
 # Article URL import refuses every non-public address. Tests add 127.0.0.2/32 here to serve
