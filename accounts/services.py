@@ -18,7 +18,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from langlearn.errors import InvalidInput, QuotaExceeded
 
-from .models import Account
+from .models import Account, email_key
 
 LOGIN_MAX_FAILURES = 5
 LOGIN_FAILURE_WINDOW_SECONDS = 300
@@ -42,8 +42,8 @@ def _tokens_for(refresh: RefreshToken) -> TokenPair:
 
 
 def account_register(*, email: str, password: str, display_name: str = "") -> Account:
-    email = Account.objects.normalize_email(email).strip().lower()
-    if Account.objects.filter(email__iexact=email).exists():
+    email = email_key(email)
+    if Account.objects.filter(email=email).exists():
         raise exceptions.ValidationError({"email": ["An account with this email already exists."]})
     candidate = Account(email=email, display_name=display_name)
     try:
@@ -58,7 +58,8 @@ def account_register(*, email: str, password: str, display_name: str = "") -> Ac
 
 
 def _failure_key(email: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{email.lower()}|{ip}".encode()).hexdigest()
+    # The same key as the account's: a look-alike spelling cannot start a fresh count.
+    digest = hashlib.sha256(f"{email_key(email)}|{ip}".encode()).hexdigest()
     return f"login-failures:{digest}"
 
 
@@ -72,7 +73,7 @@ def account_login(*, email: str, password: str, ip: str, request=None) -> TokenP
             code="login_throttled",
             retry_after=LOGIN_FAILURE_WINDOW_SECONDS,
         )
-    account = authenticate(request, email=email.strip().lower(), password=password)
+    account = authenticate(request, email=email_key(email), password=password)
     if account is None:
         if cache.add(key, 1, LOGIN_FAILURE_WINDOW_SECONDS) is False:
             try:
@@ -92,6 +93,7 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
     try:
         serializer.is_valid(raise_exception=True)
     except TokenError as exc:
+        _revoke_family_on_reuse(refresh_token)
         raise exceptions.AuthenticationFailed(str(exc), code="token_not_valid") from exc
     except Account.DoesNotExist as exc:  # the account was deleted after the token was issued
         raise exceptions.AuthenticationFailed("Token is invalid.", code="token_not_valid") from exc
@@ -100,6 +102,35 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
     return TokenPair(
         access_token=data["access"], refresh_token=data["refresh"], expires_in=int(lifetime.total_seconds())
     )
+
+
+def _revoke_family_on_reuse(refresh_token: str) -> None:
+    """A refresh token that was already rotated (or logged out) is presented again: either the
+    client is confused or someone copied it. Whoever holds the newest token of that family cannot
+    be told apart from the thief, so every refresh token of the account is revoked (OAuth 2.0
+    Security BCP, refresh token rotation) and the learner logs in again. Only a token with a valid
+    signature counts: a forged one cannot log anyone out."""
+    from rest_framework_simplejwt.exceptions import TokenBackendError
+    from rest_framework_simplejwt.state import token_backend
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
+    try:
+        payload = token_backend.decode(refresh_token, verify=True)
+    except (TokenError, TokenBackendError):
+        return
+    jti, user_id = payload.get("jti"), payload.get(settings.SIMPLE_JWT["USER_ID_CLAIM"])
+    if not jti or not user_id or not BlacklistedToken.objects.filter(token__jti=jti).exists():
+        return
+    revoke_all_refresh_tokens(user_id=user_id)
+
+
+def revoke_all_refresh_tokens(*, user_id) -> int:
+    """Blacklist every outstanding refresh token of the account; returns how many were live."""
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
+    live = OutstandingToken.objects.filter(user_id=user_id, blacklistedtoken__isnull=True)
+    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=t) for t in live], ignore_conflicts=True)
+    return len(live)
 
 
 def token_logout(*, refresh_token: str) -> None:

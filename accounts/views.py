@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from langlearn.errors import QuotaExceeded
+
 from . import services
 from .serializers import (
     AccountSerializer,
@@ -15,6 +17,7 @@ from .serializers import (
     RegisterSerializer,
     TokenPairSerializer,
 )
+from .throttles import LoginThrottle
 
 
 def client_ip(request) -> str:
@@ -44,6 +47,14 @@ class RegisterView(PublicAuthView):
 
 
 class LoginView(PublicAuthView):
+    throttle_classes = [LoginThrottle]
+
+    def throttled(self, request, wait):
+        # One answer for both login limits (THROTTLE_LOGIN here, the failure lockout in the service).
+        raise QuotaExceeded(
+            "Too many login attempts; wait a little and try again.", code="login_throttled", retry_after=wait or 60
+        )
+
     @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer})
     def post(self, request):
         serializer = LoginSerializer(data=request.data)

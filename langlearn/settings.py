@@ -18,6 +18,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DJANGO_ENV = env("DJANGO_ENV", default="development")
+if DJANGO_ENV not in ("development", "production"):
+    # "Production" or "prod" used to run development mode, DEBUG on, silently (issue 19).
+    raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', not {DJANGO_ENV!r}.")
 PRODUCTION = DJANGO_ENV == "production"
 TESTING = env.bool("LANGLEARN_TESTING", default="pytest" in sys.modules)
 
@@ -33,6 +36,10 @@ if PRODUCTION:
         raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from SECRET_KEY.")
     if len(JWT_SIGNING_KEY) < 32:
         raise ImproperlyConfigured("JWT_SIGNING_KEY must be at least 32 characters.")
+    if SECRET_KEY == _DEV_SECRET or JWT_SIGNING_KEY == _DEV_JWT_KEY:
+        raise ImproperlyConfigured("Production refuses the public development SECRET_KEY / JWT_SIGNING_KEY.")
+    if not ALLOWED_HOSTS or any(host.strip() in ("*", "") for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured("Production needs ALLOWED_HOSTS naming its hosts; '*' is refused.")
 else:
     SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET)
     JWT_SIGNING_KEY = env("JWT_SIGNING_KEY", default=_DEV_JWT_KEY)
@@ -281,6 +288,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- cache (throttles) -------------------------------------------------------------------------
 CACHE_URL = env("CACHE_URL", default="")
+if PRODUCTION and not CACHE_URL:
+    # Throttles and the login lockout count in the cache: a per-process cache multiplies every
+    # limit by the number of workers (25 failed logins before a 429 with 5 workers).
+    raise ImproperlyConfigured("Production needs CACHE_URL (a shared cache such as redis://).")
 if CACHE_URL:
     CACHES = {"default": env.cache("CACHE_URL")}
 else:
@@ -376,3 +387,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- hardening (issue 19) ------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS.append({"NAME": "accounts.validators.NotBlankPasswordValidator"})
+# Browsers may call the API from these origins (scheme://host[:port], comma-separated); none by default.
+INSTALLED_APPS.append("corsheaders")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware"
+)
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/(api|bff)/.*$"
+CORS_EXPOSE_HEADERS = ["Retry-After", "Idempotent-Replayed"]
+# Idempotency-Key answers are replayed for this long (langlearn/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
