@@ -270,3 +270,31 @@ def test_csv_export_neutralises_formula_cells_and_imports_them_back(tmp_path):
     WordBankPack.objects.all().delete()
     run(out)
     assert sorted(WordBankPackEntry.objects.values_list("translation", flat=True)) == before == sorted(formulas)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("big.csv", (HEADER + "p,P,en,es,A1,,casa," + "x" * (15 * 2**20) + ",NOUN\n").encode(), "unreadable CSV"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        ("nul.csv", (HEADER + "p,P,en,es,A1,,ca\x00sa,x,NOUN\n").encode(), "NUL"),
+        (
+            "nul.json",
+            b'[{"slug":"p","title":"P","source_language":"en","target_language":"es",'
+            b'"entries":[{"text":"a\\u0000b","translation":"x"}]}]',
+            "NUL",
+        ),
+        (
+            "surrogate.json",
+            b'[{"slug":"p","title":"P\\ud800","source_language":"en","target_language":"es",'
+            b'"entries":[{"text":"a\\ud800b","translation":"x"}]}]',
+            "surrogate",
+        ),
+    ],
+)
+def test_hostile_files_are_import_errors_not_crashes(editor, name, data, reason):
+    """Issue 19: a 15 MB CSV cell, JSON nested 100k deep, NUL and lone surrogates were 500s."""
+    report = packs_import(sources=[ImportSource(name=name, data=data)], user=editor)
+    assert not report.ok
+    assert any(reason in str(error) for error in report.errors), report.errors
+    assert not WordBankPackEntry.objects.exists()
