@@ -32,3 +32,8 @@ class AccountSerializer(serializers.ModelSerializer):
         model = Account
         fields = ["id", "email", "display_name", "time_zone", "is_staff", "date_joined"]
         read_only_fields = ["id", "email", "is_staff", "date_joined"]
+
+
+class ExportSerializer(serializers.Serializer):
+    job = serializers.DictField(help_text="The export job (see /api/jobs/{id}).")
+    download_url = serializers.CharField(allow_null=True, help_text="Short-lived link to the ZIP, once ready.")

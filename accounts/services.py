@@ -140,8 +140,31 @@ def token_logout(*, refresh_token: str) -> None:
         raise InvalidInput(f"Invalid refresh token: {exc}", code="token_not_valid") from exc
 
 
-@transaction.atomic
 def account_delete(*, account: Account) -> None:
-    """Remove the account and every row that belongs to it (cascades through the domain apps)."""
-    OutstandingToken.objects.filter(user=account).delete()  # FK is SET_NULL upstream: delete explicitly
-    account.delete()
+    """Remove the account, every row that belongs to it (cascades through the domain apps) and every
+    stored object it owns (audio, exports): those are queued in the same transaction and deleted by
+    the `purge_media` job, retried until storage confirms, so nothing stays downloadable."""
+    from langlearn.data_rights import account_purge_queue
+    from langlearn.jobs.outbox import send_after_commit
+    from langlearn.jobs.tasks import purge_media
+
+    with transaction.atomic():
+        account_purge_queue(account)
+        OutstandingToken.objects.filter(user=account).delete()  # FK is SET_NULL upstream: delete explicitly
+        account.delete()
+        send_after_commit(purge_media)
+
+
+def account_export_start(*, user: Account):
+    """Queue a job building the ZIP of everything the learner owns (no generation quota spent)."""
+    from langlearn.data_rights import EXPORT_JOB_KIND
+    from langlearn.jobs.services import job_create
+
+    return job_create(user=user, kind=EXPORT_JOB_KIND, params={}, count_quota=False)
+
+
+def account_export_latest(*, user: Account):
+    from langlearn.data_rights import EXPORT_JOB_KIND
+    from langlearn.jobs.models import Job
+
+    return Job.objects.filter(user=user, kind=EXPORT_JOB_KIND).order_by("-created_at").first()

@@ -10,4 +10,5 @@ urlpatterns = [
     route("api/auth/refresh", views.RefreshView, name="refresh"),
     route("api/auth/logout", views.LogoutView, name="logout"),
     route("api/auth/me", views.MeView, name="me"),
+    route("api/auth/me/export", views.MeExportView, name="me-export"),
 ]

@@ -7,11 +7,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from langlearn.errors import QuotaExceeded
+from langlearn.errors import NotFound, QuotaExceeded
+from langlearn.idempotency import idempotent
 
 from . import services
 from .serializers import (
     AccountSerializer,
+    ExportSerializer,
     LoginSerializer,
     RefreshSerializer,
     RegisterSerializer,
@@ -92,3 +94,31 @@ class MeView(generics.RetrieveUpdateDestroyAPIView):
 
     def perform_destroy(self, instance):
         services.account_delete(account=instance)
+
+
+class MeExportView(APIView):
+    """Everything the learner owns as one ZIP (issue 19). POST starts an export job (202); GET shows
+    the newest export, with a short-lived `download_url` once it is ready."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={202: ExportSerializer})
+    @idempotent
+    def post(self, request):
+        job = services.account_export_start(user=request.user)
+        return Response(_export_body(job), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={200: ExportSerializer})
+    def get(self, request):
+        job = services.account_export_latest(user=request.user)
+        if job is None:
+            raise NotFound("No export yet: POST to this URL to start one.", code="no_export")
+        return Response(_export_body(job))
+
+
+def _export_body(job) -> dict:
+    from langlearn.data_rights import export_download_url
+    from langlearn.jobs.serializers import JobSerializer
+
+    ready = job.status == "succeeded"
+    return {"job": JobSerializer(job).data, "download_url": export_download_url(job) if ready else None}

@@ -57,3 +57,17 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class StorageDeletion(models.Model):
+    """A stored object (audio, an export) whose owner is gone: deleted by the `purge_media` job,
+    retried until storage confirms (see langlearn/data_rights.py). Rows outlive the account on
+    purpose, so a storage outage delays the deletion instead of forgetting it."""
+
+    key = models.CharField(max_length=500)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -93,6 +93,17 @@ def job_retry(*, job: Job) -> Job:
     return job
 
 
+def _resend_media_purge() -> None:
+    """Deleted accounts' stored objects not deleted yet (storage was down): ask again."""
+    from langlearn.models import StorageDeletion
+
+    from .outbox import send_now_or_later
+    from .tasks import purge_media
+
+    if StorageDeletion.objects.exists():
+        send_now_or_later(purge_media)
+
+
 @dataclass(frozen=True)
 class SweepResult:
     requeued_running: int
@@ -132,4 +143,5 @@ def jobs_sweep(*, now: datetime | None = None, grace: timedelta | None = None) -
     # Messages the broker refused after their transaction committed (it was down): send them now.
     sent = outbox_flush()
     purge_expired_idempotency_keys(now=now)
+    _resend_media_purge()
     return SweepResult(requeued_running=running, requeued_queued=queued, outbox_sent=sent)
