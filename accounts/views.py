@@ -15,6 +15,9 @@ from .serializers import (
     AccountSerializer,
     ExportSerializer,
     LoginSerializer,
+    PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
     RefreshSerializer,
     RegisterSerializer,
     TokenPairSerializer,
@@ -122,3 +125,44 @@ def _export_body(job) -> dict:
 
     ready = job.status == "succeeded"
     return {"job": JobSerializer(job).data, "download_url": export_download_url(job) if ready else None}
+
+
+class PasswordChangeView(APIView):
+    """Change the password (the current one is required); every refresh token is revoked and a
+    fresh pair answered. Throttled by THROTTLE_PASSWORD."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password"
+
+    @extend_schema(request=PasswordChangeSerializer, responses={200: TokenPairSerializer})
+    def post(self, request):
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(asdict(services.password_change(account=request.user, **serializer.validated_data)))
+
+
+class PasswordResetView(PublicAuthView):
+    """Ask for a reset link by email. Always 202, whether or not the address has an account."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password"
+
+    @extend_schema(request=PasswordResetSerializer, responses={202: None})
+    def post(self, request):
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_request(**serializer.validated_data)
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(PublicAuthView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password"
+
+    @extend_schema(request=PasswordResetConfirmSerializer, responses={204: None})
+    def post(self, request):
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_confirm(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

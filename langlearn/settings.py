@@ -400,3 +400,27 @@ CORS_URLS_REGEX = r"^/(api|bff)/.*$"
 CORS_EXPOSE_HEADERS = ["Retry-After", "Idempotent-Replayed"]
 # Idempotency-Key answers are replayed for this long (langlearn/idempotency.py).
 IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
+# Password change and reset (accounts): throttled per user / client; reset links by email.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["password"] = env("THROTTLE_PASSWORD", default="10/hour")
+# Django 6.1's MAILERS (EMAIL_BACKEND is deprecated): SMTP when EMAIL_HOST is set, else the console.
+if env("EMAIL_HOST", default=""):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST"),
+                "port": env.int("EMAIL_PORT", default=587),
+                "username": env("EMAIL_HOST_USER", default=""),
+                "password": env("EMAIL_HOST_PASSWORD", default=""),
+                "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Langlearn <no-reply@langlearn.example>")
+# Where a reset email sends the learner; the app reads uid and token and POSTs them to
+# /api/auth/password/reset/confirm.
+PASSWORD_RESET_URL = env("PASSWORD_RESET_URL", default="langlearn://reset-password?uid={uid}&token={token}")
+EXPORT_LINK_SECONDS = env.int("EXPORT_LINK_SECONDS", default=900)
