@@ -417,6 +417,8 @@ if env("EMAIL_HOST", default=""):
             },
         }
     }
+elif PRODUCTION:
+    raise ImproperlyConfigured("Production needs EMAIL_HOST (SMTP) to send password reset emails.")
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Langlearn <no-reply@langlearn.example>")

@@ -191,6 +191,7 @@ def test_sqlite_default_boots_and_migrates(tmp_path):
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "EMAIL_HOST": "smtp.langlearn.example",
     "SECRET_KEY": "prod-secret-" + "k" * 60,
     "JWT_SIGNING_KEY": "prod-jwt-" + "j" * 60,
     "ALLOWED_HOSTS": "api.langlearn.example",
@@ -215,7 +216,8 @@ def test_production_settings_pass_deploy_check():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "JWT_SIGNING_KEY", "ALLOWED_HOSTS", "DEEPL_API_KEY", "BROKER_URL", "CACHE_URL"]
+    "missing",
+    ["SECRET_KEY", "JWT_SIGNING_KEY", "ALLOWED_HOSTS", "DEEPL_API_KEY", "BROKER_URL", "CACHE_URL", "EMAIL_HOST"],
 )
 def test_production_refuses_to_start_without_required_settings(missing):
     env = _clean_env(**PRODUCTION_ENV)
