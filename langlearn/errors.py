@@ -73,6 +73,16 @@ class ProviderUnavailable(DomainError):
         self.retry_after = retry_after
 
 
+class STTNotConfigured(ProviderUnavailable):
+    """The server has no speech-to-text key: no score can be given, and retrying will not help."""
+
+    code = "stt_not_configured"
+    default_detail = "Speech recognition is not set up on this server, so recordings cannot be scored."
+
+    def __init__(self, detail: str | None = None, **kwargs):
+        super().__init__(detail, retry_after=None, **kwargs)
+
+
 # How long a client should wait before retrying when the database cannot be reached.
 DATABASE_RETRY_AFTER_SECONDS = 30
 
