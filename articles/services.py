@@ -8,6 +8,7 @@ from django.db import transaction
 
 from langlearn import storage
 from langlearn.jobs.models import Job
+from langlearn.jobs.quota import quota_refund
 from langlearn.jobs.registry import PermanentJobError, StepContext, StepOutcome, done, skipped
 from langlearn.jobs.services import job_create
 from vocab.selectors import pair_get_for_user
@@ -76,9 +77,11 @@ def fetch_source(ctx: StepContext) -> StepOutcome:
     try:
         page = import_page(source["url"])
     except UrlRefused as exc:
+        _refund(ctx.job)
         raise PermanentJobError(exc.detail) from None
     text = _trim(page.text)
     if len(text) < MIN_TEXT:
+        _refund(ctx.job)
         raise PermanentJobError(
             f"Could not find enough article text at that URL (at least {MIN_TEXT} characters are needed)."
         )
@@ -92,6 +95,11 @@ def fetch_source(ctx: StepContext) -> StepOutcome:
     Job.objects.filter(pk=ctx.job.pk, claim_token=ctx.job.claim_token).update(params=params)
     ctx.job.params = params
     return done({"url": page.url, "title": page.title, "characters": len(text)}, ref=page.url)
+
+
+def _refund(job: Job) -> None:
+    """Nothing was generated: the unit of quota the request spent goes back (once: the job fails)."""
+    quota_refund(user=job.user, at=job.created_at)
 
 
 def article_delete(*, article: TranslatedArticle) -> None:

@@ -16,7 +16,7 @@ import pytest
 from articles.models import SummariseJob
 from articles.services import fetch_source
 from articles.url_import import UrlRefused, check_url, fetch_html
-from langlearn.jobs.models import JobStatus
+from langlearn.jobs.models import GenerationUsage, JobStatus
 from langlearn.jobs.registry import PermanentJobError, StepContext
 
 from .conftest import Route
@@ -225,6 +225,7 @@ def test_a_refused_page_fails_the_job_with_the_reason(auth_client, pair, public_
     assert job.status == JobStatus.FAILED
     assert "Only HTML pages" in job.error
     assert job.step("write")["status"] == "pending"  # nothing was paid for
+    assert GenerationUsage.objects.get(user=job.user).count == 0  # so the quota unit is given back
 
 
 def test_a_server_trickling_its_headers_is_cut_at_the_deadline(settings):
