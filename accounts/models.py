@@ -1,3 +1,4 @@
+import unicodedata
 import uuid
 import zoneinfo
 
@@ -5,7 +6,6 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -14,13 +14,30 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"Unknown time zone: {value}.")
 
 
+def email_key(email: str) -> str:
+    """The one form of an address that is stored, indexed and looked up: Unicode NFKC then full
+    case folding (then NFKC again, as folding can denormalise), surrounding space trimmed.
+
+    Case-insensitive matching by `iexact`/UPPER() (as before) maps U+0131 (dotless i) and U+017F
+    (long s) onto `I` and `S`, while a unique index on LOWER() does not: concurrent registrations of
+    "sis@", "s\u0131s@" and "si\u017f@" created three accounts whose logins answered 500 (issue 19).
+    With one key, "si\u017f@" is "sis@" (one account), and "s\u0131s@" is a different address that
+    logs into its own account only."""
+    folded = unicodedata.normalize("NFKC", (email or "").strip()).casefold()
+    return unicodedata.normalize("NFKC", folded)
+
+
 class AccountManager(BaseUserManager):
     use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email):
+        return email_key(email or "")
 
     def _create(self, email: str, password: str | None, **extra) -> "Account":
         if not email:
             raise ValueError("An email is required.")
-        account = self.model(email=self.normalize_email(email).lower(), **extra)
+        account = self.model(email=email_key(email), **extra)
         account.set_password(password)
         account.save(using=self._db)
         return account
@@ -35,7 +52,7 @@ class AccountManager(BaseUserManager):
         return self._create(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email=email_key(username))
 
 
 class Account(AbstractBaseUser, PermissionsMixin):
@@ -57,16 +74,20 @@ class Account(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["email"]
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="account_email_ci_unique"),
-        ]
+        # `email` holds email_key(address) (save() and the manager write nothing else), so the
+        # field's own unique index is the one rule. PostgreSQL's lower() is no stand-in for case
+        # folding, which is why the former unique index on Lower("email") is gone.
 
     def __str__(self) -> str:
         return self.email
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = email_key(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = email_key(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.display_name or self.email

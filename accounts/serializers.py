@@ -32,3 +32,23 @@ class AccountSerializer(serializers.ModelSerializer):
         model = Account
         fields = ["id", "email", "display_name", "time_zone", "is_staff", "date_joined"]
         read_only_fields = ["id", "email", "is_staff", "date_joined"]
+
+
+class ExportSerializer(serializers.Serializer):
+    job = serializers.DictField(help_text="The export job (see /api/jobs/{id}).")
+    download_url = serializers.CharField(allow_null=True, help_text="Short-lived link to the ZIP, once ready.")
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(write_only=True, min_length=8, max_length=128, trim_whitespace=False)
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=100)
+    token = serializers.CharField(max_length=100)
+    new_password = serializers.CharField(write_only=True, min_length=8, max_length=128, trim_whitespace=False)

@@ -7,14 +7,22 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from langlearn.errors import NotFound, QuotaExceeded
+from langlearn.idempotency import idempotent
+
 from . import services
 from .serializers import (
     AccountSerializer,
+    ExportSerializer,
     LoginSerializer,
+    PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
     RefreshSerializer,
     RegisterSerializer,
     TokenPairSerializer,
 )
+from .throttles import LoginThrottle
 
 
 def client_ip(request) -> str:
@@ -44,6 +52,14 @@ class RegisterView(PublicAuthView):
 
 
 class LoginView(PublicAuthView):
+    throttle_classes = [LoginThrottle]
+
+    def throttled(self, request, wait):
+        # One answer for both login limits (THROTTLE_LOGIN here, the failure lockout in the service).
+        raise QuotaExceeded(
+            "Too many login attempts; wait a little and try again.", code="login_throttled", retry_after=wait or 60
+        )
+
     @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer})
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
@@ -81,3 +97,72 @@ class MeView(generics.RetrieveUpdateDestroyAPIView):
 
     def perform_destroy(self, instance):
         services.account_delete(account=instance)
+
+
+class MeExportView(APIView):
+    """Everything the learner owns as one ZIP (issue 19). POST starts an export job (202); GET shows
+    the newest export, with a short-lived `download_url` once it is ready."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={202: ExportSerializer})
+    @idempotent
+    def post(self, request):
+        job = services.account_export_start(user=request.user)
+        return Response(_export_body(job), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={200: ExportSerializer})
+    def get(self, request):
+        job = services.account_export_latest(user=request.user)
+        if job is None:
+            raise NotFound("No export yet: POST to this URL to start one.", code="no_export")
+        return Response(_export_body(job))
+
+
+def _export_body(job) -> dict:
+    from langlearn.data_rights import export_download_url
+    from langlearn.jobs.serializers import JobSerializer
+
+    ready = job.status == "succeeded"
+    return {"job": JobSerializer(job).data, "download_url": export_download_url(job) if ready else None}
+
+
+class PasswordChangeView(APIView):
+    """Change the password (the current one is required); every refresh token is revoked and a
+    fresh pair answered. Throttled by THROTTLE_PASSWORD."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password"
+
+    @extend_schema(request=PasswordChangeSerializer, responses={200: TokenPairSerializer})
+    def post(self, request):
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(asdict(services.password_change(account=request.user, **serializer.validated_data)))
+
+
+class PasswordResetView(PublicAuthView):
+    """Ask for a reset link by email. Always 202, whether or not the address has an account."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password"
+
+    @extend_schema(request=PasswordResetSerializer, responses={202: None})
+    def post(self, request):
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_request(**serializer.validated_data)
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(PublicAuthView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password"
+
+    @extend_schema(request=PasswordResetConfirmSerializer, responses={204: None})
+    def post(self, request):
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_confirm(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
 from langlearn import clients
+from langlearn.idempotency import idempotent
 from langlearn.jobs.throttles import GenerationThrottle
 
 from . import selectors, services
@@ -96,6 +97,7 @@ class AdventureViewSet(
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=AdventureCreateSerializer, responses={202: AdventureCreatedSerializer})
+    @idempotent
     def create(self, request):
         data = AdventureCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -125,6 +127,7 @@ class AdventureViewSet(
 
     @extend_schema(request=ChoiceInputSerializer, responses={202: ChoiceResultSerializer})
     @action(detail=True, methods=["post"])
+    @idempotent
     def choices(self, request, pk=None):
         # Another learner's adventure is 404 whatever the body says: look it up before validating.
         self._adventure()
@@ -146,6 +149,7 @@ class AdventureViewSet(
         },
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @idempotent
     def spoken_choice(self, request, pk=None):
         self._adventure()  # 404 before parsing the upload (and before a 415 for a wrong body type)
         data = SpokenChoiceInputSerializer(data=request.data)
@@ -173,6 +177,7 @@ class AdventureViewSet(
 
     @extend_schema(request=WordsInputSerializer, responses={200: WordsResultSerializer})
     @action(detail=True, methods=["post"])
+    @idempotent
     def words(self, request, pk=None):
         adventure = self._adventure()  # 404 for another learner's adventure, before validating
         data = WordsInputSerializer(data=request.data)
@@ -188,6 +193,7 @@ class AdventureViewSet(
 
     @extend_schema(request=None, responses={202: ChoiceResultSerializer})
     @action(detail=True, methods=["post"])
+    @idempotent
     def retry(self, request, pk=None):
         """Try again to generate the current scene after its generation failed (409 otherwise)."""
         outcome = services.adventure_retry_current(user=request.user, adventure_id=pk)

@@ -31,6 +31,7 @@ from .analysis import (
 from .models import ARTICLE_JOB_KIND, TranslatedArticle
 from .prompts import ARTICLE_SCHEMA, SYSTEM, article_prompt, max_tokens_for
 from .selectors import due_texts_for_pair
+from .services import fetch_source
 
 
 def _pair(ctx: StepContext) -> UserLanguagePair:
@@ -211,6 +212,7 @@ ARTICLE_JOB = register(
         kind=ARTICLE_JOB_KIND,
         result_type="article",
         steps=(
+            Step("fetch", fetch_source),  # a URL request's page (articles/services.py)
             Step("write", write),
             Step("translate", translate),
             Step("speak", speak),

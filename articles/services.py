@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from langlearn import storage
-from langlearn.errors import InvalidInput
 from langlearn.jobs.models import Job
-from langlearn.jobs.quota import quota_check
+from langlearn.jobs.quota import quota_refund
+from langlearn.jobs.registry import PermanentJobError, StepContext, StepOutcome, done, skipped
 from langlearn.jobs.services import job_create
 from vocab.selectors import pair_get_for_user
 
 from .models import ARTICLE_JOB_KIND, TranslatedArticle
-from .url_import import ImportedPage, import_page
+from .url_import import UrlRefused, import_page, precheck_url
 
 MIN_TEXT = 200
 MAX_TEXT = 20_000
@@ -42,32 +42,64 @@ def _trim(text: str) -> str:
     return cut
 
 
-def article_request_create(*, user, request: ArticleRequest, importer=import_page) -> Job:
-    """Queue an article job. A URL is fetched now (safely; refusals are 400s) so the learner hears
-    about an unusable page at once; the paid work runs in the worker. Consumes one unit of the
-    daily generation quota."""
+def article_request_create(*, user, request: ArticleRequest) -> Job:
+    """Queue an article job; consumes one unit of the daily generation quota. For a URL only the
+    checks that need no network run here (scheme, credentials, literal addresses, `localhost`: a
+    refusal is a 400); the page is resolved, fetched and extracted by the job's `fetch` step, so a
+    slow resolver or server holds a worker, never a web process."""
     pair = pair_get_for_user(user=user, pair_id=request.language_pair)
     source: dict[str, str] = {"type": "text"}
     text = request.text.strip()
     if request.url:
-        quota_check(user=user)  # do not fetch pages for a learner who cannot start a job anyway
-        page: ImportedPage = importer(request.url)
-        text = _trim(page.text)
-        if len(text) < MIN_TEXT:
-            raise InvalidInput(
-                "Could not find enough article text at that URL (at least 200 characters are needed).",
-                code="url_no_text",
-            )
-        source = {"type": "url", "url": page.url, "title": page.title}
+        precheck_url(request.url)
+        source = {"type": "url", "url": request.url.strip(), "title": ""}
+        text = ""
     params = {
         "language_pair": str(pair.pk),
         "text": text,
-        "title": request.title.strip() or source.get("title", ""),
+        "title": request.title.strip(),
         "level": request.level or pair.level,
         "length": request.length or "medium",
         "source": source,
     }
     return job_create(user=user, kind=ARTICLE_JOB_KIND, params=params)
+
+
+def fetch_source(ctx: StepContext) -> StepOutcome:
+    """The article job's first step: fetch and extract the page of a URL request (safely, within
+    URL_IMPORT_DEADLINE) and make its text the job's source text. A refused or unusable page fails
+    the job with the reason; pasted text skips the step."""
+    source = ctx.params.get("source") or {}
+    if source.get("type") != "url":
+        return skipped("pasted text: nothing to fetch")
+    if ctx.params.get("text"):  # fetched before this step existed, or by a run whose output was lost
+        return done({"url": source.get("url", ""), "characters": len(ctx.params["text"])})
+    try:
+        page = import_page(source["url"])
+    except UrlRefused as exc:
+        _refund(ctx.job)
+        raise PermanentJobError(exc.detail) from None
+    text = _trim(page.text)
+    if len(text) < MIN_TEXT:
+        _refund(ctx.job)
+        raise PermanentJobError(
+            f"Could not find enough article text at that URL (at least {MIN_TEXT} characters are needed)."
+        )
+    params = {
+        **ctx.params,
+        "text": text,
+        "title": ctx.params.get("title") or page.title,
+        "source": {"type": "url", "url": page.url, "title": page.title},
+    }
+    # The later steps read the text from the job's params, as for pasted text.
+    Job.objects.filter(pk=ctx.job.pk, claim_token=ctx.job.claim_token).update(params=params)
+    ctx.job.params = params
+    return done({"url": page.url, "title": page.title, "characters": len(text)}, ref=page.url)
+
+
+def _refund(job: Job) -> None:
+    """Nothing was generated: the unit of quota the request spent goes back (once: the job fails)."""
+    quota_refund(user=job.user, at=job.created_at)
 
 
 def article_delete(*, article: TranslatedArticle) -> None:

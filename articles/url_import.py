@@ -8,16 +8,25 @@ cloud metadata service or anything else not on the public internet:
 - the connection goes to the checked address (the Host header and TLS SNI/certificate check
   still use the name), so a DNS answer that changes between check and connect (rebinding)
   cannot redirect us;
-- at most 3 redirects, each new URL checked the same way; timeouts on connect and read plus an
-  overall deadline; a 2 MB cap on the body; text/html (or XHTML) only.
-Every refusal raises `UrlRefused` (400 with the reason). The main text is extracted with
-trafilatura.
+- at most 3 redirects, each new URL checked the same way; timeouts on connect and read plus a
+  hard overall deadline (URL_IMPORT_DEADLINE): name resolution runs in a helper thread that is
+  abandoned when the deadline passes, and a watchdog shuts the socket down at the deadline, so a
+  server that trickles its headers a byte at a time cannot hold the worker past it;
+- a 2 MB cap on the body; text/html (or XHTML) only.
+Every refusal raises `UrlRefused` (the reason is shown to the learner). The main text is extracted
+with trafilatura.
+
+The web request runs only `precheck_url` (no I/O: scheme, credentials, literal addresses, names such
+as `localhost`) and answers 202; resolution and the fetch run in the article job (the `fetch` step),
+since a slow resolver or server would otherwise hold a web worker (issue 19).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,8 +101,18 @@ def address_refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | 
     return None
 
 
-def check_url(url: str, *, resolver: Resolver = socket.getaddrinfo) -> Target:
-    """Validate the URL and resolve its host once; refuse anything not public. No connection."""
+@dataclass(frozen=True)
+class ParsedUrl:
+    scheme: str
+    host: str
+    port: int
+    path: str
+    literal: ipaddress.IPv4Address | ipaddress.IPv6Address | None
+
+
+def precheck_url(url: str) -> ParsedUrl:
+    """The checks that need no network: refuse what is refused whatever DNS says. Cheap enough for
+    the web request."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -113,32 +132,132 @@ def check_url(url: str, *, resolver: Resolver = socket.getaddrinfo) -> Target:
     port = port or (443 if parts.scheme == "https" else 80)
     if host.lower() in METADATA_HOSTS or host.lower() == "localhost" or host.lower().endswith(".localhost"):
         raise UrlRefused(f"{host} is not a public host; refused.")
+    path = parts.path or "/"
+    if parts.query:
+        path += f"?{parts.query}"
+    literal = _literal_address(host)
+    if literal is not None:
+        _refuse_internal([literal])
+    return ParsedUrl(scheme=parts.scheme, host=host, port=port, path=path, literal=literal)
+
+
+def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host written as a number stands for ("127.0.0.1", "[::1]", and the legacy IPv4
+    forms the resolver also accepts: "2130706433", "127.1", "0x7f.1"), else None (a name)."""
     try:
-        addresses = [ipaddress.ip_address(host)]
+        return ipaddress.ip_address(host)
     except ValueError:
+        pass
+    if host.replace(".", "").replace("x", "").replace("X", "").isalnum() and host[0].isdigit():
         try:
-            infos = resolver(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError):
-            raise UrlRefused(f"The host {host} could not be resolved.")
-        addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos))
-        if not addresses:
-            raise UrlRefused(f"The host {host} could not be resolved.")
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def _refuse_internal(addresses) -> None:
     for ip in addresses:
         # Refuse when ANY answer is internal: with several A records a client could pick that one.
         reason = address_refusal(ip)
         if reason:
             raise UrlRefused(f"The URL points to {reason} ({ip}); only public web pages can be imported.")
-    path = parts.path or "/"
-    if parts.query:
-        path += f"?{parts.query}"
-    return Target(url=url, scheme=parts.scheme, host=host, port=port, address=str(addresses[0]), path=path)
 
 
-def _pool(target: Target) -> urllib3.HTTPConnectionPool:
-    timeout = urllib3.Timeout(connect=settings.URL_IMPORT_CONNECT_TIMEOUT, read=settings.URL_IMPORT_READ_TIMEOUT)
+def _resolve(host: str, port: int, resolver: Resolver, deadline: float | None) -> list:
+    """getaddrinfo cannot be interrupted: run it in a daemon thread and stop waiting at the deadline."""
+    if deadline is None:
+        return resolver(host, port, type=socket.SOCK_STREAM)
+    found: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            found["infos"] = resolver(host, port, type=socket.SOCK_STREAM)
+        except BaseException as exc:  # handed back to the waiting thread
+            found["error"] = exc
+
+    thread = threading.Thread(target=work, name=f"resolve {host}", daemon=True)
+    thread.start()
+    thread.join(max(0.0, deadline - time.monotonic()))
+    if thread.is_alive():
+        raise UrlRefused(f"The host {host} took too long to resolve.")
+    if "error" in found:
+        raise found["error"]  # type: ignore[misc]
+    return found["infos"]  # type: ignore[return-value]
+
+
+def check_url(url: str, *, resolver: Resolver = socket.getaddrinfo, deadline: float | None = None) -> Target:
+    """Validate the URL and resolve its host once; refuse anything not public. No connection."""
+    parsed = precheck_url(url)
+    host, port = parsed.host, parsed.port
+    if parsed.literal is not None:
+        addresses = [parsed.literal]
+    else:
+        try:
+            infos = _resolve(host, port, resolver, deadline)
+        except (OSError, UnicodeError):
+            raise UrlRefused(f"The host {host} could not be resolved.")
+        addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos))
+        if not addresses:
+            raise UrlRefused(f"The host {host} could not be resolved.")
+        # Refuse when ANY answer is internal: with several A records a client could pick that one.
+        _refuse_internal(addresses)
+    return Target(url=url, scheme=parsed.scheme, host=host, port=port, address=str(addresses[0]), path=parsed.path)
+
+
+class _Tracked:
+    """A pool that remembers the connections it opened, so the watchdog can cut them."""
+
+    def _new_conn(self):
+        conn = super()._new_conn()
+        self.opened.append(conn)
+        return conn
+
+
+class _HTTPPool(_Tracked, urllib3.HTTPConnectionPool):
+    pass
+
+
+class _HTTPSPool(_Tracked, urllib3.HTTPSConnectionPool):
+    pass
+
+
+class _Watchdog:
+    """At the deadline, shut down every socket of the pools in use: a read blocked on a server that
+    trickles bytes (each within the read timeout) returns at once with an error."""
+
+    def __init__(self, deadline: float):
+        self.pools: list = []
+        self.expired = False
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        self.expired = True
+        for pool in self.pools:
+            for conn in pool.opened:
+                sock = getattr(conn, "sock", None)
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _pool(target: Target, deadline: float | None = None) -> urllib3.HTTPConnectionPool:
+    connect, read = settings.URL_IMPORT_CONNECT_TIMEOUT, settings.URL_IMPORT_READ_TIMEOUT
+    if deadline is not None:
+        left = max(0.01, deadline - time.monotonic())
+        connect, read = min(connect, left), min(read, left)
+    timeout = urllib3.Timeout(connect=connect, read=read)
     if target.scheme == "https":
         # Connect to the checked IP, but verify the certificate for (and send SNI of) the name.
-        return urllib3.HTTPSConnectionPool(
+        pool = _HTTPSPool(
             target.address,
             target.port,
             timeout=timeout,
@@ -148,7 +267,10 @@ def _pool(target: Target) -> urllib3.HTTPConnectionPool:
             assert_hostname=target.host,
             cert_reqs="CERT_REQUIRED",
         )
-    return urllib3.HTTPConnectionPool(target.address, target.port, timeout=timeout, retries=False, maxsize=1)
+    else:
+        pool = _HTTPPool(target.address, target.port, timeout=timeout, retries=False, maxsize=1)
+    pool.opened = []
+    return pool
 
 
 def _host_header(target: Target) -> str:
@@ -158,12 +280,28 @@ def _host_header(target: Target) -> str:
 
 
 def fetch_html(url: str, *, resolver: Resolver = socket.getaddrinfo) -> tuple[str, bytes]:
-    """GET the page (following up to 3 checked redirects) and return (final URL, HTML bytes)."""
+    """GET the page (following up to 3 checked redirects) and return (final URL, HTML bytes), all
+    within URL_IMPORT_DEADLINE seconds whatever the resolver and the server do."""
     deadline = time.monotonic() + settings.URL_IMPORT_DEADLINE
+    with _Watchdog(deadline) as watchdog:
+        too_long = UrlRefused(f"The page took too long to download (over {settings.URL_IMPORT_DEADLINE:g} s).")
+        try:
+            found = _fetch(url, resolver, deadline, watchdog)
+        except UrlRefused:
+            if watchdog.expired:
+                raise too_long from None
+            raise
+        if watchdog.expired:  # the cut socket may read as a clean end of a page with no length
+            raise too_long
+        return found
+
+
+def _fetch(url: str, resolver: Resolver, deadline: float, watchdog: _Watchdog) -> tuple[str, bytes]:
     current = url
     for hop in range(MAX_REDIRECTS + 1):
-        target = check_url(current, resolver=resolver)
-        pool = _pool(target)
+        target = check_url(current, resolver=resolver, deadline=deadline)
+        pool = _pool(target, deadline)
+        watchdog.pools.append(pool)
         try:
             resp = pool.urlopen(
                 "GET",

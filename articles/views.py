@@ -7,6 +7,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from langlearn.idempotency import idempotent
 from langlearn.jobs.serializers import JobSerializer
 from langlearn.jobs.throttles import GenerationThrottle
 
@@ -44,6 +45,7 @@ class ArticleViewSet(
         return super().get_throttles()
 
     @extend_schema(request=ArticleCreateSerializer, responses={202: ArticleJobResponseSerializer})
+    @idempotent
     def create(self, request: Request) -> Response:
         serializer = ArticleCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

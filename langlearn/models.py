@@ -1,5 +1,7 @@
 import uuid
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -37,3 +39,35 @@ class TranslationCacheEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_language}→{self.target_language}: {self.text[:40]}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an `Idempotency-Key` header, replayed to every retry
+    with the same key (see langlearn/idempotency.py). Kept IDEMPOTENCY_KEY_HOURS hours."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="sha256 of method, path and body.")
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"
+
+
+class StorageDeletion(models.Model):
+    """A stored object (audio, an export) whose owner is gone: deleted by the `purge_media` job,
+    retried until storage confirms (see langlearn/data_rights.py). Rows outlive the account on
+    purpose, so a storage outage delays the deletion instead of forgetting it."""
+
+    key = models.CharField(max_length=500)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -18,6 +18,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DJANGO_ENV = env("DJANGO_ENV", default="development")
+if DJANGO_ENV not in ("development", "production"):
+    # "Production" or "prod" used to run development mode, DEBUG on, silently (issue 19).
+    raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', not {DJANGO_ENV!r}.")
 PRODUCTION = DJANGO_ENV == "production"
 TESTING = env.bool("LANGLEARN_TESTING", default="pytest" in sys.modules)
 
@@ -33,6 +36,10 @@ if PRODUCTION:
         raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from SECRET_KEY.")
     if len(JWT_SIGNING_KEY) < 32:
         raise ImproperlyConfigured("JWT_SIGNING_KEY must be at least 32 characters.")
+    if SECRET_KEY == _DEV_SECRET or JWT_SIGNING_KEY == _DEV_JWT_KEY:
+        raise ImproperlyConfigured("Production refuses the public development SECRET_KEY / JWT_SIGNING_KEY.")
+    if not ALLOWED_HOSTS or any(host.strip() in ("*", "") for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured("Production needs ALLOWED_HOSTS naming its hosts; '*' is refused.")
 else:
     SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET)
     JWT_SIGNING_KEY = env("JWT_SIGNING_KEY", default=_DEV_JWT_KEY)
@@ -293,6 +300,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- cache (throttles) -------------------------------------------------------------------------
 CACHE_URL = env("CACHE_URL", default="")
+if PRODUCTION and not CACHE_URL:
+    # Throttles and the login lockout count in the cache: a per-process cache multiplies every
+    # limit by the number of workers (25 failed logins before a 429 with 5 workers).
+    raise ImproperlyConfigured("Production needs CACHE_URL (a shared cache such as redis://).")
 if CACHE_URL:
     CACHES = {"default": env.cache("CACHE_URL")}
 else:
@@ -351,6 +362,10 @@ JOB_RETRY_WINDOW_SECONDS = env.int("JOB_RETRY_WINDOW_SECONDS", default=3600)
 JOB_MAX_PROVIDER_CALLS = env.int("JOB_MAX_PROVIDER_CALLS", default=8)
 JOB_TIME_LIMIT_SECONDS = env.int("JOB_TIME_LIMIT_SECONDS", default=0)
 JOB_LEASE_MARGIN_SECONDS = env.int("JOB_LEASE_MARGIN_SECONDS", default=300)
+# A run's claim lasts JOB_LEASE_SECONDS and is renewed every JOB_HEARTBEAT_SECONDS while the run is
+# alive (up to the limit above): a killed worker's job is free again within JOB_LEASE_SECONDS.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=45)
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10.0)
 # A queued job whose message has not started this long after it was due is re-enqueued.
 JOB_SWEEP_GRACE_SECONDS = env.int("JOB_SWEEP_GRACE_SECONDS", default=300)
 # Article URL import refuses every non-public address. Tests add 127.0.0.2/32 here to serve
@@ -384,3 +399,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- hardening (issue 19) ------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS.append({"NAME": "accounts.validators.NotBlankPasswordValidator"})
+# Browsers may call the API from these origins (scheme://host[:port], comma-separated); none by default.
+INSTALLED_APPS.append("corsheaders")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware"
+)
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/(api|bff)/.*$"
+CORS_EXPOSE_HEADERS = ["Retry-After", "Idempotent-Replayed"]
+# Idempotency-Key answers are replayed for this long (langlearn/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
+# Password change and reset (accounts): throttled per user / client; reset links by email.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["password"] = env("THROTTLE_PASSWORD", default="10/hour")
+# Django 6.1's MAILERS (EMAIL_BACKEND is deprecated): SMTP when EMAIL_HOST is set, else the console.
+if env("EMAIL_HOST", default=""):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST"),
+                "port": env.int("EMAIL_PORT", default=587),
+                "username": env("EMAIL_HOST_USER", default=""),
+                "password": env("EMAIL_HOST_PASSWORD", default=""),
+                "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+                "timeout": 10,
+            },
+        }
+    }
+elif PRODUCTION:
+    raise ImproperlyConfigured("Production needs EMAIL_HOST (SMTP) to send password reset emails.")
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Langlearn <no-reply@langlearn.example>")
+# Where a reset email sends the learner; the app reads uid and token and POSTs them to
+# /api/auth/password/reset/confirm.
+PASSWORD_RESET_URL = env("PASSWORD_RESET_URL", default="langlearn://reset-password?uid={uid}&token={token}")
+EXPORT_LINK_SECONDS = env.int("EXPORT_LINK_SECONDS", default=900)

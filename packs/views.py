@@ -8,6 +8,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from langlearn.idempotency import idempotent
 from langlearn.pagination import PageNumberPagination
 
 from . import selectors, services
@@ -57,6 +58,7 @@ class PackDetailView(APIView):
 
 class PackAddToWordBankView(APIView):
     @extend_schema(request=AddToWordBankSerializer, responses=AddToWordBankResultSerializer)
+    @idempotent
     def post(self, request, pk):
         body = AddToWordBankSerializer(data=request.data)
         body.is_valid(raise_exception=True)

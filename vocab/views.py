@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from langlearn import clients
+from langlearn.idempotency import idempotent
 
 from . import selectors, services
 from .models import LearnableWordBankEntry, UserLanguagePair
@@ -87,6 +88,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         description="Add a word. Only `text` is needed: lemma, part of speech and translation are filled "
         "in, audio follows as a job. A word already in the word bank answers 200 with `created: false`.",
     )
+    @idempotent
     def create(self, request):
         serializer = EntryCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -110,6 +112,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
 
     @extend_schema(request=EntryBulkSerializer, responses=EntryBulkResultSerializer)
     @action(detail=False, methods=["post"])
+    @idempotent
     def bulk(self, request):
         """Add up to 500 words in one request, with the same rules as adding one."""
         serializer = EntryBulkSerializer(data=request.data)

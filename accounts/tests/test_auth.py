@@ -94,7 +94,8 @@ def test_refresh_rotates_and_blacklists_the_old_token(api_client, user):
     again = api_client.post("/api/auth/refresh", {"refresh_token": tokens["refresh_token"]})
     assert again.status_code == 401
     assert again.json()["code"] == "token_not_valid"
-    assert api_client.post("/api/auth/refresh", {"refresh_token": rotated["refresh_token"]}).status_code == 200
+    # Reusing a rotated token revokes its family (issue 19): the newest token is dead too.
+    assert api_client.post("/api/auth/refresh", {"refresh_token": rotated["refresh_token"]}).status_code == 401
 
 
 def test_refresh_with_garbage_is_401(api_client):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from flashcards.services.pronunciation import sniff_audio
 from langlearn.clients.base import NotConfigured, ProviderError, STTClient, Transcript
 from langlearn.errors import Conflict, InvalidInput, ProviderUnavailable, STTNotConfigured
 
@@ -54,6 +55,9 @@ def adventure_spoken_choice(
         raise InvalidInput("The audio file is empty.", code="audio_empty")
     if len(audio) > settings.AUDIO_UPLOAD_MAX_BYTES:
         raise AudioTooLarge(f"Audio is limited to {settings.AUDIO_UPLOAD_MAX_BYTES // (1024 * 1024)} MB.")
+    # The declared type is only what the client claims: text, PNG or ZIP bytes went to (paid)
+    # speech-to-text (issue 19). Sniffed as pronunciation does; the sniffed type is what we send.
+    mime = sniff_audio(audio)
     adventure = adventure_get_for_user(user=user, adventure_id=adventure_id)
     if scene_id:
         scene = scene_get(adventure=adventure, scene_id=scene_id)

@@ -305,6 +305,26 @@ def test_spoken_choice_on_a_named_earlier_scene_branches(auth_client, pair, fake
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "declared"),
+    [
+        (b"just some text, not a recording" * 10, "audio/webm"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 200, "audio/wav"),
+        (b"PK\x03\x04" + b"\0" * 200, "audio/ogg"),
+    ],
+)
+def test_spoken_choice_sniffs_the_audio_before_speech_to_text(auth_client, pair, fake_providers, body, declared):
+    """Issue 19: any bytes went to (paid) speech-to-text whatever they were; the declared type is
+    only the client's claim."""
+    adventure, _ = adventure_with_opening(pair=pair)
+    upload = SimpleUploadedFile("answer.webm", body, content_type=declared)
+    resp = auth_client.post(f"{URL}{adventure.pk}/spoken-choice", {"audio": upload}, format="multipart")
+    assert resp.status_code == 400
+    assert resp.json()["code"] == "unsupported_audio"
+    assert fake_providers.requests_for("deepgram") == []
+
+
+@pytest.mark.django_db
 def test_spoken_choice_without_a_speech_to_text_key_is_503_and_chooses_nothing(auth_client, pair, settings):
     from langlearn.clients import reset_clients
 

@@ -1,14 +1,23 @@
-"""URL import: public pages are fetched and extracted; every SSRF case is refused with a 400
-before any connection to the refused address (the internal server counts TCP connections)."""
+"""URL import: public pages are fetched and extracted; every SSRF case is refused before any
+connection to the refused address (the internal server counts TCP connections).
+
+The request only runs the checks that need no network (a 400); the page is resolved, fetched and
+extracted by the job's `fetch` step, whose refusals fail the job with the reason (issue 19: a slow
+server or resolver held every web worker)."""
 
 from __future__ import annotations
 
 import socket
+import threading
+import time
 
 import pytest
 
 from articles.models import SummariseJob
-from articles.url_import import UrlRefused, check_url
+from articles.services import fetch_source
+from articles.url_import import UrlRefused, check_url, fetch_html
+from langlearn.jobs.models import GenerationUsage, JobStatus
+from langlearn.jobs.registry import PermanentJobError, StepContext
 
 from .conftest import Route
 
@@ -17,8 +26,31 @@ URL = "/api/generation/articles"
 pytestmark = pytest.mark.django_db
 
 
+class Refused:
+    """What post_url gives back when the job's fetch step refused the page."""
+
+    status_code = 400
+
+    def __init__(self, detail: str):
+        self.detail = detail
+
+    def json(self):
+        return {"detail": self.detail, "code": "url_refused"}
+
+
 def post_url(client, pair, url):
-    return client.post(URL, {"language_pair": str(pair.pk), "url": url}, format="json")
+    """POST the URL; on a 202, run the job's fetch step as the worker would. A refusal there is
+    returned like the 400 the request used to answer, and the job is then failed and removed."""
+    resp = client.post(URL, {"language_pair": str(pair.pk), "url": url}, format="json")
+    if resp.status_code != 202:
+        return resp
+    job = SummariseJob.objects.get(pk=resp.json()["job"]["id"])
+    try:
+        fetch_source(StepContext(job=job, outputs={}, providers=None))
+    except PermanentJobError as exc:
+        job.delete()
+        return Refused(str(exc))
+    return resp
 
 
 def test_a_public_page_is_imported_as_the_source_text(auth_client, pair, public_web):
@@ -73,7 +105,7 @@ def test_a_fourth_redirect_is_refused(auth_client, pair, public_web):
         (lambda s: "ftp://example.com/file.html", "Only http:// and https://"),
         (lambda s: "file:///etc/passwd", "Only http:// and https://"),
         (lambda s: f"http://user:pw@127.0.0.2:{s.port}/", "user name or password"),
-        (lambda s: "http://no-such-host.invalid/", "could not be resolved"),
+        (lambda s: "http://no-such-host.invalid/", "could not be resolved"),  # in the job
     ],
 )
 def test_ssrf_targets_are_refused_without_a_connection(auth_client, pair, internal_web, make_url, reason):
@@ -168,3 +200,76 @@ def test_a_slow_page_times_out(auth_client, pair, public_web, settings):
     resp = post_url(auth_client, pair, public_web.url("/slow"))
     assert resp.status_code == 400
     assert "too long" in resp.json()["detail"]
+
+
+def test_the_request_answers_202_without_resolving_the_host(auth_client, pair):
+    # A name that cannot resolve is accepted by the request: resolution happens in the job.
+    url = "http://no-such-host.invalid/story"
+    resp = auth_client.post(URL, {"language_pair": str(pair.pk), "url": url}, format="json")
+    assert resp.status_code == 202, resp.json()
+    job = SummariseJob.objects.get(pk=resp.json()["job"]["id"])
+    assert job.params["source"] == {"type": "url", "url": url, "title": ""}
+    assert job.params["text"] == ""
+    assert job.step("fetch")["status"] == "pending"
+
+
+def test_a_refused_page_fails_the_job_with_the_reason(auth_client, pair, public_web, fake_providers):
+    from langlearn.clients import get_providers
+    from langlearn.jobs.runner import job_run
+
+    public_web.routes["/pdf"] = Route(headers={"Content-Type": "application/pdf"}, body=b"%PDF-1.4")
+    resp = auth_client.post(URL, {"language_pair": str(pair.pk), "url": public_web.url("/pdf")}, format="json")
+    assert resp.status_code == 202
+    job = job_run(job_id=resp.json()["job"]["id"], providers=get_providers())
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "Only HTML pages" in job.error
+    assert job.step("write")["status"] == "pending"  # nothing was paid for
+    assert GenerationUsage.objects.get(user=job.user).count == 0  # so the quota unit is given back
+
+
+def test_a_server_trickling_its_headers_is_cut_at_the_deadline(settings):
+    """The read timeout restarts with every byte; the overall deadline does not."""
+    settings.URL_IMPORT_ALLOWED_NETWORKS = ["127.0.0.2/32"]
+    settings.URL_IMPORT_READ_TIMEOUT = 5.0
+    settings.URL_IMPORT_DEADLINE = 1.0
+    server = socket.create_server(("127.0.0.2", 0))
+    port = server.getsockname()[1]
+    stop = threading.Event()
+
+    def trickle():
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(4096)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100:
+                if stop.is_set():
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(0.2)
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(UrlRefused, match="too long"):
+            fetch_html(f"http://127.0.0.2:{port}/")
+    finally:
+        stop.set()
+        server.close()
+    assert time.monotonic() - started < 2.5
+
+
+def test_a_slow_resolver_is_abandoned_at_the_deadline(settings):
+    settings.URL_IMPORT_DEADLINE = 0.5
+
+    def slow(host, port, type=0):
+        time.sleep(3)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+    started = time.monotonic()
+    with pytest.raises(UrlRefused, match="too long"):
+        fetch_html("http://slow-dns.example/", resolver=slow)
+    assert time.monotonic() - started < 1.5

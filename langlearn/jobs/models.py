@@ -110,3 +110,19 @@ class GenerationUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day}: {self.count}"
+
+
+class OutboxMessage(models.Model):
+    """A Dramatiq message the broker refused after its transaction committed (broker down): kept
+    here so the sweep sends it later instead of the request failing after the work was saved."""
+
+    actor_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    delay_ms = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=1, help_text="Sends tried so far.")
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.actor_name}{tuple(self.args)}"

@@ -83,3 +83,10 @@ def quota_consume(*, user, amount: int = 1, now: datetime | None = None) -> Quot
             raise _exceeded(QuotaStatus(limit=limit, used=limit, resets_at=resets_at), now)
         used = GenerationUsage.objects.filter(user=user, day=day).values_list("count", flat=True).get()
     return QuotaStatus(limit=limit, used=used, resets_at=resets_at)
+
+
+def quota_refund(*, user, at: datetime, amount: int = 1) -> None:
+    """Give back units spent on the learner's day of `at` (a job that failed before any paid work,
+    e.g. a refused URL). Never below zero."""
+    day, _ = _local_day(user, at)
+    GenerationUsage.objects.filter(user=user, day=day, count__gte=amount).update(count=F("count") - amount)

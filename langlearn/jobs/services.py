@@ -13,8 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from langlearn.errors import Conflict
+from langlearn.idempotency import purge_expired as purge_expired_idempotency_keys
 
 from .models import Job, JobStatus, StepStatus
+from .outbox import outbox_flush, send_after_commit
 from .quota import quota_consume
 from .registry import get_spec
 from .runner import blank_steps
@@ -32,16 +34,9 @@ def job_enqueue(job: Job, *, delay_seconds: float = 0) -> None:
     a worker must never look for a row that was rolled back or is not visible yet."""
     from .tasks import run_job  # tasks imports the runner, which imports this module lazily
 
-    job_id = str(job.pk)
-    delay_ms = int(delay_seconds * 1000)
-
-    def send() -> None:
-        if delay_ms:
-            run_job.send_with_options(args=(job_id,), delay=delay_ms)
-        else:
-            run_job.send(job_id)
-
-    transaction.on_commit(send)
+    # A broker that refuses keeps the message in the outbox (sent by the sweep): the request that
+    # created the job must not answer 500 after committing it (issue 19).
+    send_after_commit(run_job, str(job.pk), delay_ms=int(delay_seconds * 1000))
 
 
 def job_create(*, user, kind: str, params: dict[str, Any], count_quota: bool = True) -> Job:
@@ -98,10 +93,22 @@ def job_retry(*, job: Job) -> Job:
     return job
 
 
+def _resend_media_purge() -> None:
+    """Deleted accounts' stored objects not deleted yet (storage was down): ask again."""
+    from langlearn.models import StorageDeletion
+
+    from .outbox import send_now_or_later
+    from .tasks import purge_media
+
+    if StorageDeletion.objects.exists():
+        send_now_or_later(purge_media)
+
+
 @dataclass(frozen=True)
 class SweepResult:
     requeued_running: int
     requeued_queued: int
+    outbox_sent: int = 0
 
 
 def jobs_sweep(*, now: datetime | None = None, grace: timedelta | None = None) -> SweepResult:
@@ -133,4 +140,8 @@ def jobs_sweep(*, now: datetime | None = None, grace: timedelta | None = None) -
             job_enqueue(job)
     if running or queued:
         logger.info("sweep: re-enqueued %s stale running and %s stuck queued jobs", running, queued)
-    return SweepResult(requeued_running=running, requeued_queued=queued)
+    # Messages the broker refused after their transaction committed (it was down): send them now.
+    sent = outbox_flush()
+    purge_expired_idempotency_keys(now=now)
+    _resend_media_purge()
+    return SweepResult(requeued_running=running, requeued_queued=queued, outbox_sent=sent)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dramatiq
 
-from langlearn import clients
+from langlearn import clients, data_rights
 
 from .runner import job_run, run_time_limit_seconds
 from .services import jobs_sweep
@@ -37,3 +37,16 @@ def run_job(job_id: str) -> None:
 def sweep_jobs() -> None:
     """Schedule every minute or so (cron → `manage.py sweep_jobs --enqueue`, or any scheduler)."""
     jobs_sweep()
+
+
+@dramatiq.actor(queue_name=JOBS_QUEUE, max_retries=30, min_backoff=5_000, max_backoff=900_000, time_limit=300_000)
+def purge_media() -> None:
+    """Delete the stored objects of deleted accounts (langlearn/data_rights.py). Raises while any
+    remain, so Dramatiq retries with backoff; the sweep re-sends it while rows are queued."""
+    while True:
+        before = data_rights.StorageDeletion.objects.count()
+        if not before:
+            return
+        remaining = data_rights.media_purge()
+        if remaining >= before:  # no progress: storage is refusing, back off
+            raise RuntimeError(f"{remaining} stored objects could not be deleted yet")

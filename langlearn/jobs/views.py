@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from langlearn.idempotency import idempotent
 from langlearn.pagination import CursorPagination
 
 from .models import Job, JobStatus
@@ -45,6 +46,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"])
+    @idempotent
     def retry(self, request: Request, pk=None) -> Response:
         job = job_retry(job=self.get_object())
         return Response(JobSerializer(job).data, status=202)

@@ -190,6 +190,8 @@ def test_sqlite_default_boots_and_migrates(tmp_path):
 
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "EMAIL_HOST": "smtp.langlearn.example",
     "SECRET_KEY": "prod-secret-" + "k" * 60,
     "JWT_SIGNING_KEY": "prod-jwt-" + "j" * 60,
     "ALLOWED_HOSTS": "api.langlearn.example",
@@ -213,7 +215,10 @@ def test_production_settings_pass_deploy_check():
     assert "no issues" in out.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "JWT_SIGNING_KEY", "ALLOWED_HOSTS", "DEEPL_API_KEY", "BROKER_URL"])
+@pytest.mark.parametrize(
+    "missing",
+    ["SECRET_KEY", "JWT_SIGNING_KEY", "ALLOWED_HOSTS", "DEEPL_API_KEY", "BROKER_URL", "CACHE_URL", "EMAIL_HOST"],
+)
 def test_production_refuses_to_start_without_required_settings(missing):
     env = _clean_env(**PRODUCTION_ENV)
     env.pop(missing)
@@ -236,3 +241,26 @@ def test_collection_routes_answer_with_or_without_trailing_slash(auth_client):
     assert r.status_code == 400
     assert "language_pair" in r.json()
     assert auth_client.get("/api/jobs/nothing-here/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"SECRET_KEY": "dev-only-secret-key-not-for-production-use-0123456789abcdef"}, "development SECRET_KEY"),
+        ({"JWT_SIGNING_KEY": "dev-only-jwt-signing-key-not-for-production-0123456789abcdef"}, "JWT_SIGNING_KEY"),
+        ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "api.langlearn.example,*"}, "ALLOWED_HOSTS"),
+        ({"DJANGO_ENV": "Production"}, "DJANGO_ENV"),
+        ({"DJANGO_ENV": "prod"}, "DJANGO_ENV"),
+    ],
+)
+def test_production_refuses_unsafe_settings(overrides, reason):
+    """Issue 19: the public development keys, ALLOWED_HOSTS=* and a misspelt DJANGO_ENV (which ran
+    development mode with DEBUG on) were all accepted."""
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=_clean_env(**{**PRODUCTION_ENV, **overrides}),
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert out.returncode != 0
+    assert "ImproperlyConfigured" in out.stderr
+    assert reason in out.stderr

@@ -123,6 +123,7 @@ def read_csv(data: bytes, *, file: str) -> list[RawPack]:
     # The hot loop of a 100,000-row import: per row only a tuple slice, one dict and one object;
     # pack columns are looked at only when they differ from the pack's previous row.
     for cells in reader:
+        cells = [csv_cell_unescape(c) for c in cells]
         if not any(cells):
             continue  # blank lines (and rows of empty cells) are not rows
         line = reader.line_num
@@ -228,6 +229,21 @@ def read_json(data: bytes, *, file: str) -> list[RawPack]:
     return packs
 
 
+# OWASP CSV injection: a cell a spreadsheet would read as a formula (=HYPERLINK(...), +, -, @, or a
+# leading tab / carriage return) is written with a leading apostrophe, which spreadsheets show as
+# text. read_csv drops that apostrophe again, so an exported file imports unchanged (issue 19).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell_escape(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_cell_unescape(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS) else text
+
+
 def write_csv(packs: list[dict]) -> str:
     """`packs`: dicts with the pack fields plus `entries` (dicts of ENTRY_FIELDS + position)."""
     out = io.StringIO()
@@ -244,7 +260,8 @@ def write_csv(packs: list[dict]) -> str:
             ", ".join(pack["tags"]),
         ]
         for entry in pack["entries"]:
-            writer.writerow([*meta, *(entry[name] for name in ENTRY_FIELDS), entry["position"]])
+            cells = [*meta, *(entry[name] for name in ENTRY_FIELDS), entry["position"]]
+            writer.writerow([csv_cell_escape(c) for c in cells])
     return out.getvalue()
 
 

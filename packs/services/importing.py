@@ -8,6 +8,7 @@ changes nothing, and only rows that change are written — set-based (see `packs
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from django.utils.text import slugify
 
 from langlearn import storage
 from langlearn.errors import Conflict
+from langlearn.parsers import find_forbidden_text
 
 from ..models import WordBankPack, WordBankPackEntry
 from . import bulk
@@ -42,6 +44,30 @@ class ImportSource:
 
 
 def read_source(source: ImportSource, *, defaults: dict | None = None) -> list[RawPack]:
+    """Parse one file. What no parser guards against is refused here for every format (issue 19:
+    each was a 500): a CSV cell over the csv module's field limit, JSON nested past the recursion
+    limit, and text PostgreSQL cannot store (NUL, lone surrogates) — that row is rejected."""
+    try:
+        packs = _read_source(source, defaults=defaults)
+    except csv.Error as exc:
+        raise FormatError(f"unreadable CSV: {exc}") from None
+    except RecursionError:
+        raise FormatError("the document is nested too deeply") from None
+    for pack in packs:
+        bad = find_forbidden_text(list(pack.meta.values()))
+        if bad is not None:
+            pack.errors.append((pack.line, "the pack's fields contain NUL or lone surrogate characters"))
+        kept = []
+        for row in pack.rows:
+            if find_forbidden_text(list(row.values.values())) is not None:
+                pack.errors.append((row.line, "the row contains NUL or lone surrogate characters"))
+            else:
+                kept.append(row)
+        pack.rows = kept
+    return packs
+
+
+def _read_source(source: ImportSource, *, defaults: dict | None = None) -> list[RawPack]:
     if source.kind == "csv":
         return read_csv(source.data, file=source.name)
     if source.kind == "json":

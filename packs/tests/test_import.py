@@ -1,5 +1,6 @@
 """import_packs / export_packs: valid files, reruns, bad rows, round trips, Anki packages."""
 
+import csv
 import io
 import json
 import sqlite3
@@ -247,3 +248,53 @@ def test_generic_bulk_path_matches_postgres_path():
     _upsert_generic([row])
     _upsert_generic([(*row[:4], "hi", *row[5:])])
     assert list(pack.entries.values_list("text", "translation")) == [("Hola", "hi")]
+
+
+def test_csv_export_neutralises_formula_cells_and_imports_them_back(tmp_path):
+    """Issue 19 (OWASP CSV injection): `=HYPERLINK(...)` was written verbatim and a spreadsheet
+    would run it. Formula-like cells get a leading apostrophe; the import drops it again."""
+    formulas = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-ito", "@SUM(A1)"]
+    rows = io.StringIO()
+    csv.writer(rows, lineterminator="\n").writerows(
+        ["evil", "Evil", "en", "es", "A1", "", f"w{i}", text, "NOUN"] for i, text in enumerate(formulas)
+    )
+    run(write(tmp_path, "evil.csv", HEADER + rows.getvalue()))
+    out = tmp_path / "out.csv"
+    call_command("export_packs", "--format", "csv", "-o", str(out), stderr=io.StringIO())
+    exported = out.read_text(encoding="utf-8")
+    for text in formulas:
+        assert f"'{text}" in exported or f'"\'{text.replace('"', '""')}"' in exported
+    for line in exported.splitlines()[1:]:
+        assert not any(cell.startswith(("=", "+", "@")) for cell in line.split(","))
+    before = sorted(WordBankPackEntry.objects.values_list("translation", flat=True))
+    WordBankPack.objects.all().delete()
+    run(out)
+    assert sorted(WordBankPackEntry.objects.values_list("translation", flat=True)) == before == sorted(formulas)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("big.csv", (HEADER + "p,P,en,es,A1,,casa," + "x" * (15 * 2**20) + ",NOUN\n").encode(), "unreadable CSV"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        ("nul.csv", (HEADER + "p,P,en,es,A1,,ca\x00sa,x,NOUN\n").encode(), "NUL"),
+        (
+            "nul.json",
+            b'[{"slug":"p","title":"P","source_language":"en","target_language":"es",'
+            b'"entries":[{"text":"a\\u0000b","translation":"x"}]}]',
+            "NUL",
+        ),
+        (
+            "surrogate.json",
+            b'[{"slug":"p","title":"P\\ud800","source_language":"en","target_language":"es",'
+            b'"entries":[{"text":"a\\ud800b","translation":"x"}]}]',
+            "surrogate",
+        ),
+    ],
+)
+def test_hostile_files_are_import_errors_not_crashes(editor, name, data, reason):
+    """Issue 19: a 15 MB CSV cell, JSON nested 100k deep, NUL and lone surrogates were 500s."""
+    report = packs_import(sources=[ImportSource(name=name, data=data)], user=editor)
+    assert not report.ok
+    assert any(reason in str(error) for error in report.errors), report.errors
+    assert not WordBankPackEntry.objects.exists()

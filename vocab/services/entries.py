@@ -46,10 +46,14 @@ class EntryAddResult:
 
 
 def _enqueue_media(entry_ids: list[uuid.UUID]) -> None:
+    from langlearn.jobs.outbox import send_now_or_later
+
     from ..tasks import entry_media_generate
 
+    # Runs after commit: a broker that is down keeps the message for the sweep instead of turning
+    # the committed request into a 500 that the client would retry (issue 19).
     for entry_id in entry_ids:
-        entry_media_generate.send(str(entry_id))
+        send_now_or_later(entry_media_generate, str(entry_id))
 
 
 def entries_add(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.hashers import from_passlib
-from accounts.models import Account
+from accounts.models import Account, email_key
 from langlearn.commands import usage_error
 
 
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         errors: list[str] = []
         seen: set[str] = set()
         for line, row in rows:
-            email = (row.get("email") or "").strip().lower()
+            email = email_key(row.get("email") or "")
             try:
                 if not email or "@" not in email:
                     raise ValueError("missing or invalid email")

@@ -1,9 +1,11 @@
 """A toy job kind that exercises the machinery without providers: each step records its calls and
-fails as the job's params script it (`{"fail": {"<step>": {"retryable": bool, "times": n}}}`)."""
+fails as the job's params script it (`{"fail": {"<step>": {"retryable": bool, "times": n}}}`) and
+sleeps as they say (`{"sleep": {"<step>": seconds}}`)."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 
 import pytest
@@ -23,6 +25,7 @@ def _step(name: str):
         with _lock:
             CALLS[key] += 1
             calls = CALLS[key]
+        time.sleep(ctx.params.get("sleep", {}).get(name, 0))  # a slow provider call
         plan = ctx.params.get("fail", {}).get(name)
         if plan and calls <= plan["times"] and plan.get("interrupt"):
             raise TimeLimitExceeded()

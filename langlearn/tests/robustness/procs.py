@@ -65,6 +65,7 @@ def app_env(*, fake_url: str | None, media_root: Path, **extra: str) -> dict[str
         THROTTLE_REGISTER="1000000/min",
         THROTTLE_GENERATION="1000000/min",
         THROTTLE_UPLOADS="1000000/min",
+        THROTTLE_PASSWORD="1000000/min",
         GENERATION_DAILY_QUOTA="1000000",
         PROVIDER_TIMEOUT_SECONDS="10",
         PROVIDER_SDK_MAX_RETRIES="0",

@@ -61,6 +61,8 @@ PUBLIC = {
     "accounts:login": "logging in",
     "accounts:refresh": "refreshing a token (the refresh token is the credential)",
     "accounts:logout": "logging out (the refresh token is the credential)",
+    "accounts:password-reset": "asking for a reset link (no login: the password is forgotten)",
+    "accounts:password-reset-confirm": "setting a new password (the emailed token is the credential)",
     "schema": "the public API description",
     "swagger-ui": "the public API documentation",
     "healthz": "the load balancer's liveness probe",

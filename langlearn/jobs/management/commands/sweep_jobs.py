@@ -54,12 +54,13 @@ class Command(BaseCommand):
             except Exception as exc:
                 self.stderr.write(f"sweep failed: {exc!r}")
             else:
-                if result.requeued_running or result.requeued_queued:
+                if result.requeued_running or result.requeued_queued or result.outbox_sent:
                     self._report(result)
             stop.wait(every)
         self.stdout.write("sweeper stopped")
 
     def _report(self, result) -> None:
         self.stdout.write(
-            f"re-enqueued {result.requeued_running} stale running and {result.requeued_queued} stuck queued jobs"
+            f"re-enqueued {result.requeued_running} stale running and {result.requeued_queued} stuck queued jobs; "
+            f"sent {result.outbox_sent} messages the broker had refused"
         )
