@@ -26,6 +26,7 @@ from ..models import Direction, Flashcard, FlashcardEvent
 from ..scheduling import scheduler_for_pair, to_fsrs
 
 MAX_DUE_LIMIT = 100
+DUE_COUNT_CAP = 1000  # screens show "1000+" beyond: counting further costs time and tells nothing
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 _COLUMNS = (
     "id",
@@ -189,13 +190,29 @@ def _as_fsrs_mapping(row: Mapping[str, Any]) -> dict[str, Any]:
     return {**row, "state": state, "due": dt(row["due"]), "last_review": dt(row.get("last_review"))}
 
 
+def _count_capped(reads: list[QuerySet], caps: int | list[int]) -> dict[Any, int]:
+    """Rows per pair of each read (one pair each), counting at most its cap: one query."""
+    if isinstance(caps, int):
+        caps = [caps] * len(reads)
+    limited = [read.order_by().values_list("pair_id")[:cap] for read, cap in zip(reads, caps, strict=True)]
+    if len(limited) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        # The combined query must drop the model's default ordering (`due`, not in the select list).
+        rows: Any = limited[0].union(*limited[1:], all=True).order_by()
+    else:  # one pair, or SQLite (`make run`), which cannot LIMIT inside a UNION: a query per pair there
+        rows = [row for read in limited for row in read]
+    counts: dict[Any, int] = {}
+    for (pair_id,) in rows:
+        counts[pair_id] = counts.get(pair_id, 0) + 1
+    return counts
+
+
 def due_counts_for_user(
     *, user, pairs: list[UserLanguagePair], now: datetime | None = None
 ) -> dict[Any, dict[str, int]]:
-    """For each of `pairs` (the learner's own): {"due": studied cards due now, "new": new cards still
-    to introduce today}, by the rules of `due_cards_for_user` (suspended cards and switched-off produce
-    cards left out, the daily new-card limit in the learner's day). At most three queries whatever the
-    number of pairs or cards, for screens that show every pair's counts at once."""
+    """For each of `pairs` (the learner's own): {"due": studied cards due now (at most DUE_COUNT_CAP),
+    "new": new cards still to introduce today}, by the rules of `due_cards_for_user` (suspended cards
+    and switched-off produce cards left out, the daily new-card limit in the learner's day). At most
+    three queries whatever the number of pairs or cards, for screens that show every pair's counts."""
     now = now or timezone.now()
     if not pairs:
         return {}
@@ -220,26 +237,15 @@ def due_counts_for_user(
         .values_list("card__pair_id", "n")
     )
     allowed = {p.pk: max(0, p.daily_new_cards - introduced.get(p.pk, 0)) for p in pairs}
-    due = dict(
-        shown.filter(last_review__isnull=False, due__lte=now)
-        .order_by()
-        .values("pair_id")
-        .annotate(n=Count("id"))
-        .values_list("pair_id", "n")
+    # Both counts stop where a screen stops caring: studied cards due at DUE_COUNT_CAP (a learner of a
+    # million cards has a quarter million due, and counting them all grew the home screen with it),
+    # new cards at what today still allows (a bank of 30,000 unseen words must not be counted either).
+    # Each is one UNION ALL of a LIMITed range read of the partial due-queue index per pair.
+    due = _count_capped(
+        [shown.filter(pair_id=pk, last_review__isnull=False, due__lte=now) for pk in ids], DUE_COUNT_CAP
     )
-    # New cards are only counted up to what today still allows: a bank of 30,000 unseen words must
-    # not make every home screen count them all. One UNION ALL of a LIMITed read per pair.
-    new: dict[Any, int] = {}
-    reads = [
-        shown.filter(pair_id=pk, last_review__isnull=True).order_by().values_list("pair_id")[:cap]
-        for pk, cap in allowed.items()
-        if cap
-    ]
-    if len(reads) > 1 and connection.features.supports_slicing_ordering_in_compound:
-        # The combined query must drop the model's default ordering (`due`, not in the select list).
-        rows: Any = reads[0].union(*reads[1:], all=True).order_by()
-    else:  # one pair, or SQLite (`make run`), which cannot LIMIT inside a UNION: a query per pair there
-        rows = [row for read in reads for row in read]
-    for (pair_id,) in rows:
-        new[pair_id] = new.get(pair_id, 0) + 1
+    new = _count_capped(
+        [shown.filter(pair_id=pk, last_review__isnull=True) for pk, cap in allowed.items() if cap],
+        [cap for cap in allowed.values() if cap],
+    )
     return {pk: {"due": due.get(pk, 0), "new": new.get(pk, 0)} for pk in ids}
