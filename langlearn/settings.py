@@ -372,3 +372,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- database: performance (bench/peer.sh; issue 20) -------------------------------------------
+# The PostgreSQL backend's health check reads the connection's state instead of sending `SELECT 1`
+# before every request (langlearn/postgresql/base.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "langlearn.postgresql"
