@@ -210,6 +210,7 @@ def test_compiled_queue_matches_the_orm_querysets(user):
     """The due path binds values into SQL compiled once (langlearn.compiled): same rows as the
     querysets built per call, for each shape (produce on/off, limits, with and without new cards)."""
     from flashcards.selectors import due_cards_for_user, due_queue_querysets, pair_for_due_queue
+
     now = timezone.now()
     for produce, daily in ((True, 20), (False, 2), (True, 0)):
         pair = PairFactory(
