@@ -11,6 +11,7 @@ import uuid
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
@@ -53,3 +54,9 @@ class JWTAuthentication(authentication.JWTAuthentication):
         ) != get_md5_hash_password(user.password):
             raise AuthenticationFailed(_("The user's password has been changed."), code="password_changed")
         return user
+
+
+class JWTScheme(SimpleJWTScheme):
+    """The OpenAPI security scheme for it: simplejwt's, which drf-spectacular matches by class name."""
+
+    target_class = "accounts.authentication.JWTAuthentication"
