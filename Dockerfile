@@ -9,4 +9,4 @@ RUN DJANGO_ENV=development python manage.py collectstatic --noinput
 RUN useradd --system --uid 1000 app && chown -R app /app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "langlearn.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "5", "--access-logfile", "-"]
+CMD ["gunicorn", "langlearn.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "5", "--access-logfile", "-", "--preload"]

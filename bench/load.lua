@@ -26,6 +26,9 @@ function request()
     return wrk.format("POST", "/api/flashcards/" .. card .. "/reviews", nil, '{"rating": "good"}')
   elseif endpoint == "due" then
     return wrk.format("GET", "/api/flashcards/due?language_pair=" .. pair)
+  elseif endpoint == "due_path" then
+    -- bench/peer.sh: the due queue at DUE_PATH (the project's or the peer's)
+    return wrk.format("GET", os.getenv("DUE_PATH") .. "?language_pair=" .. pair)
   elseif endpoint == "baseline" then
     return wrk.format("GET", "/bench/bare-due?language_pair=" .. pair)
   elseif endpoint == "home" then

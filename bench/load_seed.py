@@ -28,6 +28,15 @@ PACK_ENTRIES = 20
 REVIEW_CARDS = 20_000  # distinct cards for POST reviews: no two requests race on one card
 
 
+def write_env(out: Path, user, pair) -> None:
+    """What the wrk scripts need, as Lua: a fresh access token (they live 15 minutes), the pair, cards."""
+    cards = list(Flashcard.objects.filter(user=user, suspended=False).values_list("pk", flat=True)[:REVIEW_CARDS])
+    token = str(RefreshToken.for_user(user).access_token)
+    (out / "env.lua").write_text(
+        f'token = "{token}"\npair = "{pair.pk}"\ncards = {{\n' + ",\n".join(f'"{c}"' for c in cards) + "\n}\n"
+    )
+
+
 def main(out: Path) -> None:
     started = time.monotonic()
     rng = random.Random(7)
@@ -56,11 +65,7 @@ def main(out: Path) -> None:
         for p in packs
         for j in range(PACK_ENTRIES)
     )
-    cards = list(Flashcard.objects.filter(user=user, suspended=False).values_list("pk", flat=True)[:REVIEW_CARDS])
-    token = str(RefreshToken.for_user(user).access_token)
-    (out / "env.lua").write_text(
-        f'token = "{token}"\npair = "{pair.pk}"\ncards = {{\n' + ",\n".join(f'"{c}"' for c in cards) + "\n}\n"
-    )
+    write_env(out, user, pair)
     print(
         f"seeded {Account.objects.count()} learners, {Flashcard.objects.filter(user=user).count()} cards for one, "
         f"{WordBankPack.objects.count()} packs in {time.monotonic() - started:.0f}s"
@@ -68,4 +73,8 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    if "--token-only" in sys.argv:  # a database seeded before (bench/peer.sh KEEP=1): a fresh token only
+        learner = Account.objects.get(email__startswith="bench-")
+        write_env(Path(sys.argv[1]), learner, learner.language_pairs.get())
+    else:
+        main(Path(sys.argv[1]))

@@ -1,19 +1,35 @@
-"""The JSON renderer every view uses: DRF's, which writes non-ASCII text as UTF-8, except that text
-UTF-8 cannot encode (a lone surrogate that reached a response some other way than the JSON parser,
-which refuses them) is written as a JSON `\\uXXXX` escape instead of crashing the response."""
+"""The API's JSON renderer: orjson (drf-orjson-renderer), with DRF's output where they differ.
+
+`json.dumps` with DRF's encoder was a measurable share of a small read's CPU; orjson encodes the
+same data several times faster. Anything orjson does not encode natively the way DRF does (dates and
+times: DRF writes `Z` for UTC; Decimal, lazy strings, querysets) goes through DRF's own
+encoder, so the bytes a client parses mean the same. A string orjson refuses (a lone surrogate, which
+is not valid UTF-8) falls back to `json.dumps` with `\\u` escapes, where DRF's renderer answered 500."""
 
 from __future__ import annotations
 
-from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
+import json
+from typing import Any
+
+import orjson
+from drf_orjson_renderer.renderers import ORJSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
+
+_drf_default = JSONEncoder().default
 
 
-class JSONRenderer(DRFJSONRenderer):
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+class JSONRenderer(ORJSONRenderer):
+    options = orjson.OPT_PASSTHROUGH_DATETIME  # dates and times in DRF's format, through `default`
+
+    @staticmethod
+    def default(obj: Any) -> Any:
+        return _drf_default(obj)
+
+    def render(self, data: Any, media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        if data is None:
+            return b""
         try:
-            return super().render(data, accepted_media_type, renderer_context)
-        except UnicodeEncodeError:
-            self.ensure_ascii = True
-            try:
-                return super().render(data, accepted_media_type, renderer_context)
-            finally:
-                del self.ensure_ascii
+            return orjson.dumps(data, default=self.default, option=self.options)
+        except orjson.JSONEncodeError:
+            # Lone surrogates (or anything else orjson refuses): the standard library escapes them.
+            return json.dumps(data, cls=JSONEncoder, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode()

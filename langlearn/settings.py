@@ -234,10 +234,10 @@ DRAMATIQ_INPROCESS_WORKER = not BROKER_URL and not TESTING and not PRODUCTION
 # --- REST framework ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.JWTAuthentication",  # simplejwt's, user read by compiled SQL
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["langlearn.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["langlearn.renderers.JSONRenderer"],  # orjson, DRF's formats
     "DEFAULT_PARSER_CLASSES": ["langlearn.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "langlearn.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -438,3 +438,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Langlearn <no-reply@lang
 # /api/auth/password/reset/confirm.
 PASSWORD_RESET_URL = env("PASSWORD_RESET_URL", default="langlearn://reset-password?uid={uid}&token={token}")
 EXPORT_LINK_SECONDS = env.int("EXPORT_LINK_SECONDS", default=900)
+
+# --- database: performance (bench/peer.sh; issue 20) -------------------------------------------
+# The PostgreSQL backend's health check reads the connection's state instead of sending `SELECT 1`
+# before every request (langlearn/postgresql/base.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "langlearn.postgresql"
+# Server-side prepared statements (psycopg 3): a statement run DB_PREPARE_THRESHOLD times on a
+# connection is prepared and then only executed, not planned again. Needs server-side binding.
+# Off (unset) by default: see bench/peer.sh for what it gives.
+if env("DB_PREPARE_THRESHOLD", default="") and DATABASES["default"]["ENGINE"] == "langlearn.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": env.int("DB_PREPARE_THRESHOLD")}
+    )

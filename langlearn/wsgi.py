@@ -8,3 +8,9 @@ application = get_wsgi_application()
 from langlearn.chunked import ChunkedBodyMiddleware  # noqa: E402  (needs the settings configured)
 
 application = ChunkedBodyMiddleware(application)
+
+# NLP_PRELOAD=es,fr,...: build those pipelines now; under `gunicorn --preload` that is in the master,
+# and every worker shares them (langlearn/preload.py).
+from langlearn.preload import preload_nlp  # noqa: E402
+
+preload_nlp()

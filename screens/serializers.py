@@ -96,7 +96,7 @@ class TokenizedTextSerializer(serializers.Serializer):
 
 
 class PairCardSerializer(PairSummarySerializer):
-    due_count = serializers.IntegerField()
+    due_count = serializers.IntegerField(help_text="Studied cards due now, counted up to 1,000.")
     new_count = serializers.IntegerField()
 
 
@@ -138,7 +138,7 @@ class HomeScreenSerializer(serializers.Serializer):
     language_pair = serializers.UUIDField(allow_null=True, help_text="The pair asked for, if any.")
     active_pair = PairCardSerializer(allow_null=True)
     other_pairs = PairCardSerializer(many=True)
-    due_count = serializers.IntegerField(help_text="Studied cards due now.")
+    due_count = serializers.IntegerField(help_text="Studied cards due now, counted up to 1,000 per pair.")
     new_count = serializers.IntegerField(help_text="New cards still to introduce today.")
     reviews_today = serializers.IntegerField()
     current_streak = serializers.IntegerField()

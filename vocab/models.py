@@ -103,6 +103,13 @@ class LearnableWordBankEntry(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["user", "pair", "-created_at"], name="entry_user_pair_created"),
+            # "Already added this pack?" for every pack of the catalogue: a probe here, where it was a
+            # scan of the learner's whole word bank (500,000 entries at a million cards) per request.
+            models.Index(
+                fields=["source_ref", "user"],
+                name="entry_source_ref_user",
+                condition=models.Q(source_ref__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Flashcard reads, re-exported: `from flashcards.selectors import due_cards_for_user`."""
 
 from .cards import DueWord, due_words_for_pair, events_for_card, flashcard_get_for_user, flashcards_for_user
+from .days import review_summary
 from .due import (
     MAX_DUE_LIMIT,
     due_cards_for_user,
@@ -30,6 +31,7 @@ __all__ = [
     "new_cards_introduced_today",
     "pair_for_due_queue",
     "review_activity",
+    "review_summary",
     "streaks",
     "word_statuses_for_pair",
 ]

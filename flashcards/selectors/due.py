@@ -19,6 +19,7 @@ from django.utils import timezone
 from fsrs import Rating as FsrsRating
 
 from langlearn import storage
+from langlearn.compiled import Placeholders, compiled_query
 from langlearn.errors import NotFound
 from vocab.models import UserLanguagePair
 
@@ -26,6 +27,7 @@ from ..models import Direction, Flashcard, FlashcardEvent
 from ..scheduling import scheduler_for_pair, to_fsrs
 
 MAX_DUE_LIMIT = 100
+DUE_COUNT_CAP = 1000  # screens show "1000+" beyond: counting further costs time and tells nothing
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 _COLUMNS = (
     "id",
@@ -53,42 +55,55 @@ def learner_day_start(user, now: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _introduced_today(*, user, pair_ref: Any, now: datetime) -> QuerySet[FlashcardEvent]:
-    """First reviews (state_before had no review) of the pair's cards since the learner's midnight."""
+def _introduced_since(*, user: Any, pair: Any, day_start: datetime) -> QuerySet[FlashcardEvent]:
+    """First reviews (state_before had no review) of the pair's cards since `day_start`."""
     return FlashcardEvent.objects.filter(
-        user=user, card__pair=pair_ref, reviewed_at__gte=learner_day_start(user, now), state_before__last_review=None
+        user=user, card__pair=pair, reviewed_at__gte=day_start, state_before__last_review=None
     )
 
 
 def new_cards_introduced_today(*, user, pair: UserLanguagePair, now: datetime) -> int:
     """Cards of `pair` whose first review happened today, in the learner's time zone."""
-    return _introduced_today(user=user, pair_ref=pair, now=now).count()
+    return _introduced_since(user=user, pair=pair, day_start=learner_day_start(user, now)).count()
 
 
-def pair_for_due_queue(*, user, pair_id: Any, now: datetime | None = None) -> UserLanguagePair:
-    """The learner's pair with `new_introduced_today` counted in the same query (one round trip less
-    for the most read endpoint); 404 for a pair that is not theirs.
+_PAIR_FIELDS = tuple(f.attname for f in UserLanguagePair._meta.concrete_fields)
 
-    The count names the pair by its id, not by `OuterRef`: tied to the outer row, the planner costs
-    it for the table-wide average pair and, for a learner of a million cards, walks every card with an
-    event lookup each (3.5 s); with the id it starts from today's events of the learner (0.2 ms)."""
-    try:
-        pair_id = pair_id if isinstance(pair_id, uuid.UUID) else uuid.UUID(str(pair_id))
-    except ValueError:
-        raise NotFound("Language pair not found.", code="language_pair_not_found")
+
+def _pair_query(p: Placeholders) -> QuerySet:
+    # The count names the pair by its id, not by `OuterRef`: tied to the outer row, the planner
+    # costs it for the table-wide average pair and, for a learner of a million cards, walked every
+    # card with an event lookup each (3.5 s); with the id it starts from today's events (0.2 ms).
     count = (
-        _introduced_today(user=user, pair_ref=pair_id, now=now or timezone.now())
+        _introduced_since(user=p.user, pair=p.pair, day_start=p.at("day_start"))
         .order_by()
         .values("user")
         .annotate(n=Count("id"))
         .values("n")
     )
+    return (
+        UserLanguagePair.objects.annotate(new_introduced_today=Coalesce(Subquery(count), 0))
+        .filter(user=p.user, pk=p.pair)
+        .values_list(*_PAIR_FIELDS, "new_introduced_today")
+    )
+
+
+def pair_for_due_queue(*, user, pair_id: Any, now: datetime | None = None) -> UserLanguagePair:
+    """The learner's pair with `new_introduced_today` counted in the same query (one round trip less
+    for the most read endpoint); 404 for a pair that is not theirs. The query is compiled once per
+    process (langlearn.compiled): the due queue is read on every review session."""
     try:
-        return UserLanguagePair.objects.annotate(new_introduced_today=Coalesce(Subquery(count), 0)).get(
-            user=user, pk=pair_id
-        )
-    except (UserLanguagePair.DoesNotExist, ValueError, TypeError):
+        pair_id = pair_id if isinstance(pair_id, uuid.UUID) else uuid.UUID(str(pair_id))
+    except ValueError:
         raise NotFound("Language pair not found.", code="language_pair_not_found")
+    day_start = learner_day_start(user, now or timezone.now())
+    rows = compiled_query(_pair_query).rows(user=user.pk, pair=pair_id, day_start=day_start)
+    if not rows:
+        raise NotFound("Language pair not found.", code="language_pair_not_found")
+    *values, introduced = rows[0]
+    pair = UserLanguagePair.from_db(connection.alias, _PAIR_FIELDS, values)
+    pair.new_introduced_today = introduced
+    return pair
 
 
 def _row(values: tuple) -> dict[str, Any]:
@@ -123,13 +138,39 @@ def due_queue_querysets(
 ) -> tuple[QuerySet, QuerySet | None]:
     """The two reads of the due queue, each served by its partial (user, pair, due, id) index: studied
     cards due now, and new cards (None when no new card is allowed today)."""
+    return _due_querysets(
+        user=user,
+        pair=pair,
+        produce=pair.production_cards_enabled,
+        limit=limit,
+        new_limit=min(limit, new_allowed),
+        now=now,
+    )
+
+
+def _due_querysets(*, user, pair, produce: bool, limit: int, new_limit: int, now) -> tuple[QuerySet, QuerySet | None]:
     base = Flashcard.objects.filter(user=user, pair=pair, suspended=False)
-    if not pair.production_cards_enabled:
+    if not produce:
         base = base.filter(direction=Direction.RECOGNISE)
     studied = base.filter(last_review__isnull=False, due__lte=now).order_by("due", "id")[:limit]
-    if not new_allowed:
+    if not new_limit:
         return studied, None
-    return studied, base.filter(last_review__isnull=True).order_by("due", "id")[: min(limit, new_allowed)]
+    return studied, base.filter(last_review__isnull=True).order_by("due", "id")[:new_limit]
+
+
+def _cards_query(p: Placeholders, produce: bool, limit: int, new_limit: int, part: str) -> QuerySet:
+    """The due queue's cards as rows of _COLUMNS: both reads in one UNION ALL (`part` "both"), or
+    one of them (SQLite cannot LIMIT inside a UNION)."""
+    studied, new = _due_querysets(
+        user=p.user, pair=p.pair, produce=produce, limit=limit, new_limit=new_limit, now=p.at("now")
+    )
+    if part == "studied":
+        return studied.values_list(*_COLUMNS)
+    if part == "new":
+        return new.values_list(*_COLUMNS)
+    if new is None:
+        return studied.values_list(*_COLUMNS)
+    return studied.values_list(*_COLUMNS).union(new.values_list(*_COLUMNS), all=True)
 
 
 def due_cards_for_user(
@@ -147,14 +188,13 @@ def due_cards_for_user(
     if introduced is None:
         introduced = new_cards_introduced_today(user=user, pair=pair, now=now)
     new_allowed = max(0, pair.daily_new_cards - introduced)
-    studied_qs, new_qs = due_queue_querysets(user=user, pair=pair, limit=limit, new_allowed=new_allowed, now=now)
-    studied_rows = studied_qs.values_list(*_COLUMNS)
-    if new_qs is None:
-        rows = list(studied_rows)
-    elif connection.features.supports_slicing_ordering_in_compound:
-        rows = list(studied_rows.union(new_qs.values_list(*_COLUMNS), all=True))
+    shape = (pair.production_cards_enabled, limit, min(limit, new_allowed))
+    values = {"user": user.pk, "pair": pair.pk, "now": now}
+    if not new_allowed or connection.features.supports_slicing_ordering_in_compound:
+        rows = compiled_query(_cards_query, *shape, "both").rows(**values)
     else:  # SQLite (`make run`) cannot LIMIT inside a UNION: two queries there
-        rows = [*studied_rows, *new_qs.values_list(*_COLUMNS)]
+        rows = [*compiled_query(_cards_query, *shape, "studied").rows(**values)]
+        rows += compiled_query(_cards_query, *shape, "new").rows(**values)
     # UNION ALL keeps no order: put it back (studied first, each part by due then id, as in SQL).
     studied = sorted((r for r in rows if r[8] is not None), key=lambda r: (r[7], r[0]))
     new = sorted((r for r in rows if r[8] is None), key=lambda r: (r[7], r[0]))[: limit - len(studied)]
@@ -189,13 +229,29 @@ def _as_fsrs_mapping(row: Mapping[str, Any]) -> dict[str, Any]:
     return {**row, "state": state, "due": dt(row["due"]), "last_review": dt(row.get("last_review"))}
 
 
+def _count_capped(reads: list[QuerySet], caps: int | list[int]) -> dict[Any, int]:
+    """Rows per pair of each read (one pair each), counting at most its cap: one query."""
+    if isinstance(caps, int):
+        caps = [caps] * len(reads)
+    limited = [read.order_by().values_list("pair_id")[:cap] for read, cap in zip(reads, caps, strict=True)]
+    if len(limited) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        # The combined query must drop the model's default ordering (`due`, not in the select list).
+        rows: Any = limited[0].union(*limited[1:], all=True).order_by()
+    else:  # one pair, or SQLite (`make run`), which cannot LIMIT inside a UNION: a query per pair there
+        rows = [row for read in limited for row in read]
+    counts: dict[Any, int] = {}
+    for (pair_id,) in rows:
+        counts[pair_id] = counts.get(pair_id, 0) + 1
+    return counts
+
+
 def due_counts_for_user(
     *, user, pairs: list[UserLanguagePair], now: datetime | None = None
 ) -> dict[Any, dict[str, int]]:
-    """For each of `pairs` (the learner's own): {"due": studied cards due now, "new": new cards still
-    to introduce today}, by the rules of `due_cards_for_user` (suspended cards and switched-off produce
-    cards left out, the daily new-card limit in the learner's day). At most three queries whatever the
-    number of pairs or cards, for screens that show every pair's counts at once."""
+    """For each of `pairs` (the learner's own): {"due": studied cards due now (at most DUE_COUNT_CAP),
+    "new": new cards still to introduce today}, by the rules of `due_cards_for_user` (suspended cards
+    and switched-off produce cards left out, the daily new-card limit in the learner's day). At most
+    three queries whatever the number of pairs or cards, for screens that show every pair's counts."""
     now = now or timezone.now()
     if not pairs:
         return {}
@@ -220,26 +276,15 @@ def due_counts_for_user(
         .values_list("card__pair_id", "n")
     )
     allowed = {p.pk: max(0, p.daily_new_cards - introduced.get(p.pk, 0)) for p in pairs}
-    due = dict(
-        shown.filter(last_review__isnull=False, due__lte=now)
-        .order_by()
-        .values("pair_id")
-        .annotate(n=Count("id"))
-        .values_list("pair_id", "n")
+    # Both counts stop where a screen stops caring: studied cards due at DUE_COUNT_CAP (a learner of a
+    # million cards has a quarter million due, and counting them all grew the home screen with it),
+    # new cards at what today still allows (a bank of 30,000 unseen words must not be counted either).
+    # Each is one UNION ALL of a LIMITed range read of the partial due-queue index per pair.
+    due = _count_capped(
+        [shown.filter(pair_id=pk, last_review__isnull=False, due__lte=now) for pk in ids], DUE_COUNT_CAP
     )
-    # New cards are only counted up to what today still allows: a bank of 30,000 unseen words must
-    # not make every home screen count them all. One UNION ALL of a LIMITed read per pair.
-    new: dict[Any, int] = {}
-    reads = [
-        shown.filter(pair_id=pk, last_review__isnull=True).order_by().values_list("pair_id")[:cap]
-        for pk, cap in allowed.items()
-        if cap
-    ]
-    if len(reads) > 1 and connection.features.supports_slicing_ordering_in_compound:
-        # The combined query must drop the model's default ordering (`due`, not in the select list).
-        rows: Any = reads[0].union(*reads[1:], all=True).order_by()
-    else:  # one pair, or SQLite (`make run`), which cannot LIMIT inside a UNION: a query per pair there
-        rows = [row for read in reads for row in read]
-    for (pair_id,) in rows:
-        new[pair_id] = new.get(pair_id, 0) + 1
+    new = _count_capped(
+        [shown.filter(pair_id=pk, last_review__isnull=True) for pk, cap in allowed.items() if cap],
+        [cap for cap in allowed.values() if cap],
+    )
     return {pk: {"due": due.get(pk, 0), "new": new.get(pk, 0)} for pk in ids}

@@ -204,3 +204,30 @@ def test_due_with_a_malformed_pair_id_is_a_4xx(auth_client):
     r = auth_client.get(URL, {"language_pair": "not-a-uuid"})
     assert r.status_code in (400, 404)
     assert set(r.json()) >= {"detail", "code"}
+
+
+def test_compiled_queue_matches_the_orm_querysets(user):
+    """The due path binds values into SQL compiled once (langlearn.compiled): same rows as the
+    querysets built per call, for each shape (produce on/off, limits, with and without new cards)."""
+    from flashcards.selectors import due_cards_for_user, due_queue_querysets, pair_for_due_queue
+
+    now = timezone.now()
+    for produce, daily in ((True, 20), (False, 2), (True, 0)):
+        pair = PairFactory(
+            user=user, target_language=f"x{daily}", production_cards_enabled=produce, daily_new_cards=daily
+        )
+        for i in range(12):
+            card = card_for(pair)
+            if i % 3:
+                studied(card, due_in=-timedelta(hours=i))
+        for limit in (1, 5, 100):
+            loaded = pair_for_due_queue(user=user, pair_id=pair.pk, now=now)
+            assert loaded.new_introduced_today == 0
+            assert (loaded.pk, loaded.daily_new_cards, loaded.production_cards_enabled) == (pair.pk, daily, produce)
+            cards, remaining = due_cards_for_user(user=user, pair=loaded, limit=limit, now=now)
+            studied_qs, new_qs = due_queue_querysets(user=user, pair=pair, limit=limit, new_allowed=daily, now=now)
+            expected = list(studied_qs.values_list("id", flat=True))
+            expected += list(new_qs.values_list("id", flat=True))[: limit - len(expected)] if new_qs is not None else []
+            assert [c["id"] for c in cards] == [str(i) for i in expected]
+            assert remaining == daily - sum(c["is_new"] for c in cards)
+            assert set(cards[0]) >= {"front", "back", "due", "state"}

@@ -10,7 +10,7 @@ from django.db.models import F
 from adventures.models import AdventureStatus
 from adventures.selectors import adventures_for_user
 from articles.selectors import articles_for_user
-from flashcards.selectors import due_counts_for_user, review_activity
+from flashcards.selectors import due_counts_for_user, review_summary
 from langlearn.errors import NotFound
 from langlearn.jobs.models import JobStatus
 from langlearn.jobs.selectors import jobs_for_user
@@ -114,7 +114,7 @@ def home_screen(*, user, pair_id=None, now: datetime | None = None) -> dict[str,
     def card(pair: UserLanguagePair) -> dict[str, Any]:
         return {**pair_summary(pair), "due_count": counts[pair.pk]["due"], "new_count": counts[pair.pk]["new"]}
 
-    stats = review_activity(user=user, pair=chosen if pair_id is not None else None, now=now)
+    stats = review_summary(user=user, pair=chosen if pair_id is not None else None, now=now)
     running = jobs_for_user(user=user).filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
     return {
         "language_pair": str(pair_id) if pair_id is not None else None,
@@ -122,7 +122,7 @@ def home_screen(*, user, pair_id=None, now: datetime | None = None) -> dict[str,
         "other_pairs": [card(p) for p in pairs if p is not chosen],
         "due_count": sum(counts[p.pk]["due"] for p in scope),
         "new_count": sum(counts[p.pk]["new"] for p in scope),
-        "reviews_today": stats["reviews_per_day"][-1]["reviews"],
+        "reviews_today": stats["reviews_today"],
         "current_streak": stats["current_streak"],
         "longest_streak": stats["longest_streak"],
         "retention_30_days": stats["true_retention"],
