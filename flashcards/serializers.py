@@ -205,3 +205,16 @@ class DueQueueSerializer(serializers.Serializer):
     language_pair = serializers.UUIDField()
     new_cards_remaining_today = serializers.IntegerField()
     results = DueCardSerializer(many=True)
+
+
+class RescheduleSerializer(serializers.Serializer):
+    language_pair = serializers.UUIDField()
+    dry_run = serializers.BooleanField(default=False, help_text="Count what would change; save nothing.")
+
+
+class RescheduleResultSerializer(serializers.Serializer):
+    language_pair = serializers.UUIDField(source="pair_id")
+    cards = serializers.IntegerField(help_text="Reviewed cards replayed.")
+    changed = serializers.IntegerField(help_text="Cards whose schedule (due date, stability…) changed.")
+    events_changed = serializers.IntegerField(help_text="Reviews whose recorded before/after state changed.")
+    dry_run = serializers.BooleanField()

@@ -11,6 +11,7 @@ urlpatterns = [
     route("api/flashcards/due", views.DueView, name="due"),
     route("api/flashcards/stats", views.StatsView, name="stats"),
     route("api/flashcards/reviews/sync", views.SyncView, name="reviews-sync"),
+    route("api/flashcards/reschedule", views.RescheduleView, name="reschedule"),
     route("api/flashcards/<uuid:pk>", Cards, {"get": "retrieve", "patch": "partial_update"}, name="flashcard-detail"),
     route("api/flashcards/<uuid:pk>/reviews", Cards, {"post": "reviews"}, name="flashcard-reviews"),
     route("api/flashcards/<uuid:pk>/events", Cards, {"get": "events"}, name="flashcard-events"),

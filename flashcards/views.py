@@ -29,6 +29,8 @@ from .serializers import (
     FlashcardUpdateSerializer,
     PronunciationResultSerializer,
     PronunciationUploadSerializer,
+    RescheduleResultSerializer,
+    RescheduleSerializer,
     ReviewResultSerializer,
     ReviewSerializer,
     StatsQuerySerializer,
@@ -91,6 +93,19 @@ class SyncView(APIView):
                 "results": [{**asdict(r), "card_id": r.card} for r in results],
             }
         )
+
+
+class RescheduleView(APIView):
+    @extend_schema(request=RescheduleSerializer, responses=RescheduleResultSerializer)
+    def post(self, request):
+        """Replay every reviewed card of the pair with its current FSRS parameters and desired
+        retention (as Anki's "reschedule cards on change"), so intervals reflect a new fit at once.
+        Idempotent: a second call changes nothing."""
+        serializer = RescheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pair = pair_get_for_user(user=request.user, pair_id=serializer.validated_data["language_pair"])
+        result = services.flashcards_reschedule(pair=pair, dry_run=serializer.validated_data["dry_run"])
+        return Response(RescheduleResultSerializer(result).data)
 
 
 @extend_schema_view(list=extend_schema(parameters=[FlashcardFilterSerializer]))

@@ -5,7 +5,6 @@ stay, because a fit on little data predicts worse than the defaults."""
 from __future__ import annotations
 
 import logging
-import math
 import uuid
 import zoneinfo
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
 from vocab.models import UserLanguagePair
 
 from ..models import FlashcardEvent
+from ..scheduling import fsrs_parameter_problems
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def fsrs_parameters_fit(
     except (ValueError, RuntimeError) as exc:  # the optimizer rejects this history: retrying cannot help
         logger.warning("FSRS fit for pair %s failed: %s", pair.pk, exc)
         return FitResult(pair_id=pair.pk, reviews=count, fitted=False, reason=f"the optimizer failed: {exc}")
-    if len(parameters) != 21 or not all(math.isfinite(p) for p in parameters):
+    if fsrs_parameter_problems(parameters):
         logger.warning("FSRS fit for pair %s gave unusable parameters: %s", pair.pk, parameters)
         return FitResult(pair_id=pair.pk, reviews=count, fitted=False, reason="the optimizer gave unusable parameters")
     if not dry_run:

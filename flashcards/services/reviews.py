@@ -33,7 +33,7 @@ from ..scheduling import (
     FSRS_FIELDS,
     HistoryReview,
     apply_fsrs,
-    flashcard_state_from_history,
+    flashcard_replay,
     fsrs_review,
     scheduler_for_pair,
     snapshot,
@@ -102,10 +102,6 @@ def _in_order(card: Flashcard, reviews: list[NewReview]) -> bool:
     return card.last_review is None or min(r.reviewed_at for r in reviews) > card.last_review
 
 
-def _history_of(events: list[FlashcardEvent]) -> list[HistoryReview]:
-    return [HistoryReview(e.reviewed_at, e.rating, e.client_event_id or str(e.id)) for e in events]
-
-
 def _record(
     card: Flashcard, reviews: list[NewReview], *, earlier: list[FlashcardEvent] | None
 ) -> tuple[list[FlashcardEvent], list[FlashcardEvent]]:
@@ -134,24 +130,9 @@ def _record(
             state = after
         apply_fsrs(card, state)
         return list(new_events.values()), []
-    by_key = {e.client_event_id or str(e.id): e for e in earlier}
-    by_key.update({r.history.tiebreak: new_events[r.event_id] for r in reviews})
-    final, steps = flashcard_state_from_history(
-        card_id=card.pk,
-        history=_history_of(earlier) + [r.history for r in reviews],
-        scheduler=scheduler,
-        created_due=card.created_at,
-    )
-    changed = []
-    for step in steps:
-        event = by_key[step.review.tiebreak]
-        before, after = snapshot(step.before), snapshot(step.after)
-        if (event.state_before, event.state_after) != (before, after):
-            event.state_before, event.state_after = before, after
-            if event.id not in new_events:
-                changed.append(event)
+    final, changed = flashcard_replay(card, [*earlier, *new_events.values()])
     apply_fsrs(card, final)
-    return list(new_events.values()), changed
+    return list(new_events.values()), [e for e in changed if e.id not in new_events]
 
 
 def _stored_events(card_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[FlashcardEvent]]:
