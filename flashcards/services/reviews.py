@@ -256,6 +256,8 @@ class SyncResult:
 
 
 def _parse_reviewed_at(value: Any) -> datetime:
+    if isinstance(value, datetime):  # already parsed by the view's serializer
+        return value
     try:
         parsed = parse_datetime(value) if isinstance(value, str) and len(value) <= 64 else None
     except ValueError:  # well-formed but impossible: 2026-02-30, 25:00
