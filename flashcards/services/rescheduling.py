@@ -15,8 +15,9 @@ from django.utils import timezone
 from vocab.models import UserLanguagePair
 
 from ..models import Flashcard, FlashcardEvent
-from ..scheduling import FSRS_FIELDS, apply_fsrs, flashcard_replay
+from ..scheduling import apply_fsrs, flashcard_replay
 from ..scheduling import snapshot as fsrs_snapshot
+from .bulk import cards_save_states, events_save_states
 
 CHUNK = 500  # cards locked and rewritten per transaction: a review waits on at most one chunk
 
@@ -63,14 +64,13 @@ def flashcards_reschedule(
                 old = fsrs_snapshot(card)
                 apply_fsrs(card, final)
                 if fsrs_snapshot(card) != old:
-                    card.updated_at = timezone.now()
                     card_updates.append(card)
             cards_seen += len(cards)
             changed_cards += len(card_updates)
             changed_events += len(event_updates)
             if not dry_run:
-                Flashcard.objects.bulk_update(card_updates, [*FSRS_FIELDS, "updated_at"], batch_size=500)
-                FlashcardEvent.objects.bulk_update(event_updates, ["state_before", "state_after"], batch_size=500)
+                cards_save_states(card_updates, now=timezone.now())
+                events_save_states(event_updates)
         if progress:
             progress(len(chunk))
     return RescheduleResult(

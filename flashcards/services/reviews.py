@@ -39,6 +39,7 @@ from ..scheduling import (
     snapshot,
     to_fsrs,
 )
+from .bulk import cards_save_states, events_save_states
 
 MAX_SYNC_EVENTS = 1000
 MAX_REVIEW_AGE = timedelta(days=30)
@@ -180,8 +181,7 @@ def _enqueue_fits(pair_ids: list[uuid.UUID]) -> None:
 
 
 def _save(card: Flashcard, new_events: list[FlashcardEvent], changed: list[FlashcardEvent]) -> None:
-    if changed:
-        FlashcardEvent.objects.bulk_update(changed, ["state_before", "state_after"], batch_size=500)
+    events_save_states(changed)
     FlashcardEvent.objects.bulk_create(new_events, batch_size=500)
 
 
@@ -358,19 +358,16 @@ def reviews_sync(*, user, events: list[Any], now: datetime | None = None) -> lis
             to_update += changed
             for result, review in items:
                 result.status, result.event_id, result.replayed = "applied", review.event_id, card_id in stored
-            card.updated_at = now
             per_pair[card.pair_id] += len(items)
         if to_insert:
             try:
                 with transaction.atomic():
-                    if to_update:
-                        FlashcardEvent.objects.bulk_update(to_update, ["state_before", "state_after"], batch_size=500)
+                    events_save_states(to_update)
                     FlashcardEvent.objects.bulk_create(to_insert, batch_size=500)
             except IntegrityError:
                 # One of these client_event_ids was just used by a concurrent request on other cards:
                 # apply nothing; the retry sees it as a duplicate.
                 raise Conflict("A concurrent sync used some of these events; retry.", code="sync_conflict")
-            touched = [cards[pk] for pk in per_card]
-            Flashcard.objects.bulk_update(touched, [*FSRS_FIELDS, "updated_at"], batch_size=500)
+            cards_save_states([cards[pk] for pk in per_card], now=now)
             _enqueue_fits(_count_reviews(per_pair))
     return results
