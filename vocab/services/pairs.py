@@ -24,6 +24,9 @@ PAIR_SETTINGS = (
     "desired_retention",
     "fsrs_parameters",
     "reschedule_on_fit",
+    "coverage_target",
+    "new_words_per_100",
+    "revision_rounds",
 )
 FSRS_PARAMETER_COUNT = 21
 

@@ -181,3 +181,31 @@ def test_list_query_count_does_not_grow(auth_client, user, django_assert_max_num
         PairFactory(user=user, target_language=target)
     with django_assert_max_num_queries(4):
         assert len(auth_client.get(URL).json()["results"]) == 6
+
+
+def test_generation_settings_have_defaults_and_can_be_changed(auth_client, pair):
+    body = auth_client.get(f"{URL}/{pair.pk}").json()
+    assert (body["coverage_target"], body["new_words_per_100"], body["revision_rounds"]) == (0.95, 3.0, 2)
+    r = auth_client.patch(f"{URL}/{pair.pk}", {"coverage_target": 0.98, "new_words_per_100": 1, "revision_rounds": 0})
+    assert r.status_code == 200, r.json()
+    pair.refresh_from_db()
+    assert (pair.coverage_target, pair.new_words_per_100, pair.revision_rounds) == (0.98, 1.0, 0)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"coverage_target": 0.84},
+        {"coverage_target": 1.0},
+        {"new_words_per_100": -1},
+        {"new_words_per_100": 16},
+        {"revision_rounds": 6},
+        {"revision_rounds": -1},
+    ],
+)
+def test_generation_settings_out_of_range_answer_400(auth_client, pair, change):
+    r = auth_client.patch(f"{URL}/{pair.pk}", change)
+    assert r.status_code == 400, r.json()
+    assert r.json()["code"] == "invalid"
+    pair.refresh_from_db()
+    assert (pair.coverage_target, pair.revision_rounds) == (0.95, 2)
