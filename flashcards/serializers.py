@@ -252,7 +252,7 @@ class WorkloadRowSerializer(serializers.Serializer):
     minutes_per_day_30 = serializers.FloatField()
     minutes_per_day_90 = serializers.FloatField()
     memorized_after_90_days = serializers.FloatField()
-    reviews_by_day = serializers.ListField(child=serializers.IntegerField())
+    reviews_by_day = serializers.ListField(child=serializers.IntegerField(), help_text="Day 0 is today.")
 
 
 class WorkloadSerializer(serializers.Serializer):
@@ -260,6 +260,7 @@ class WorkloadSerializer(serializers.Serializer):
     fitted = serializers.BooleanField()
     deck_size = serializers.IntegerField()
     new_cards = serializers.IntegerField()
+    studied_cards = serializers.IntegerField()
     daily_new_cards = serializers.IntegerField()
     days = serializers.IntegerField()
     retentions = WorkloadRowSerializer(many=True)

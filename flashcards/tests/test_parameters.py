@@ -62,3 +62,18 @@ def test_empty_deck_and_other_learners_pair(auth_client, pair, other_pair):
         assert auth_client.get(url, {"language_pair": str(other_pair.pk)}).status_code == 404
         assert auth_client.get(url, {"language_pair": "x"}).status_code == 400
         assert auth_client.get(url).status_code == 400
+
+
+def test_workload_counts_the_cards_already_studied(auth_client, pair):
+    """A learner with only studied cards (no new ones) still has reviews ahead: the studied cards are
+    simulated from their current state, and a higher retention asks for more of them."""
+    seed_history(pair, reviews=600)  # events only: 60 cards (and their 60 unreviewed produce twins)
+    # Rescheduling computes the cards' states from those histories.
+    assert auth_client.post("/api/flashcards/reschedule", {"language_pair": str(pair.pk)}).json()["changed"] == 60
+    UserLanguagePair.objects.filter(pk=pair.pk).update(daily_new_cards=0)
+    body = auth_client.get("/api/flashcards/workload", {"language_pair": str(pair.pk)}).json()
+    assert body["studied_cards"] == 60
+    rows = {r["desired_retention"]: r for r in body["retentions"]}
+    assert rows[0.8]["reviews_per_day_90"] > 0
+    assert rows[0.95]["reviews_per_day_90"] > rows[0.8]["reviews_per_day_90"]
+    assert rows[0.95]["minutes_per_day_90"] > rows[0.8]["minutes_per_day_90"]
