@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.utils import timezone
+
 from langlearn import serializers, storage
 from langlearn.query import QuerySerializer
 
@@ -9,6 +11,20 @@ from .selectors.memory import card_retrievability
 from .services import MAX_SYNC_EVENTS
 
 RATING_CHOICES = ["again", "hard", "good", "easy"]
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """A moment, with its offset. DRF reads a naive time in the server's zone: a phone's local
+    "09:00" would become 09:00 UTC and land hours away from the device's other reviews, out of order."""
+
+    default_error_messages = {"naive": "Give the time zone (e.g. 2026-12-01T09:00:00+01:00 or ...Z)."}
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            self.fail("naive")
+        return super().enforce_timezone(value)
+
+
 STATE_FILTERS = ["new", "learning", "review", "relearning"]
 
 
@@ -98,7 +114,9 @@ class FlashcardEventSerializer(serializers.ModelSerializer):
 
 class ReviewSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=RATING_CHOICES)
-    reviewed_at = serializers.DateTimeField(required=False, help_text="Default: now. Not in the future, ≤ 30 days old.")
+    reviewed_at = AwareDateTimeField(
+        required=False, help_text="Default: now. With a time zone; not in the future, ≤ 30 days old."
+    )
     duration_ms = serializers.IntegerField(min_value=0, max_value=86_400_000, required=False)
     client_event_id = serializers.CharField(max_length=64, required=False, help_text="Makes a retry a no-op.")
 
@@ -123,7 +141,7 @@ class SyncEventSerializer(serializers.Serializer):
     )
     card = serializers.UUIDField(help_text="The flashcard reviewed.")
     rating = serializers.ChoiceField(choices=RATING_CHOICES)
-    reviewed_at = serializers.DateTimeField(
+    reviewed_at = AwareDateTimeField(
         help_text="ISO 8601 with a time zone; ≤ 30 days old. May be older than the card's last review "
         "(another device's): the card's history is then replayed in time order."
     )

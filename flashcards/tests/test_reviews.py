@@ -204,3 +204,12 @@ def test_a_bad_events_cursor_is_refused_with_the_error_contract(auth_client, pai
     r = auth_client.get(f"/api/flashcards/{card.pk}/events", {"cursor": cursor})
     assert r.status_code in (400, 404)
     assert set(r.json()) >= {"detail", "code"}
+
+
+def test_a_review_time_without_time_zone_is_400(auth_client, pair):
+    card = card_for(pair)
+    naive = timezone.now().replace(tzinfo=None).isoformat()
+    r = review(auth_client, card, "good", reviewed_at=naive)
+    assert r.status_code == 400
+    assert "time zone" in r.json()["reviewed_at"][0]
+    assert not FlashcardEvent.objects.exists()

@@ -97,6 +97,8 @@ def test_rejections_carry_a_reason_and_do_not_block_the_rest(auth_client, pair, 
         ({"reviewed_at": "yesterday"}, "reviewed_at"),
         ({"reviewed_at": "2026-02-30T10:00:00Z"}, "reviewed_at"),
         ({"reviewed_at": "2026-01-01T25:00:00Z"}, "reviewed_at"),
+        ({"reviewed_at": "2026-12-01T09:00:00"}, "reviewed_at"),  # no time zone
+        ({"reviewed_at": "9999-12-31T23:59:59-23:59"}, "reviewed_at"),
         ({"card": "not-a-card"}, "card"),
         ({"card": False}, "card"),
         ({"card": 0}, "card"),
