@@ -26,7 +26,7 @@ from fsrs.scheduler import FUZZ_RANGES, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PA
 
 from vocab.models import UserLanguagePair
 
-from .models import Flashcard
+from .models import Flashcard, FlashcardEvent
 
 logger = logging.getLogger(__name__)
 
@@ -201,3 +201,24 @@ def flashcard_state_from_history(
         steps.append(ReplayedReview(review=review, before=card, after=after))
         card = after
     return card, steps
+
+
+def flashcard_replay(card: Flashcard, events: Sequence[FlashcardEvent]) -> tuple[Card, list[FlashcardEvent]]:
+    """Replay `card` over `events` (all its reviews, stored or new) with its pair's scheduler. Sets each
+    event's derived state_before/state_after in memory and returns the final state and the events
+    whose derived states changed (for the caller to save). Ratings and times are never touched."""
+    by_key = {e.client_event_id or str(e.id): e for e in events}
+    final, steps = flashcard_state_from_history(
+        card_id=card.pk,
+        history=[HistoryReview(e.reviewed_at, e.rating, key) for key, e in by_key.items()],
+        scheduler=scheduler_for_pair(card.pair),
+        created_due=card.created_at,
+    )
+    changed = []
+    for step in steps:
+        event = by_key[step.review.tiebreak]
+        before, after = snapshot(step.before), snapshot(step.after)
+        if (getattr(event, "state_before", None), getattr(event, "state_after", None)) != (before, after):
+            event.state_before, event.state_after = before, after
+            changed.append(event)
+    return final, changed

@@ -27,14 +27,18 @@ from .serializers import (
     FlashcardFilterSerializer,
     FlashcardSerializer,
     FlashcardUpdateSerializer,
+    PairQuerySerializer,
+    ParametersQualitySerializer,
     PronunciationResultSerializer,
     PronunciationUploadSerializer,
+    RescheduleResultSerializer,
+    RescheduleSerializer,
     ReviewResultSerializer,
     ReviewSerializer,
     StatsQuerySerializer,
-    SyncRequestSerializer,
     SyncResultSerializer,
     SyncSerializer,
+    WorkloadSerializer,
 )
 
 
@@ -74,10 +78,13 @@ class StatsView(APIView):
 
 
 class SyncView(APIView):
-    @extend_schema(request=SyncRequestSerializer, responses=SyncResultSerializer)
+    @extend_schema(request=SyncSerializer, responses=SyncResultSerializer)
     def post(self, request):
-        """Apply reviews made offline (≤ 1,000, each with a client_event_id). Idempotent: an event already
-        applied is reported as a duplicate and changes nothing."""
+        """Apply reviews made offline (≤ 1,000, each with a client_event_id), in any order: a review older
+        than its card's last one is merged into the card's history, which is replayed. Idempotent: an
+        event already applied is reported as a duplicate and changes nothing. A malformed event (wrong
+        type, missing key, unknown rating) is a 400 naming its index; an event the learner's data refuses
+        (unknown or suspended card, older than 30 days, in the future) is `rejected` with its reason."""
         serializer = SyncSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         results = services.reviews_sync(user=request.user, events=serializer.validated_data["events"])
@@ -93,6 +100,39 @@ class SyncView(APIView):
         )
 
 
+class ParametersQualityView(APIView):
+    @extend_schema(parameters=[PairQuerySerializer], responses=ParametersQualitySerializer)
+    def get(self, request):
+        """How well the pair's FSRS parameters predict its own reviews, against the defaults (log loss
+        and RMSE from fsrs-rs's evaluation; lower is better). `current`/`defaults` are null until the
+        pair has a review on a later day than the card's first."""
+        pair = pair_get_for_user(user=request.user, pair_id=PairQuerySerializer.parse(request)["language_pair"])
+        return Response(selectors.fsrs_parameters_quality(pair=pair))
+
+
+class WorkloadView(APIView):
+    @extend_schema(parameters=[PairQuerySerializer], responses=WorkloadSerializer)
+    def get(self, request):
+        """Reviews (and minutes) per day over the next 30 and 90 days at desired retention 0.80-0.95 and
+        the pair's own, from fsrs-rs's simulator with the pair's parameters and daily new-card limit:
+        the cost of each retention, to choose one with it in front of you."""
+        pair = pair_get_for_user(user=request.user, pair_id=PairQuerySerializer.parse(request)["language_pair"])
+        return Response(selectors.workload_simulation(pair=pair))
+
+
+class RescheduleView(APIView):
+    @extend_schema(request=RescheduleSerializer, responses=RescheduleResultSerializer)
+    def post(self, request):
+        """Replay every reviewed card of the pair with its current FSRS parameters and desired
+        retention (as Anki's "reschedule cards on change"), so intervals reflect a new fit at once.
+        Idempotent: a second call changes nothing."""
+        serializer = RescheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pair = pair_get_for_user(user=request.user, pair_id=serializer.validated_data["language_pair"])
+        result = services.flashcards_reschedule(pair=pair, dry_run=serializer.validated_data["dry_run"])
+        return Response(RescheduleResultSerializer(result).data)
+
+
 @extend_schema_view(list=extend_schema(parameters=[FlashcardFilterSerializer]))
 class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The learner's cards. Filters: `language_pair`, `state` (new/learning/review/relearning),
@@ -106,7 +146,7 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_queryset(self):
         if self.action != "list":
-            return Flashcard.objects.filter(user=self.request.user).select_related("entry")
+            return Flashcard.objects.filter(user=self.request.user).select_related("entry", "pair")
         data = FlashcardFilterSerializer.parse(self.request)
         return selectors.flashcards_for_user(
             user=self.request.user,
@@ -136,7 +176,11 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         outcome = services.flashcard_review(user=request.user, card_id=pk, **serializer.validated_data)
-        card = Flashcard.objects.select_related("entry").get(pk=outcome.card.pk) if outcome.duplicate else outcome.card
+        card = (
+            Flashcard.objects.select_related("entry", "pair").get(pk=outcome.card.pk)
+            if outcome.duplicate
+            else outcome.card
+        )
         body = {
             "duplicate": outcome.duplicate,
             "replayed": outcome.replayed,

@@ -57,6 +57,16 @@ class BooleanField(drf.BooleanField):
         return super().to_internal_value(data)
 
 
+class UUIDField(drf.UUIDField):
+    """DRF turns an integer into a UUID (`UUID(int=...)`), and `false` is an integer: `{"card": false}`
+    passed as the nil UUID. A UUID is a string in JSON."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 _STRICT = {
     drf.CharField: CharField,
     drf.EmailField: EmailField,
@@ -65,6 +75,7 @@ _STRICT = {
     drf.URLField: URLField,
     drf.IPAddressField: IPAddressField,
     drf.BooleanField: BooleanField,
+    drf.UUIDField: UUIDField,
 }
 
 

@@ -23,6 +23,10 @@ class UserLanguagePair(TimeStampedModel):
     fsrs_parameters = models.JSONField(null=True, blank=True, help_text="Fitted FSRS-6 parameters (21 floats).")
     fsrs_parameters_fitted_at = models.DateTimeField(null=True, blank=True)
     fsrs_reviews_at_fit = models.PositiveIntegerField(default=0)
+    reschedule_on_fit = models.BooleanField(
+        default=False,
+        help_text="After each fit, reschedule the pair's cards with the new parameters (as Anki offers).",
+    )
     # Kept by the review services in the same transaction as each event, so "has this pair reached
     # the fitting threshold?" is read off the row instead of counting events on every review.
     review_count = models.PositiveIntegerField(default=0, editable=False)

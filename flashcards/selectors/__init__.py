@@ -12,6 +12,7 @@ from .due import (
     new_cards_introduced_today,
     pair_for_due_queue,
 )
+from .parameters import fsrs_parameters_quality, workload_simulation
 from .stats import flashcard_stats, review_activity, streaks
 from .words import word_statuses_for_pair
 
@@ -27,6 +28,7 @@ __all__ = [
     "flashcard_preview_intervals",
     "flashcard_stats",
     "flashcards_for_user",
+    "fsrs_parameters_quality",
     "learner_day_start",
     "new_cards_introduced_today",
     "pair_for_due_queue",
@@ -34,4 +36,5 @@ __all__ = [
     "review_summary",
     "streaks",
     "word_statuses_for_pair",
+    "workload_simulation",
 ]

@@ -25,7 +25,7 @@ def flashcards_for_user(
     direction: str | None = None,
 ) -> QuerySet[Flashcard]:
     """`state` is `new` (never reviewed), `learning`, `review` or `relearning`."""
-    qs = Flashcard.objects.filter(user=user).select_related("entry")
+    qs = Flashcard.objects.filter(user=user).select_related("entry", "pair")
     if pair_id is not None:
         qs = qs.filter(pair_id=pair_id)
     if state == "new":

@@ -13,6 +13,7 @@ from django.utils import timezone
 from vocab.models import UserLanguagePair
 
 from ..models import CardState, Flashcard, FlashcardEvent, Rating
+from .memory import memory_for_pairs, true_retention_by_month
 
 HISTORY_DAYS = 30
 FORECAST_DAYS = 14
@@ -87,7 +88,8 @@ def review_activity(*, user, pair: UserLanguagePair | None = None, now: datetime
 
 
 def flashcard_stats(*, user, pair: UserLanguagePair | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """The stats screen: review activity plus cards by state and the due forecast."""
+    """The stats screen: review activity, cards by state, the due forecast (stored due dates), what the
+    learner remembers by FSRS's model (`memory.memory_for_pairs`) and true retention by month."""
     now = now or timezone.now()
     tz, today, day_start = _day_bounds(user, now)
     activity = review_activity(user=user, pair=pair, now=now)
@@ -120,4 +122,14 @@ def flashcard_stats(*, user, pair: UserLanguagePair | None = None, now: datetime
         {"date": (today + timedelta(days=i)).isoformat(), "due": forecast_counts[i]} for i in range(FORECAST_DAYS)
     ]
 
-    return {**activity, "cards_by_state": by_state, "due_forecast": forecast}
+    events = FlashcardEvent.objects.filter(user=user)
+    if pair is not None:
+        events = events.filter(card__pair=pair)
+    pairs = [pair] if pair is not None else list(UserLanguagePair.objects.filter(user=user))
+    return {
+        **activity,
+        "cards_by_state": by_state,
+        "due_forecast": forecast,
+        **memory_for_pairs(user=user, pairs=pairs, today=today, tz=tz, now=now),
+        "true_retention_by_month": true_retention_by_month(events=events, tz=tz, today=today),
+    }

@@ -33,12 +33,13 @@ from ..scheduling import (
     FSRS_FIELDS,
     HistoryReview,
     apply_fsrs,
-    flashcard_state_from_history,
+    flashcard_replay,
     fsrs_review,
     scheduler_for_pair,
     snapshot,
     to_fsrs,
 )
+from .bulk import cards_save_states, events_save_states
 
 MAX_SYNC_EVENTS = 1000
 MAX_REVIEW_AGE = timedelta(days=30)
@@ -102,10 +103,6 @@ def _in_order(card: Flashcard, reviews: list[NewReview]) -> bool:
     return card.last_review is None or min(r.reviewed_at for r in reviews) > card.last_review
 
 
-def _history_of(events: list[FlashcardEvent]) -> list[HistoryReview]:
-    return [HistoryReview(e.reviewed_at, e.rating, e.client_event_id or str(e.id)) for e in events]
-
-
 def _record(
     card: Flashcard, reviews: list[NewReview], *, earlier: list[FlashcardEvent] | None
 ) -> tuple[list[FlashcardEvent], list[FlashcardEvent]]:
@@ -134,24 +131,9 @@ def _record(
             state = after
         apply_fsrs(card, state)
         return list(new_events.values()), []
-    by_key = {e.client_event_id or str(e.id): e for e in earlier}
-    by_key.update({r.history.tiebreak: new_events[r.event_id] for r in reviews})
-    final, steps = flashcard_state_from_history(
-        card_id=card.pk,
-        history=_history_of(earlier) + [r.history for r in reviews],
-        scheduler=scheduler,
-        created_due=card.created_at,
-    )
-    changed = []
-    for step in steps:
-        event = by_key[step.review.tiebreak]
-        before, after = snapshot(step.before), snapshot(step.after)
-        if (event.state_before, event.state_after) != (before, after):
-            event.state_before, event.state_after = before, after
-            if event.id not in new_events:
-                changed.append(event)
+    final, changed = flashcard_replay(card, [*earlier, *new_events.values()])
     apply_fsrs(card, final)
-    return list(new_events.values()), changed
+    return list(new_events.values()), [e for e in changed if e.id not in new_events]
 
 
 def _stored_events(card_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[FlashcardEvent]]:
@@ -199,8 +181,7 @@ def _enqueue_fits(pair_ids: list[uuid.UUID]) -> None:
 
 
 def _save(card: Flashcard, new_events: list[FlashcardEvent], changed: list[FlashcardEvent]) -> None:
-    if changed:
-        FlashcardEvent.objects.bulk_update(changed, ["state_before", "state_after"], batch_size=500)
+    events_save_states(changed)
     FlashcardEvent.objects.bulk_create(new_events, batch_size=500)
 
 
@@ -275,6 +256,8 @@ class SyncResult:
 
 
 def _parse_reviewed_at(value: Any) -> datetime:
+    if isinstance(value, datetime):  # already parsed by the view's serializer
+        return value
     try:
         parsed = parse_datetime(value) if isinstance(value, str) and len(value) <= 64 else None
     except ValueError:  # well-formed but impossible: 2026-02-30, 25:00
@@ -375,19 +358,16 @@ def reviews_sync(*, user, events: list[Any], now: datetime | None = None) -> lis
             to_update += changed
             for result, review in items:
                 result.status, result.event_id, result.replayed = "applied", review.event_id, card_id in stored
-            card.updated_at = now
             per_pair[card.pair_id] += len(items)
         if to_insert:
             try:
                 with transaction.atomic():
-                    if to_update:
-                        FlashcardEvent.objects.bulk_update(to_update, ["state_before", "state_after"], batch_size=500)
+                    events_save_states(to_update)
                     FlashcardEvent.objects.bulk_create(to_insert, batch_size=500)
             except IntegrityError:
                 # One of these client_event_ids was just used by a concurrent request on other cards:
                 # apply nothing; the retry sees it as a duplicate.
                 raise Conflict("A concurrent sync used some of these events; retry.", code="sync_conflict")
-            touched = [cards[pk] for pk in per_card]
-            Flashcard.objects.bulk_update(touched, [*FSRS_FIELDS, "updated_at"], batch_size=500)
+            cards_save_states([cards[pk] for pk in per_card], now=now)
             _enqueue_fits(_count_reviews(per_pair))
     return results

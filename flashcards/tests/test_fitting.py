@@ -91,3 +91,18 @@ def test_the_review_that_reaches_512_enqueues_a_fit(auth_client, user, broker, w
     assert pair.fsrs_reviews_at_fit == n + 1
     # The fitted parameters now schedule this pair's reviews.
     assert auth_client.get(f"/api/vocab/language-pairs/{pair.pk}").json()["fsrs_parameters"] == pair.fsrs_parameters
+
+
+@pytest.mark.django_db
+def test_a_fitted_pair_is_refitted_after_n_new_reviews_not_after_every_review(
+    auth_client, pair, settings, django_capture_on_commit_callbacks
+):
+    settings.FSRS_REFIT_AFTER_REVIEWS = 3
+    UserLanguagePair.objects.filter(pk=pair.pk).update(review_count=600, fsrs_reviews_at_fit=600)
+    card = card_for(pair)
+    enqueued = []
+    for _ in range(7):  # reviews 601..607: the 603rd crosses the line (3 since the fit), once
+        with django_capture_on_commit_callbacks() as callbacks:
+            assert auth_client.post(f"/api/flashcards/{card.pk}/reviews", {"rating": "good"}).status_code == 201
+        enqueued.append(len(callbacks))
+    assert enqueued == [0, 0, 1, 0, 0, 0, 0]

@@ -193,3 +193,23 @@ def test_other_learners_card_is_404(auth_client, other_pair):
 def test_unknown_card_is_404(auth_client):
     r = auth_client.post("/api/flashcards/00000000-0000-0000-0000-000000000000/reviews", {"rating": "good"})
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "cD0yMDI2LTAyLTMwVDAwOjAwOjAwWg==", "cD14eHg=", "\u00e9"])
+def test_a_bad_events_cursor_is_refused_with_the_error_contract(auth_client, pair, cursor):
+    """Garbage, and well-encoded cursors whose position is an impossible date ("p=2026-02-30T00:00:00Z")
+    or not a date ("p=xxx"): refused as DRF refuses an invalid cursor, never a 500."""
+    card = card_for(pair)
+    review(auth_client, card, "good")
+    r = auth_client.get(f"/api/flashcards/{card.pk}/events", {"cursor": cursor})
+    assert r.status_code in (400, 404)
+    assert set(r.json()) >= {"detail", "code"}
+
+
+def test_a_review_time_without_time_zone_is_400(auth_client, pair):
+    card = card_for(pair)
+    naive = timezone.now().replace(tzinfo=None).isoformat()
+    r = review(auth_client, card, "good", reviewed_at=naive)
+    assert r.status_code == 400
+    assert "time zone" in r.json()["reviewed_at"][0]
+    assert not FlashcardEvent.objects.exists()

@@ -2,8 +2,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from fsrs import Scheduler
 
 from flashcards.models import Flashcard, FlashcardEvent
+from flashcards.scheduling import to_fsrs
 from flashcards.selectors import learner_day_start, streaks
 from vocab.tests.factories import PairFactory, card_for
 
@@ -97,10 +99,47 @@ def test_streak_rules():
 def test_stats_query_count_is_constant(auth_client, pair, django_assert_max_num_queries):
     card = card_for(pair)
     event(card, timezone.now() - timedelta(minutes=5))
-    with django_assert_max_num_queries(7):
+    # 7, plus one for the memory figures (one per pair) and one for retention by month.
+    with django_assert_max_num_queries(9):
         auth_client.get(URL, {"language_pair": str(pair.pk)})
     for k in range(40):
         event(card_for(pair), timezone.now() - timedelta(days=k % 20, minutes=5))
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         body = auth_client.get(URL, {"language_pair": str(pair.pk)}).json()
     assert body["current_streak"] == 20
+
+
+def test_memory_figures_follow_fsrs(auth_client, pair):
+    """Retrievability per card and on average, their sum, and the forecast, as `fsrs` computes them."""
+    now = timezone.now()
+    cards = [card_for(pair) for _ in range(3)]
+    for days, card in zip((1, 10, 40), cards, strict=True):
+        Flashcard.objects.filter(pk=card.pk).update(
+            state=2, step=None, stability=10.0, difficulty=5.0, last_review=now - timedelta(days=days), due=now
+        )
+    scheduler = Scheduler()
+    expected = [scheduler.get_card_retrievability(to_fsrs(Flashcard.objects.get(pk=c.pk)), now) for c in cards]
+    body = auth_client.get(URL, {"language_pair": str(pair.pk)}).json()
+    assert body["studied_cards"] == 3
+    assert body["estimated_total_knowledge"] == pytest.approx(sum(expected), abs=0.05)
+    assert body["average_retrievability"] == pytest.approx(sum(expected) / 3, abs=1e-3)
+    forecast = body["due_forecast_current_parameters"]
+    assert len(forecast) == 30
+    assert sum(d["due"] for d in forecast) == 3
+    assert [m["month"] for m in body["true_retention_by_month"]][-1] == timezone.localdate().strftime("%Y-%m")
+    assert len(body["true_retention_by_month"]) == 12
+    listed = auth_client.get("/api/flashcards", {"language_pair": str(pair.pk)}).json()["results"]
+    by_id = {c["id"]: c["retrievability"] for c in listed}
+    assert [by_id[str(c.pk)] for c in cards] == pytest.approx(expected, abs=1e-4)
+
+
+def test_true_retention_by_month(auth_client, pair):
+    card = card_for(pair)
+    now = timezone.now()
+    for rating in (3, 3, 1, 3):
+        event(card, now - timedelta(minutes=5), rating=rating)
+    event(card, now - timedelta(minutes=5), rating=1, state_before=1)  # a learning-step review: not counted
+    months = auth_client.get(URL).json()["true_retention_by_month"]
+    assert months[-1]["reviews"] == 4
+    assert months[-1]["true_retention"] == 0.75
+    assert months[0]["true_retention"] is None

@@ -23,6 +23,7 @@ PAIR_SETTINGS = (
     "production_cards_enabled",
     "desired_retention",
     "fsrs_parameters",
+    "reschedule_on_fit",
     "coverage_target",
     "new_words_per_100",
     "revision_rounds",
