@@ -115,6 +115,7 @@ class AnkiPackage:
     media: dict[str, str] = field(default_factory=dict)  # name -> zip member
     models: dict[int, Model] = field(default_factory=dict)
     decks: dict[int, Deck] = field(default_factory=dict)
+    crt: int = 0  # the collection's creation (epoch seconds): review cards' `due` counts days from it
 
     def __enter__(self) -> AnkiPackage:
         return self
@@ -236,6 +237,8 @@ def _open(archive: zipfile.ZipFile, tmpdir: str, limits: Limits) -> AnkiPackage:
     try:
         package.media = _media_map(archive, names, limits)
         package.models, package.decks = _schema(conn)
+        crt = conn.execute("SELECT crt FROM col").fetchone()[0]
+        package.crt = crt if isinstance(crt, int) else 0
     except BaseException:
         conn.close()
         raise
