@@ -309,7 +309,7 @@ def _apply_history(*, pair, rows, ids, reviews, crt, now, report: AnkiImportRepo
             if stability is None and anki_card.ivl > 0:
                 sm2 = fsrs.memory_state_from_sm2(max(anki_card.factor, 1300) / 1000, anki_card.ivl, 0.9)
                 stability, difficulty = sm2.stability, sm2.difficulty
-            last = last or due - timedelta(days=max(anki_card.ivl, 1))
+            last = last or min(due - timedelta(days=max(anki_card.ivl, 1)), now)
         elif anki_card.type in (1, 3):
             state, step = (CardState.LEARNING if anki_card.type == 1 else CardState.RELEARNING), 0
         else:  # new in Anki after a "forget", with history: new here too

@@ -35,7 +35,7 @@ def deck_notes():
         {
             # a review card without any history: FSRS state from SM-2 ease and interval
             "fields": {"Front": "el perro", "Back": "the dog"},
-            "card": {"type": 2, "queue": 2, "ivl": 10, "factor": 2500, "due": 12, "reps": 5},
+            "card": {"type": 2, "queue": 2, "ivl": 10, "factor": 2500, "due": 5, "reps": 5},
         },
         {"fields": {"Front": "el gato", "Back": "the cat"}, "card": {"queue": -1}},  # new, suspended
         {"fields": {"Front": "", "Back": "nothing"}},  # no word: reported, not imported
