@@ -21,10 +21,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from langlearn import serializers
-from langlearn.errors import InvalidInput, NotFound
+from langlearn.errors import InvalidInput
 from langlearn.jobs.models import Job
 from langlearn.jobs.serializers import JobSerializer
 from langlearn.jobs.services import job_create
+from vocab.models import UserLanguagePair
 from vocab.selectors import pair_get_for_user
 
 from .anki_pipeline import ANKI_IMPORT_JOB_KIND
@@ -53,13 +54,40 @@ class AnkiImportResponseSerializer(serializers.Serializer):
     job = JobSerializer()
 
 
+class AnkiImportStatusSerializer(serializers.Serializer):
+    job = JobSerializer()
+    package = serializers.DictField(allow_null=True, help_text="What the package holds (after `check`).")
+    report = serializers.DictField(allow_null=True, help_text="The import report (after `import`).")
+
+
+class AnkiImportListSerializer(serializers.Serializer):
+    imports = AnkiImportStatusSerializer(many=True)
+
+
 class AnkiImportView(APIView):
     parser_classes = [MultiPartParser, FormParser]
+    queryset = UserLanguagePair.objects.none()  # the route's id is the pair's
+
+    @extend_schema(responses=AnkiImportListSerializer)
+    def get(self, request, pk):
+        """This pair's Anki imports, newest first (at most 20): each job's progress (steps `check`,
+        `import`), what the package holds and, once done, the report — entries created or already
+        there, audio stored, cards scheduled, reviews imported, suspended and mature cards, and the
+        notes not imported with their note number (`problems`)."""
+        pair = pair_get_for_user(user=request.user, pair_id=pk)
+        jobs = Job.objects.filter(user=request.user, kind=ANKI_IMPORT_JOB_KIND, params__pair=str(pair.pk))
+        imports = []
+        for job in jobs.order_by("-created_at")[:20]:
+            check, imported = (job.step(name) or {} for name in ("check", "import"))
+            imports.append(
+                {"job": JobSerializer(job).data, "package": check.get("output"), "report": imported.get("output")}
+            )
+        return Response({"imports": imports})
 
     @extend_schema(request=AnkiImportSerializer, responses={202: AnkiImportResponseSerializer})
     def post(self, request, pk):
-        """Import the learner's own Anki deck into this pair. Answers 202 with the job; follow it at
-        `anki-import/{job id}` (steps `check`, `import`, then the report)."""
+        """Import the learner's own Anki deck into this pair. Answers 202 with the job; follow it with
+        GET on this URL (steps `check`, `import`, then the report)."""
         pair = pair_get_for_user(user=request.user, pair_id=pk)
         upload = request.FILES.get("file")
         if upload is None:
@@ -92,31 +120,9 @@ class AnkiImportView(APIView):
         return Response({"job": JobSerializer(job).data}, status=202)
 
 
-class AnkiImportStatusSerializer(serializers.Serializer):
-    job = JobSerializer()
-    package = serializers.DictField(allow_null=True, help_text="What the package holds (after `check`).")
-    report = serializers.DictField(allow_null=True, help_text="The import report (after `import`).")
-
-
-class AnkiImportStatusView(APIView):
-    @extend_schema(responses=AnkiImportStatusSerializer)
-    def get(self, request, pk, job_id):
-        """Progress of an Anki import (the job) and, once done, its report: entries created or
-        already there, audio stored, cards scheduled, reviews imported, suspended and mature cards,
-        and the notes not imported with their note number (`problems`)."""
-        pair = pair_get_for_user(user=request.user, pair_id=pk)
-        job = Job.objects.filter(
-            pk=job_id, user=request.user, kind=ANKI_IMPORT_JOB_KIND, params__pair=str(pair.pk)
-        ).first()
-        if job is None:
-            raise NotFound("Import not found.", code="import_not_found")
-        check, imported = (job.step(name) or {} for name in ("check", "import"))
-        return Response(
-            {"job": JobSerializer(job).data, "package": check.get("output"), "report": imported.get("output")}
-        )
-
-
 class AnkiExportView(APIView):
+    queryset = UserLanguagePair.objects.none()  # the route's id is the pair's
+
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)})
     def get(self, request, pk):
         """The pair's word bank as an Anki package: notes, audio, cards with their scheduling and

@@ -22,10 +22,5 @@ from . import anki_views  # noqa: E402
 
 urlpatterns += [
     route("api/vocab/language-pairs/<uuid:pk>/anki-import", anki_views.AnkiImportView, name="anki-import"),
-    route(
-        "api/vocab/language-pairs/<uuid:pk>/anki-import/<uuid:job_id>",
-        anki_views.AnkiImportStatusView,
-        name="anki-import-status",
-    ),
     route("api/vocab/language-pairs/<uuid:pk>/anki-export", anki_views.AnkiExportView, name="anki-export"),
 ]

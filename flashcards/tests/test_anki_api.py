@@ -34,7 +34,8 @@ def test_upload_runs_a_job_whose_output_is_the_report(auth_client, pair, tmp_pat
     assert response.status_code == 202, response.json()
     job_id = response.json()["job"]["id"]
     run_jobs(broker, worker)
-    body = auth_client.get(f"{url(pair)}/{job_id}").json()
+    [body] = auth_client.get(url(pair)).json()["imports"]
+    assert body["job"]["id"] == job_id
     assert body["job"]["status"] == "succeeded", body
     assert [s["name"] for s in body["job"]["steps"]] == ["check", "import"]
     package, report = body["package"], body["report"]
@@ -56,7 +57,7 @@ def test_bad_uploads_answer_400_and_another_users_pair_404(auth_client, other_cl
     assert (wrong.status_code, wrong.json()["code"]) == (400, "invalid_mapping")
     assert upload(other_client, pair, path.read_bytes()).status_code == 404
     assert other_client.get(url(pair, "anki-export")).status_code == 404
-    assert auth_client.get(f"{url(pair)}/{pair.pk}").status_code == 404
+    assert other_client.get(url(pair)).status_code == 404
 
 
 def test_too_large_upload_is_413(auth_client, pair, settings):
@@ -75,7 +76,7 @@ def test_a_broken_collection_fails_the_job_with_a_line_numbered_message(auth_cli
     response = upload(auth_client, pair, out.getvalue())
     assert response.status_code == 202
     run_jobs(broker, worker)
-    job = auth_client.get(f"{url(pair)}/{response.json()['job']['id']}").json()["job"]
+    job = auth_client.get(url(pair)).json()["imports"][0]["job"]
     assert job["status"] == "failed"
     assert job["error"].startswith("line 1: the collection is damaged")
 
