@@ -372,3 +372,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Anki packages (langlearn/anki; issue 17) ---------------------------------------------------
+ANKI_IMPORT_MAX_BYTES = env.int("ANKI_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)  # a learner's upload
+# Decompression caps, enforced while streaming: past them the package is refused at once.
+ANKI_MAX_COLLECTION_BYTES = env.int("ANKI_MAX_COLLECTION_BYTES", default=512 * 1024 * 1024)
+ANKI_MAX_MEDIA_FILE_BYTES = env.int("ANKI_MAX_MEDIA_FILE_BYTES", default=32 * 1024 * 1024)
