@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vocab', '0002_pair_review_count'),
+        ('vocab', '0003_pair_generation_settings'),
     ]
 
     operations = [
