@@ -13,11 +13,13 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from langlearn import storage
+from langlearn.anki.fields import field_map
 from langlearn.anki.reader import AnkiFormatError, Limits, open_package
-from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, done, register
+from langlearn.anki.text import field_to_text
+from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, done, register, skipped
 from vocab.models import UserLanguagePair
 
-from .services.anki_import import anki_deck_import
+from .services.anki_import import TARGETS, anki_deck_import
 
 ANKI_IMPORT_JOB_KIND = "anki_import"
 
@@ -45,6 +47,38 @@ def _failed(exc: AnkiFormatError) -> PermanentJobError:
     return PermanentJobError(f"{where}{exc.message}")
 
 
+def _note_types(package, mapping: dict) -> list[dict]:
+    """Each note type used: its fields, which of them feeds which of ours (so a learner can check
+    the mapping before importing, with `dry_run`), and the first notes as they would be read."""
+    used: dict[int, list] = {}
+    for note in package.notes():
+        samples = used.setdefault(note.model_id, [])
+        if len(samples) < 3:
+            samples.append(note)
+    out = []
+    for model_id, samples in used.items():
+        model = package.models.get(model_id)
+        if model is None:
+            continue
+        fmap = field_map(model.fields, mapping)
+        out.append(
+            {
+                "name": model.name,
+                "fields": model.fields,
+                "mapping": {ours: model.fields[i] for ours, i in fmap.items() if ours in TARGETS},
+                "samples": [
+                    {
+                        ours: field_to_text(n.fields[i])
+                        for ours, i in fmap.items()
+                        if ours in TARGETS and i < len(n.fields)
+                    }
+                    for n in samples
+                ],
+            }
+        )
+    return out
+
+
 def check(ctx: StepContext) -> object:
     with _local_copy(ctx.params["key"]) as fh:
         try:
@@ -55,7 +89,7 @@ def check(ctx: StepContext) -> object:
                     "cards": package.conn.execute("SELECT count(*) FROM cards").fetchone()[0],
                     "reviews": package.conn.execute("SELECT count(*) FROM revlog").fetchone()[0],
                     "media": len(package.media),
-                    "note_types": {str(m.id): {"name": m.name, "fields": m.fields} for m in package.models.values()},
+                    "note_types": _note_types(package, ctx.params.get("mapping") or {}),
                 }
         except AnkiFormatError as exc:
             raise _failed(exc) from None
@@ -63,6 +97,9 @@ def check(ctx: StepContext) -> object:
 
 
 def run_import(ctx: StepContext) -> object:
+    if ctx.params.get("dry_run"):
+        storage.delete(ctx.params["key"])
+        return skipped("dry run: nothing was written")
     pair = UserLanguagePair.objects.select_related("user").filter(pk=ctx.params["pair"]).first()
     if pair is None:
         raise PermanentJobError("The language pair was deleted.")

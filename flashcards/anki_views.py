@@ -48,6 +48,9 @@ class AnkiImportSerializer(serializers.Serializer):
         help_text='Which Anki field holds which of ours when names differ: {"text": "Vocab", "translation": '
         '"Meaning", "example_sentence": ..., "example_translation": ..., "part_of_speech": ..., "audio": ...}.',
     )
+    dry_run = serializers.BooleanField(
+        required=False, default=False, help_text="Only read the package: counts, mapping and sample notes."
+    )
 
 
 class AnkiImportResponseSerializer(serializers.Serializer):
@@ -114,7 +117,13 @@ class AnkiImportView(APIView):
             job = job_create(
                 user=request.user,
                 kind=ANKI_IMPORT_JOB_KIND,
-                params={"pair": str(pair.pk), "key": key, "mapping": mapping, "name": upload.name[:200]},
+                params={
+                    "pair": str(pair.pk),
+                    "key": key,
+                    "mapping": mapping,
+                    "name": upload.name[:200],
+                    "dry_run": str(request.data.get("dry_run", "")).lower() in ("1", "true", "on", "yes"),
+                },
                 count_quota=False,
             )
         return Response({"job": JobSerializer(job).data}, status=202)

@@ -135,3 +135,20 @@ def test_export_then_import_into_another_pair_keeps_the_history(pair, other_pair
     theirs = Flashcard.objects.get(pair=other_pair, entry__text="la casa", direction=Direction.RECOGNISE)
     assert theirs.stability == pytest.approx(mine.stability, rel=1e-3)
     assert theirs.due.date() == mine.due.date()
+
+
+def test_dry_run_shows_the_mapping_and_samples_and_writes_nothing(auth_client, pair, tmp_path, broker, worker):
+    path = make_package(
+        tmp_path / "cloze.apkg", [{"fields": {"Text": "hablar", "Back Extra": "to speak"}}], notetype="Cloze"
+    )
+    mapping = json.dumps({"translation": "Back Extra"})
+    response = upload(auth_client, pair, path.read_bytes(), mapping=mapping, dry_run="true")
+    assert response.status_code == 202
+    run_jobs(broker, worker)
+    [body] = auth_client.get(url(pair)).json()["imports"]
+    assert body["job"]["status"] == "succeeded"
+    assert body["job"]["steps"][1]["status"] == "skipped"
+    [note_type] = body["package"]["note_types"]
+    assert note_type["mapping"] == {"text": "Text", "translation": "Back Extra"}
+    assert note_type["samples"] == [{"text": "hablar", "translation": "to speak"}]
+    assert not LearnableWordBankEntry.objects.filter(pair=pair).exists()
