@@ -27,6 +27,7 @@ import mimetypes
 import os
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -98,11 +99,19 @@ def check_mapping(mapping: object) -> dict[str, str]:
     return {k: v.strip() for k, v in mapping.items()}
 
 
+StatusHook = Callable[..., int]
+# Word statuses live above flashcards (issue 15's `knowledge` app), so they plug in here instead of
+# being imported: a hook `hook(pair=, known=set of keys, ignored=set of keys) -> statuses changed`,
+# appended from that app's AppConfig.ready(). It runs inside the import's transaction.
+STATUS_HOOKS: list[StatusHook] = []
+
+
 def lemma_statuses_from_anki(*, pair: UserLanguagePair, known: set[str], ignored: set[str]) -> dict:
-    """Mature cards → lemma known, suspended → ignored (ignored wins). The statuses themselves are
-    issue 15's (a `knowledge` app); until it is in this build the counts are reported, not stored."""
+    """Mature cards → lemma known, suspended → ignored (ignored wins), through `STATUS_HOOKS`;
+    without one the counts are reported and `stored` is false."""
     known = known - ignored
-    return {"known": len(known), "ignored": len(ignored), "stored": False}
+    changed = sum(hook(pair=pair, known=known, ignored=ignored) for hook in STATUS_HOOKS)
+    return {"known": len(known), "ignored": len(ignored), "stored": bool(STATUS_HOOKS), "changed": changed}
 
 
 def _read_rows(package: AnkiPackage, mapping: dict[str, str], report: AnkiImportReport) -> list[_Row]:

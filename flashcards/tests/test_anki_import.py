@@ -7,7 +7,7 @@ import pytest
 from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS, FSRSItem, FSRSReview
 
 from flashcards.models import CardState, Direction, Flashcard, FlashcardEvent
-from flashcards.services.anki_import import anki_deck_import
+from flashcards.services.anki_import import STATUS_HOOKS, anki_deck_import
 from langlearn import storage
 from langlearn.tests.anki_decks import make_package
 from vocab.models import LearnableWordBankEntry
@@ -51,7 +51,7 @@ def test_deck_with_history_becomes_entries_cards_and_events(pair, tmp_path, lega
     assert (report.notes, report.entries_created, report.reviews_imported) == (4, 3, 4)
     assert report.problems == [{"line": 4, "message": "the word (text) field is empty"}]
     assert (report.suspended, report.mature) == (1, 1)
-    assert report.lemma_statuses == {"known": 1, "ignored": 1, "stored": False}
+    assert report.lemma_statuses == {"known": 1, "ignored": 1, "stored": False, "changed": 0}
     casa = LearnableWordBankEntry.objects.get(pair=pair, text="la casa")
     assert casa.translation == "the house\nthe home"
     assert casa.source == "anki"
@@ -110,3 +110,21 @@ def test_mapping_picks_fields_with_other_names(pair, tmp_path):
     report = anki_deck_import(pair=pair, source=path, mapping={"translation": "Back Extra"})
     assert report.entries_created == 1
     assert LearnableWordBankEntry.objects.get(pair=pair).translation == "to speak"
+
+
+def test_mature_and_suspended_words_reach_the_status_hook(pair, tmp_path):
+    """The hook is registered the way the statuses app would (STATUS_HOOKS.append)."""
+    seen = []
+
+    def hook(**kw):
+        seen.append(kw)
+        return 2
+
+    path = make_package(tmp_path / "mine.apkg", deck_notes())
+    STATUS_HOOKS.append(hook)
+    try:
+        report = anki_deck_import(pair=pair, source=path)
+    finally:
+        STATUS_HOOKS.remove(hook)
+    assert report.lemma_statuses == {"known": 1, "ignored": 1, "stored": True, "changed": 2}
+    assert [(s["known"], s["ignored"]) for s in seen] == [({"la casa"}, {"el gato"})]
