@@ -63,6 +63,9 @@ def test_deck_with_history_becomes_entries_cards_and_events(pair, tmp_path, lega
     assert events[0].reviewed_at == datetime.fromtimestamp(T0 / 1000, UTC)
     assert events[0].state_before["last_review"] is None
     assert [e.state_after["state"] for e in events] == [1, 2, 3, 2]
+    assert [e.state_before for e in events[1:]] == [e.state_after for e in events[:-1]]
+    assert datetime.fromisoformat(events[1].state_after["last_review"]) == events[1].reviewed_at
+    assert datetime.fromisoformat(events[1].state_after["due"]) == events[1].reviewed_at + timedelta(days=3)
     expected = FSRS(list(DEFAULT_PARAMETERS)).memory_state(
         FSRSItem([FSRSReview(3, 0), FSRSReview(3, 1), FSRSReview(1, 3), FSRSReview(3, 1)])
     )
