@@ -19,3 +19,11 @@ urlpatterns = [
     route("api/flashcards/<uuid:pk>/events", Cards, {"get": "events"}, name="flashcard-events"),
     route("api/flashcards/<uuid:pk>/pronunciation", Cards, {"post": "pronunciation"}, name="flashcard-pronunciation"),
 ]
+
+# A learner's own Anki deck in and out (issue 17): routes under the pair they belong to.
+from . import anki_views  # noqa: E402
+
+urlpatterns += [
+    route("api/vocab/language-pairs/<uuid:pk>/anki-import", anki_views.AnkiImportView, name="anki-import"),
+    route("api/vocab/language-pairs/<uuid:pk>/anki-export", anki_views.AnkiExportView, name="anki-export"),
+]

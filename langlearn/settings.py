@@ -451,3 +451,9 @@ if env("DB_PREPARE_THRESHOLD", default="") and DATABASES["default"]["ENGINE"] ==
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": env.int("DB_PREPARE_THRESHOLD")}
     )
+
+# --- Anki packages (langlearn/anki; issue 17) ---------------------------------------------------
+ANKI_IMPORT_MAX_BYTES = env.int("ANKI_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)  # a learner's upload
+# Decompression caps, enforced while streaming: past them the package is refused at once.
+ANKI_MAX_COLLECTION_BYTES = env.int("ANKI_MAX_COLLECTION_BYTES", default=512 * 1024 * 1024)
+ANKI_MAX_MEDIA_FILE_BYTES = env.int("ANKI_MAX_MEDIA_FILE_BYTES", default=32 * 1024 * 1024)

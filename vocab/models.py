@@ -80,6 +80,7 @@ class EntrySource(models.TextChoices):
     PACK = "pack", "Pack"
     ARTICLE = "article", "Article"
     ADVENTURE = "adventure", "Adventure"
+    ANKI = "anki", "Anki deck"
 
 
 class LearnableWordBankEntry(TimeStampedModel):

@@ -48,6 +48,13 @@ class Limits:
     collection_bytes: int = 512 * MIB  # the decompressed SQLite collection
     media_file_bytes: int = 32 * MIB  # one decompressed media file
     media_map_bytes: int = 16 * MIB  # the decompressed media map
+    # A real collection compresses 3-20x; zeros 1000x. Past `ratio` times its compressed size (and
+    # past `ratio_floor`) a collection is refused too, so a 1 MiB bomb stops after ~100 MiB.
+    ratio: int = 100
+    ratio_floor: int = 64 * MIB
+
+    def collection_cap(self, compressed: int) -> int:
+        return min(self.collection_bytes, max(self.ratio_floor, self.ratio * compressed))
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,7 @@ class AnkiPackage:
     media: dict[str, str] = field(default_factory=dict)  # name -> zip member
     models: dict[int, Model] = field(default_factory=dict)
     decks: dict[int, Deck] = field(default_factory=dict)
+    crt: int = 0  # the collection's creation (epoch seconds): review cards' `due` counts days from it
 
     def __enter__(self) -> AnkiPackage:
         return self
@@ -216,13 +224,15 @@ def _open(archive: zipfile.ZipFile, tmpdir: str, limits: Limits) -> AnkiPackage:
         raise AnkiFormatError("not an Anki package (no collection database)")
     member = f"collection.{fmt}"
     path = os.path.join(tmpdir, "collection.sqlite")
+    # zipfile reads at most the member's compress_size bytes, so the ratio cap cannot be lied around.
+    cap = limits.collection_cap(archive.getinfo(member).compress_size)
     try:
         with archive.open(member) as raw, open(path, "wb") as out:
             if fmt == "anki21b":
                 with zstandard.ZstdDecompressor().stream_reader(raw) as reader:
-                    _copy_bounded(reader, out, limits.collection_bytes, "the collection")
+                    _copy_bounded(reader, out, cap, "the collection")
             else:
-                _copy_bounded(raw, out, limits.collection_bytes, "the collection")
+                _copy_bounded(raw, out, cap, "the collection")
     except (zipfile.BadZipFile, zstandard.ZstdError, OSError, EOFError) as exc:
         raise AnkiFormatError(f"the collection is damaged ({exc})") from None
     version = 0
@@ -236,6 +246,8 @@ def _open(archive: zipfile.ZipFile, tmpdir: str, limits: Limits) -> AnkiPackage:
     try:
         package.media = _media_map(archive, names, limits)
         package.models, package.decks = _schema(conn)
+        crt = conn.execute("SELECT crt FROM col").fetchone()[0]
+        package.crt = crt if isinstance(crt, int) else 0
     except BaseException:
         conn.close()
         raise

@@ -32,6 +32,7 @@ import genanki
 from django.conf import settings
 from django.utils.text import slugify
 
+from langlearn.anki.fields import field_map
 from langlearn.anki.reader import AnkiFormatError, AnkiPackage, Deck, Limits, open_package
 from langlearn.anki.text import field_to_text, sounds, text_to_field
 
@@ -39,16 +40,6 @@ from .formats import ENTRY_FIELDS, PACK_FIELDS, FormatError, RawPack, RawRow
 
 MODEL_ID = 1_730_406_118  # fixed: Anki matches note types by id across imports
 MARKER = re.compile(r"<!--langlearn:(\{.*?\})-->", re.S)
-FIELD_NAMES = {
-    "text": ("front", "word", "text", "expression", "target"),
-    "translation": ("back", "meaning", "translation", "native"),
-    "part_of_speech": ("partofspeech", "pos"),
-    "example_sentence": ("example", "examplesentence", "sentence"),
-    "example_translation": ("exampletranslation", "sentencetranslation"),
-    "notes": ("notes", "note", "extra"),
-    "audio": ("audio", "sound"),
-}
-
 MODEL = genanki.Model(
     MODEL_ID,
     "Langlearn word",
@@ -119,30 +110,6 @@ def write_apkg(packs: list[dict], *, read_media) -> bytes:
 
 def _clean(value: str) -> str:
     return field_to_text(value)
-
-
-def field_map(names: list[str], overrides: dict[str, str] | None = None) -> dict[str, int]:
-    """Our field → index of the note type's field. `overrides`: {our field: Anki field name}, for
-    decks whose names differ (case and spaces ignored)."""
-    keyed = {re.sub(r"[\s_-]+", "", n.lower()): i for i, n in enumerate(names)}
-    mapping = {}
-    for target, aliases in FIELD_NAMES.items():
-        for alias in aliases:
-            if alias in keyed:
-                mapping[target] = keyed[alias]
-                break
-    for target, name in (overrides or {}).items():
-        index = keyed.get(re.sub(r"[\s_-]+", "", str(name).lower()))
-        if index is not None:
-            mapping[target] = index
-    if "text" not in mapping and names:
-        mapping["text"] = 0
-        if len(names) > 1 and 1 not in mapping.values():
-            mapping.setdefault("translation", 1)
-    return mapping
-
-
-_field_map = field_map
 
 
 def read_apkg(data: bytes, *, file: str, defaults: dict) -> list[RawPack]:

@@ -156,3 +156,20 @@ def test_line_breaks_survive_an_apkg_round_trip_and_anki_sees_them(tmp_path):
     run(path)
     hola = WordBankPackEntry.objects.get(text="hola")
     assert (hola.notes, hola.example_sentence) == ("first line\nsecond line", "¡Hola!\n¿Qué tal?")
+
+
+def test_admin_import_page_takes_a_package_in_todays_format(client, pack_editor, tmp_path):
+    client.force_login(pack_editor)
+    path = make_package(tmp_path / "deck.apkg", NOTES)
+    url = "/admin/packs/wordbankpack/import/"
+    form = {
+        "file": SimpleUploadedFile("deck.apkg", path.read_bytes()),
+        "source_language": "en",
+        "target_language": "es",
+    }
+    preview = client.post(url, form)
+    assert preview.status_code == 200
+    assert [r.text for r in preview.context["report"].packs[0].rows] == ["hola", "adiós"]
+    confirm = {k: ("" if v is None else v) for k, v in preview.context["confirm"].items()}
+    client.post(url, {**confirm, "confirm": "1"})
+    assert sorted(WordBankPackEntry.objects.values_list("text", flat=True)) == ["adiós", "hola"]

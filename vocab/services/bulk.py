@@ -115,3 +115,34 @@ def entries_refresh_from_source(
     if dry_run:
         return copies.count()
     return copies.update(**{field: new, "updated_at": timezone.now()})
+
+
+def entries_insert_rows(
+    *, pair: UserLanguagePair, rows: list[dict], source: str, now: datetime | None = None
+) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
+    """Add ready-made words given in Python (an Anki deck's notes) with their cards. Each row has
+    `key` and the names in `COPIED_FIELDS`; a key the word bank already has is left alone.
+    Returns (key -> entry id for every row's key, the ids created now). Call it inside a transaction."""
+    now = now or timezone.now()
+    entries = [
+        LearnableWordBankEntry(
+            user_id=pair.user_id,
+            pair=pair,
+            normalized_lemma=row["key"],
+            source=source,
+            **{name: row.get(name, "") for name in COPIED_FIELDS},
+        )
+        for row in rows
+    ]
+    LearnableWordBankEntry.objects.bulk_create(entries, ignore_conflicts=True, batch_size=2000)
+    keys = [row["key"] for row in rows]
+    ids: dict[str, uuid.UUID] = {}
+    for start in range(0, len(keys), 10_000):
+        ids.update(
+            LearnableWordBankEntry.objects.filter(
+                pair=pair, normalized_lemma__in=keys[start : start + 10_000]
+            ).values_list("normalized_lemma", "id")
+        )
+    created = {e.pk for e in entries} & set(ids.values())
+    flashcards_create_for_entries(pair=pair, entry_ids=list(created), now=now)
+    return ids, created

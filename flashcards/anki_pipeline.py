@@ -1,0 +1,117 @@
+"""The learner's Anki import as a job (`/api/jobs/{id}` shows its progress): `check` opens the
+package and counts what it holds, `import` writes entries, audio, cards and review history and
+leaves the import report as its output. The uploaded package waits in storage under a key derived
+from the job and is deleted once imported. A package that cannot be read fails the job at once
+with the reader's line-numbered message."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+
+from langlearn import storage
+from langlearn.anki.fields import field_map
+from langlearn.anki.reader import AnkiFormatError, Limits, open_package
+from langlearn.anki.text import field_to_text
+from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, done, register, skipped
+from vocab.models import UserLanguagePair
+
+from .services.anki_import import TARGETS, anki_deck_import
+
+ANKI_IMPORT_JOB_KIND = "anki_import"
+
+
+def limits() -> Limits:
+    return Limits(
+        collection_bytes=getattr(settings, "ANKI_MAX_COLLECTION_BYTES", Limits.collection_bytes),
+        media_file_bytes=getattr(settings, "ANKI_MAX_MEDIA_FILE_BYTES", Limits.media_file_bytes),
+    )
+
+
+def _local_copy(key: str):
+    """A seekable local copy of the upload (zipfile needs seeking; S3 objects stream)."""
+    if not storage.exists(key):
+        raise PermanentJobError("The uploaded package is gone; upload it again.")
+    tmp = tempfile.TemporaryFile()  # noqa: SIM115 — closed by the caller
+    with default_storage.open(key, "rb") as src:
+        shutil.copyfileobj(src, tmp, 1 << 20)
+    tmp.seek(0)
+    return tmp
+
+
+def _failed(exc: AnkiFormatError) -> PermanentJobError:
+    where = f"line {exc.line}: " if exc.line else ""
+    return PermanentJobError(f"{where}{exc.message}")
+
+
+def _note_types(package, mapping: dict) -> list[dict]:
+    """Each note type used: its fields, which of them feeds which of ours (so a learner can check
+    the mapping before importing, with `dry_run`), and the first notes as they would be read."""
+    used: dict[int, list] = {}
+    for note in package.notes():
+        samples = used.setdefault(note.model_id, [])
+        if len(samples) < 3:
+            samples.append(note)
+    out = []
+    for model_id, samples in used.items():
+        model = package.models.get(model_id)
+        if model is None:
+            continue
+        fmap = field_map(model.fields, mapping)
+        out.append(
+            {
+                "name": model.name,
+                "fields": model.fields,
+                "mapping": {ours: model.fields[i] for ours, i in fmap.items() if ours in TARGETS},
+                "samples": [
+                    {
+                        ours: field_to_text(n.fields[i])
+                        for ours, i in fmap.items()
+                        if ours in TARGETS and i < len(n.fields)
+                    }
+                    for n in samples
+                ],
+            }
+        )
+    return out
+
+
+def check(ctx: StepContext) -> object:
+    with _local_copy(ctx.params["key"]) as fh:
+        try:
+            with open_package(fh, limits=limits()) as package:
+                counts = {
+                    "format": package.format,
+                    "notes": package.count_notes(),
+                    "cards": package.conn.execute("SELECT count(*) FROM cards").fetchone()[0],
+                    "reviews": package.conn.execute("SELECT count(*) FROM revlog").fetchone()[0],
+                    "media": len(package.media),
+                    "note_types": _note_types(package, ctx.params.get("mapping") or {}),
+                }
+        except AnkiFormatError as exc:
+            raise _failed(exc) from None
+    return done(counts)
+
+
+def run_import(ctx: StepContext) -> object:
+    if ctx.params.get("dry_run"):
+        storage.delete(ctx.params["key"])
+        return skipped("dry run: nothing was written")
+    pair = UserLanguagePair.objects.select_related("user").filter(pk=ctx.params["pair"]).first()
+    if pair is None:
+        raise PermanentJobError("The language pair was deleted.")
+    with _local_copy(ctx.params["key"]) as fh:
+        try:
+            report = anki_deck_import(pair=pair, source=fh, mapping=ctx.params.get("mapping") or {}, limits=limits())
+        except AnkiFormatError as exc:
+            raise _failed(exc) from None
+    storage.delete(ctx.params["key"])
+    return done(report.to_dict(), ref=f"language_pair:{pair.pk}")
+
+
+ANKI_IMPORT_JOB = register(
+    JobSpec(kind=ANKI_IMPORT_JOB_KIND, steps=(Step("check", check), Step("import", run_import)), max_attempts=3)
+)
