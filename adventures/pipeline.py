@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from langlearn import storage
 from langlearn.clients.base import MalformedOutput, ProviderError
+from langlearn.clients.readalong import speech_sentences, synthesize_read_along
 from langlearn.jobs.models import Job
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.languages import base_language
@@ -157,8 +159,15 @@ def translate_scene(ctx: StepContext) -> StepOutcome:
 
 def speak_scene(ctx: StepContext) -> StepOutcome:
     scene = _scene(ctx)
+    language = scene.adventure.pair.target_language
     try:
-        audio = ctx.providers.tts.synthesize(scene.text, scene.adventure.pair.target_language)
+        audio = synthesize_read_along(
+            ctx.providers.tts,
+            speech_sentences(scene.paragraphs, language=language, nlp=ctx.providers.nlp),
+            language=language,
+            max_calls=settings.READALONG_MAX_TTS_CALLS,
+            concurrency=settings.READALONG_TTS_CONCURRENCY,
+        )
     except ProviderError as exc:
         if exc.retryable:
             raise
@@ -166,11 +175,17 @@ def speak_scene(ctx: StepContext) -> StepOutcome:
     key = scene_audio_key(scene)
     stored = storage.save_bytes(key, audio.wav, content_type="audio/wav")
     try:
-        _save(scene, audio=stored.key, audio_duration=round(audio.duration_seconds, 2))
+        _save(scene, audio=stored.key, audio_duration=round(audio.duration_seconds, 2), audio_timings=audio.timings)
     except PermanentJobError:
         storage.delete(stored.key)  # the adventure was deleted while we spoke: leave no orphan file
         raise
-    return done({"key": stored.key, "seconds": round(audio.duration_seconds, 2), "voice": audio.voice}, ref=stored.key)
+    output = {
+        "key": stored.key,
+        "seconds": round(audio.duration_seconds, 2),
+        "voice": audio.voice,
+        "calls": audio.calls,
+    }
+    return done(output, ref=stored.key)
 
 
 def finish_scene(ctx: StepContext) -> StepOutcome:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from langlearn import storage
 from langlearn.clients.base import ProviderError, UnsupportedLanguage
+from langlearn.clients.readalong import speech_sentences, synthesize_read_along
 from langlearn.errors import NotFound
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.jobs.services import job_storage_key
@@ -115,7 +117,16 @@ def translate(ctx: StepContext) -> StepOutcome:
 
 def speak(ctx: StepContext) -> StepOutcome:
     pair = _pair(ctx)
-    audio = ctx.providers.tts.synthesize(ctx.outputs["write"]["body"], language=pair.target_language)
+    sentences = speech_sentences(
+        split_paragraphs(ctx.outputs["write"]["body"]), language=pair.target_language, nlp=ctx.providers.nlp
+    )
+    audio = synthesize_read_along(
+        ctx.providers.tts,
+        sentences,
+        language=pair.target_language,
+        max_calls=settings.READALONG_MAX_TTS_CALLS,
+        concurrency=settings.READALONG_TTS_CONCURRENCY,
+    )
     # The WAV goes straight to its final, job-derived key: bytes do not belong in the job row, and a
     # rerun overwrites this object instead of leaving an orphan behind.
     stored = storage.save_bytes(audio_key(ctx.job), audio.wav, content_type="audio/wav")
@@ -127,6 +138,8 @@ def speak(ctx: StepContext) -> StepOutcome:
             "provider": audio.provider,
             "model": audio.model,
             "voice": audio.voice,
+            "tts_calls": audio.calls,
+            "timings": audio.timings,
         },
         ref=stored.key,
     )
@@ -157,6 +170,7 @@ def store(ctx: StepContext) -> StepOutcome:
             "translation_note": (translate_step.get("note") or "")[:300],
             "audio": spoken["audio"],
             "audio_duration_seconds": spoken.get("duration_seconds"),
+            "audio_timings": spoken.get("timings") or [],
             "providers": {
                 "llm": {"provider": written["provider"], "model": written["model"]},
                 "translation": {"provider": translated.get("provider", "")},

@@ -372,3 +372,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Read-along audio (articles, adventure scenes): speech per sentence, packed into at most
+# READALONG_MAX_TTS_CALLS chunks per text, READALONG_TTS_CONCURRENCY of them in flight at once.
+READALONG_MAX_TTS_CALLS = env.int("READALONG_MAX_TTS_CALLS", default=16)
+READALONG_TTS_CONCURRENCY = env.int("READALONG_TTS_CONCURRENCY", default=4)

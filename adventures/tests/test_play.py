@@ -230,6 +230,7 @@ def test_a_failed_child_is_retried_by_choosing_it_again_without_paying_twice(
     auth_client, pair, fake_providers, broker, worker, settings
 ):
     settings.JOB_MAX_ATTEMPTS = 2
+    settings.READALONG_MAX_TTS_CALLS = 1  # one speech call per attempt: two scripted errors fail both
     adventure_id = create(auth_client, pair)["adventure"]["id"]
     run_jobs(broker, worker)
     opening = detail(auth_client, adventure_id)["path"][0]

@@ -39,6 +39,7 @@ def reader_screen(*, user, article_id, nlp: NLPClient) -> dict[str, Any]:
             "translation_note": article.translation_note,
             "audio_url": media(article.audio),
             "audio_duration_seconds": article.audio_duration_seconds,
+            "audio_timings": article.audio_timings,
             "glossary": article.glossary,
             "created_at": article.created_at.isoformat(),
         },
@@ -90,6 +91,7 @@ def play_screen(*, user, adventure_id, nlp: NLPClient) -> dict[str, Any]:
             ],
             "audio_url": media(current.audio),
             "audio_duration": current.audio_duration,
+            "audio_timings": current.audio_timings,
             "error": current.error,
         }
     return {
