@@ -1,6 +1,13 @@
 """Flashcard reads, re-exported: `from flashcards.selectors import due_cards_for_user`."""
 
-from .cards import DueWord, due_words_for_pair, events_for_card, flashcard_get_for_user, flashcards_for_user
+from .cards import (
+    DueWord,
+    due_words_for_pair,
+    events_for_card,
+    flashcard_get_for_user,
+    flashcards_for_user,
+    target_words_for_pair,
+)
 from .due import (
     MAX_DUE_LIMIT,
     due_cards_for_user,
@@ -31,5 +38,6 @@ __all__ = [
     "pair_for_due_queue",
     "review_activity",
     "streaks",
+    "target_words_for_pair",
     "word_statuses_for_pair",
 ]
