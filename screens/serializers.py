@@ -65,6 +65,9 @@ class TokenSerializer(serializers.Serializer):
         help_text="known: in the word bank with every card in review; learning: in the word bank; "
         "new: not in it; ignored: punctuation, numbers.",
     )
+    target = serializers.BooleanField(
+        required=False, help_text="A word the text was written to practise (one of your due or learning words)."
+    )
 
 
 class SentenceSerializer(serializers.Serializer):
@@ -216,6 +219,10 @@ class ReaderArticleSerializer(serializers.Serializer):
     audio_url = serializers.CharField(allow_null=True)
     audio_duration_seconds = serializers.FloatField(allow_null=True)
     audio_timings = AudioTimingSerializer(many=True, help_text="Each sentence's start and end in the audio.")
+    generation = serializers.DictField(
+        help_text="How the text was fitted to you: coverage_target, coverage_before/after, below_target, "
+        "rounds_used, new_words, target_words, target_words_used."
+    )
     glossary = GlossaryItemSerializer(many=True)
     created_at = serializers.DateTimeField()
 

@@ -74,7 +74,14 @@ def test_create_generates_the_opening_scene(auth_client, pair, fake_providers, b
     # The scene's job is listed with every other kind under /api/jobs, pointing at the scene.
     [job] = auth_client.get("/api/jobs/", {"kind": "adventure_scene"}).json()["results"]
     assert job["status"] == "succeeded"
-    assert [s["name"] for s in job["steps"]] == ["write", "translate", "speak", "finish"]
+    assert [s["name"] for s in job["steps"]] == [
+        "write",
+        *(f"revise_{n}" for n in range(1, 6)),
+        "choose",
+        "translate",
+        "speak",
+        "finish",
+    ]
     assert job["result"] == {"type": "adventure_scene", "id": scene["id"]}
 
 

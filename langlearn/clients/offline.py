@@ -29,7 +29,7 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip().split()) >= 2]
 
 
-_FENCED = re.compile(r"<(source|story|text)>\s*(.*?)\s*</\1>", re.S)
+_FENCED = re.compile(r"<(source|story|text|draft)>\s*(.*?)\s*</\1>", re.S)
 
 
 def _source_text(prompt: str) -> str:
@@ -85,7 +85,16 @@ class OfflineLLM:
         max_tokens: int,
         temperature: float | None = None,
     ) -> StructuredResult:
-        """A schema-valid instance whose strings are sentences taken, in turn, from the input."""
+        """A schema-valid instance. Articles and story scenes get coherent, labelled demo text (see
+        `offline_writer`); other schemas get strings taken, in turn, from the input's sentences."""
+        from .offline_writer import write_for
+
+        written = write_for(schema_name, system=system, prompt=prompt, schema=json_schema)
+        if written is not None:
+            jsonschema.validate(written, json_schema)
+            return StructuredResult(
+                data=written, model=MODEL, provider=PROVIDER, usage=_Usage(_tokens(prompt), _tokens(str(written)))
+            )
         pool = _sentences(_source_text(prompt)) or [_source_text(prompt)[:200] or "Offline demo text."]
         cycle = itertools.cycle(pool)
         data = instance_for(json_schema, lambda path: next(cycle))
