@@ -34,6 +34,7 @@ migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
 run: venv
+	@bash scripts/ensure_espeak.sh
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@if [ -d packs/fixtures/demo ] && $(BIN)/python manage.py help import_packs >/dev/null 2>&1; then \

@@ -3,9 +3,15 @@ scenes from a templated story in the target language, all labelled as the offlin
 
 from __future__ import annotations
 
+import io
+import shutil
+import wave
+
+import pytest
+
 from adventures.prompts import ScenePrompt, scene_prompt, scene_schema, system_prompt
 from articles.prompts import ARTICLE_SCHEMA, SYSTEM, article_prompt, revision_prompt
-from langlearn.clients.offline import OfflineLLM
+from langlearn.clients.offline import OfflineLLM, OfflineTTS
 
 SOURCE = (
     "The town held its yearly river festival. Boats sailed along the water all afternoon. "
@@ -72,3 +78,20 @@ def test_an_offline_scene_is_a_story_in_the_target_language_not_the_instructions
     assert "choices" not in text.lower()
     assert data["title"].startswith("[offline demo]")
     assert len(data["choices"]) >= 2
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed (make run installs it)")
+def test_offline_speech_is_real_speech_in_the_target_language_when_espeak_is_there():
+    tts = OfflineTTS()
+    short = tts.synthesize("Hola.", "es")
+    long = tts.synthesize("El gato come pescado en la casa grande, y el perro duerme en el jardín.", "es")
+    assert long.voice == "espeak-ng:es"
+    assert long.duration_seconds > short.duration_seconds > 0.2
+    with wave.open(io.BytesIO(long.wav), "rb") as w:
+        assert w.getnframes() / w.getframerate() == pytest.approx(long.duration_seconds)
+
+
+def test_without_espeak_offline_speech_is_a_tone_that_says_so():
+    result = OfflineTTS(espeak="/nonexistent/espeak-ng").synthesize("Hola, ¿qué tal?", "es")
+    assert result.voice == "offline-tone"
+    assert result.wav[:4] == b"RIFF"

@@ -22,6 +22,7 @@ def total_ms(wav: bytes) -> int:
 
 class CountingTTS(OfflineTTS):
     def __init__(self):
+        super().__init__()
         self.texts: list[str] = []
 
     def synthesize(self, text, language, voice=None):
