@@ -194,7 +194,14 @@ def _revise_round(round_number: int):
             keep=keep,
             new_words_allowed=leveling.new_words_allowed(fit.get("tokens") or 0, settings_now["new_words_per_100"]),
         )
-        revised = _ask(ctx, prompt, text)
+        try:
+            revised = _ask(ctx, prompt, text)
+        except PermanentJobError as exc:  # a malformed or empty rewrite loses this round, not the scene
+            return skipped(f"the revision failed: {exc}"[:300])
+        except ProviderError as exc:
+            if exc.retryable:
+                raise
+            return skipped(f"the revision failed: {exc.message}"[:300])
         revised["fit"] = measure_draft(
             pair=pair, paragraphs=revised["paragraphs"], nlp=ctx.providers.nlp, target_words=study_words
         )

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from flashcards.selectors import target_words_for_pair
 from langlearn import leveling, storage
-from langlearn.clients.base import ProviderError, UnsupportedLanguage
+from langlearn.clients.base import ProviderError, StructuredResult, UnsupportedLanguage
 from langlearn.clients.readalong import speech_sentences, synthesize_read_along
 from langlearn.errors import NotFound
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
@@ -114,6 +114,30 @@ def write(ctx: StepContext) -> StepOutcome:
     )
 
 
+def _ask_revision(
+    ctx: StepContext, pair: UserLanguagePair, draft: dict[str, Any], settings_now: dict[str, Any], keep: list[str]
+) -> StructuredResult:
+    fit = draft["fit"]
+    return ctx.providers.llm.generate_structured(
+        system=REVISE_SYSTEM,
+        prompt=revision_prompt(
+            title=draft["title"],
+            body=draft["body"],
+            target_language=pair.target_language,
+            learner_language=pair.source_language,
+            level=ctx.params["level"],
+            coverage=fit.get("ratio"),
+            target=settings_now["coverage_target"],
+            unknown=leveling.unknown_to_name(fit, keep=keep),
+            keep=keep,
+            new_words_allowed=leveling.new_words_allowed(fit.get("tokens") or 0, settings_now["new_words_per_100"]),
+        ),
+        schema_name="learner_article",
+        json_schema=ARTICLE_SCHEMA,
+        max_tokens=max_tokens_for(ctx.params["length"]),
+    )
+
+
 def _revise_round(round_number: int):
     def revise(ctx: StepContext) -> StepOutcome:
         """One round of the coverage loop: measure said the best draft so far is below the target,
@@ -127,24 +151,13 @@ def _revise_round(round_number: int):
         fit = draft["fit"]
         target_words = written.get("target_words") or []
         keep = fit.get("target_used") or []
-        result = ctx.providers.llm.generate_structured(
-            system=REVISE_SYSTEM,
-            prompt=revision_prompt(
-                title=draft["title"],
-                body=draft["body"],
-                target_language=pair.target_language,
-                learner_language=pair.source_language,
-                level=ctx.params["level"],
-                coverage=fit.get("ratio"),
-                target=settings_now["coverage_target"],
-                unknown=leveling.unknown_to_name(fit, keep=keep),
-                keep=keep,
-                new_words_allowed=leveling.new_words_allowed(fit.get("tokens") or 0, settings_now["new_words_per_100"]),
-            ),
-            schema_name="learner_article",
-            json_schema=ARTICLE_SCHEMA,
-            max_tokens=max_tokens_for(ctx.params["length"]),
-        )
+        try:
+            result = _ask_revision(ctx, pair, draft, settings_now, keep)
+        except ProviderError as exc:
+            if exc.retryable:
+                raise
+            # A refused or malformed rewrite loses this round, not the article: the drafts stand.
+            return skipped(f"the revision failed: {exc.message}"[:300])
         title = str(result.data.get("title", "")).strip()[:300] or draft["title"]
         body = str(result.data.get("body", "")).strip()
         if not body:  # an empty rewrite is a wasted round, not a failed article: keep the drafts we have

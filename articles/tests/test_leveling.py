@@ -131,3 +131,18 @@ def test_target_words_come_from_due_and_learning_cards_and_the_result_lists_thos
     assert {"gato", "perro"} <= set(report["target_words"])
     assert "gato" in report["target_words_used"]
     assert "perro" not in report["target_words_used"]
+
+
+def test_a_refused_revision_loses_the_round_not_the_article(auth_client, learner_pair, fake_providers, broker, worker):
+    fake_providers.push_tool_input(draft(HARD))
+    fake_providers.push_error("anthropic", 400)
+    fake_providers.push_tool_input(draft(EASY))
+    job = generate(auth_client, learner_pair, broker, worker)
+    assert job["status"] == "succeeded", job
+    steps = {s["name"]: s for s in job["steps"]}
+    assert steps["revise_1"]["status"] == "skipped"
+    assert steps["revise_1"]["note"].startswith("the revision failed")
+    assert steps["revise_2"]["note"] == "the loop ended in an earlier round"
+    article = TranslatedArticle.objects.get(pair=learner_pair)
+    assert article.body == HARD
+    assert article.generation["below_target"] is True
