@@ -20,7 +20,7 @@ import jsonschema
 
 from langlearn.languages import is_supported
 
-from .audio import pcm_seconds, pcm_to_wav, tone_pcm
+from .audio import SAMPLE_RATE, pcm_seconds, pcm_to_wav, tone_pcm
 from .base import AudioResult, ProviderError, StructuredResult, TextResult, Transcript, Translation, TranslationBatch
 from .base import Usage as _Usage
 from .schema_instance import instance_for
@@ -160,14 +160,28 @@ class OfflineTTS:
         except (OSError, subprocess.SubprocessError, wave.Error, EOFError) as exc:
             logger.warning("espeak-ng failed for %s (%s); offline audio falls back to a tone", language, exc)
             return None
-        # espeak-ng writes a streaming header with unset sizes; re-wrap the frames properly.
+        # espeak-ng speaks at 22.05 kHz with a streaming header; every TTS here answers 24 kHz
+        # 16-bit mono (Gemini's format), so resample and re-wrap.
+        pcm = _resample(frames, rate, SAMPLE_RATE)
         return AudioResult(
-            wav=pcm_to_wav(frames, rate=rate),
+            wav=pcm_to_wav(pcm),
             model="espeak-ng",
             provider=PROVIDER,
             voice=f"espeak-ng:{base}",
-            duration_seconds=pcm_seconds(frames, rate=rate),
+            duration_seconds=pcm_seconds(pcm),
         )
+
+
+def _resample(pcm: bytes, rate: int, to: int) -> bytes:
+    """Linear interpolation of 16-bit mono PCM (numpy comes with spaCy); speech needs no better."""
+    if rate == to or not pcm:
+        return pcm
+    import numpy as np
+
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    count = round(len(samples) * to / rate)
+    positions = np.arange(count) * (rate / to)
+    return np.interp(positions, np.arange(len(samples)), samples).round().astype("<i2").tobytes()
 
 
 class OfflineTranslator:
