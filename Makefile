@@ -40,6 +40,7 @@ migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
 run: venv
+	@bash scripts/ensure_espeak.sh
 	@echo "Migrating the database (db.sqlite3 unless DATABASE_URL is set)..."
 	@$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo

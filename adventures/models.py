@@ -94,6 +94,16 @@ class AdventureScene(TimeStampedModel):
     vocabulary = models.JSONField(default=list, blank=True, help_text="Lemmas of the scene: what /words accepts.")
     audio = models.CharField(max_length=300, blank=True, help_text="Storage key of the spoken scene.")
     audio_duration = models.FloatField(null=True, blank=True)
+    audio_timings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{paragraph, sentence, text, start_ms, end_ms, estimated}]: each sentence's place in the audio.",
+    )
+    generation = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How the text was fitted to the learner: coverage before/after, rounds, target and new words.",
+    )
     job = models.ForeignKey(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="adventure_scenes"
     )

@@ -1,4 +1,8 @@
-"""The `adventure_scene` job: write → translate → speak → finish, on the shared job machinery.
+"""The `adventure_scene` job: write → revise_1..5 → choose → translate → speak → finish.
+
+The revise rounds are the coverage loop (`langlearn.leveling`, as for articles): below the pair's
+coverage target the scene is rewritten, naming the unknown lemmas; `choose` puts the closest
+draft on the scene.
 
 Each step reads the scene row, does one provider call outside any transaction, and writes its
 result back onto the scene (overwriting, so a rerun of a step is harmless). The runner stores that
@@ -11,10 +15,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
-from langlearn import storage
+from flashcards.selectors import target_words_for_pair
+from langlearn import leveling, storage
 from langlearn.clients.base import MalformedOutput, ProviderError
+from langlearn.clients.readalong import speech_sentences, synthesize_read_along
 from langlearn.jobs.models import Job
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.languages import base_language
@@ -22,6 +29,7 @@ from vocab.keys import normalize_key
 from vocab.selectors import known_lemmas_for_pair
 
 from .coverage import scene_coverage, sentence_for
+from .leveling import measure_draft
 from .models import AdventureScene, SceneStatus
 from .prompts import (
     CHOICE_IDS,
@@ -30,10 +38,11 @@ from .prompts import (
     PastScene,
     ScenePrompt,
     scene_prompt,
+    scene_revision_prompt,
     scene_schema,
     system_prompt,
 )
-from .selectors import scene_branch_from_db, study_words_for_pair
+from .selectors import STUDY_WORDS, scene_branch_from_db
 from .services.lifecycle import SCENE_JOB_KIND, adventure_sync_status, scene_mark_failed
 
 logger = logging.getLogger(__name__)
@@ -74,8 +83,7 @@ def _clean_words(words: list[dict[str, Any]]) -> list[dict[str, str]]:
     return cleaned
 
 
-def write_scene(ctx: StepContext) -> StepOutcome:
-    scene = _scene(ctx)
+def _scene_prompt(scene: AdventureScene, study_words: list[str]) -> ScenePrompt:
     adventure = scene.adventure
     pair = adventure.pair
     branch = scene_branch_from_db(scene=scene)[:-1]
@@ -83,8 +91,7 @@ def write_scene(ctx: StepContext) -> StepOutcome:
     for i, s in enumerate(branch):
         taken = branch[i + 1].choice_text if i + 1 < len(branch) else scene.choice_text
         past.append(PastScene(paragraphs=s.paragraphs, summary=s.summary, choice_taken=taken))
-    study_words = study_words_for_pair(pair=pair)
-    prompt = ScenePrompt(
+    return ScenePrompt(
         target_language=pair.target_language,
         source_language=pair.source_language,
         level=adventure.level,
@@ -96,10 +103,14 @@ def write_scene(ctx: StepContext) -> StepOutcome:
         branch=past,
         study_words=study_words,
     )
+
+
+def _ask(ctx: StepContext, prompt: ScenePrompt, text: str) -> dict[str, Any]:
+    """One scene from the LLM, validated and cleaned, as the fields of a draft."""
     try:
         result = ctx.providers.llm.generate_structured(
             system=system_prompt(prompt),
-            prompt=scene_prompt(prompt),
+            prompt=text,
             schema_name=SCHEMA_NAME,
             json_schema=scene_schema(opening=prompt.opening, must_end=prompt.must_end),
             max_tokens=MAX_TOKENS,
@@ -118,20 +129,99 @@ def write_scene(ctx: StepContext) -> StepOutcome:
     ]
     if not paragraphs or (not prompt.must_end and len(choices) < 2):
         raise PermanentJobError("The story generator returned an empty scene; try again in a moment.")
+    draft = {
+        "paragraphs": paragraphs,
+        "choices": choices,
+        "new_words": _clean_words(data["new_words"]),
+        "summary": " ".join(data["summary"].split())[:1000],
+        "title": " ".join(data.get("title", "").split())[:200],
+        "model": result.model,
+        "attempts": result.attempts,
+        "input_tokens": result.usage.input_tokens,
+        "output_tokens": result.usage.output_tokens,
+    }
+    return draft
+
+
+def _apply(scene: AdventureScene, draft: dict[str, Any], *, must_end: bool, study_words: list[str], **extra) -> None:
     _save(
         scene,
-        paragraphs=paragraphs,
+        paragraphs=draft["paragraphs"],
         translation=[],
-        choices=choices,
-        is_ending=prompt.must_end,
-        new_words=_clean_words(data["new_words"]),
-        summary=" ".join(data["summary"].split())[:1000],
+        choices=draft["choices"],
+        is_ending=must_end,
+        new_words=draft["new_words"],
+        summary=draft["summary"],
         study_words=study_words,
+        **extra,
     )
-    if prompt.opening and data.get("title", "").strip():
-        type(adventure).objects.filter(pk=adventure.pk).update(title=" ".join(data["title"].split())[:200])
-    usage = {"input_tokens": result.usage.input_tokens, "output_tokens": result.usage.output_tokens}
-    return done({"model": result.model, "attempts": result.attempts, **usage}, ref=f"scene:{scene.pk}")
+    if scene.depth == 1 and draft.get("title"):
+        type(scene.adventure).objects.filter(pk=scene.adventure_id).update(title=draft["title"])
+
+
+def write_scene(ctx: StepContext) -> StepOutcome:
+    scene = _scene(ctx)
+    pair = scene.adventure.pair
+    # Settings and target words are fixed with the first draft: every round works to the same target.
+    settings_now = leveling.generation_settings(pair, ctx.params)
+    study_words = target_words_for_pair(pair=pair, limit=STUDY_WORDS)
+    prompt = _scene_prompt(scene, study_words)
+    draft = _ask(ctx, prompt, scene_prompt(prompt))
+    _apply(scene, draft, must_end=prompt.must_end, study_words=study_words)
+    fit = measure_draft(pair=pair, paragraphs=draft["paragraphs"], nlp=ctx.providers.nlp, target_words=study_words)
+    return done({**draft, "fit": fit, "leveling": settings_now, "target_words": study_words}, ref=f"scene:{scene.pk}")
+
+
+def _revise_round(round_number: int):
+    def revise(ctx: StepContext) -> StepOutcome:
+        """One round of the coverage loop (see langlearn.leveling) for a scene."""
+        scene = _scene(ctx)
+        pair = scene.adventure.pair
+        written = ctx.outputs["write"]
+        settings_now = written.get("leveling") or leveling.generation_settings(pair, ctx.params)
+        draft, why_not = leveling.round_decision(ctx.outputs, round_number=round_number, settings=settings_now)
+        if draft is None:
+            return skipped(why_not)
+        fit, study_words = draft["fit"], written.get("target_words") or []
+        keep = fit.get("target_used") or []
+        prompt = _scene_prompt(scene, study_words)
+        text = scene_revision_prompt(
+            prompt,
+            draft=draft,
+            coverage=fit.get("ratio"),
+            target=settings_now["coverage_target"],
+            unknown=leveling.unknown_to_name(fit, keep=keep),
+            keep=keep,
+            new_words_allowed=leveling.new_words_allowed(fit.get("tokens") or 0, settings_now["new_words_per_100"]),
+        )
+        try:
+            revised = _ask(ctx, prompt, text)
+        except PermanentJobError as exc:  # a malformed or empty rewrite loses this round, not the scene
+            return skipped(f"the revision failed: {exc}"[:300])
+        except ProviderError as exc:
+            if exc.retryable:
+                raise
+            return skipped(f"the revision failed: {exc.message}"[:300])
+        revised["fit"] = measure_draft(
+            pair=pair, paragraphs=revised["paragraphs"], nlp=ctx.providers.nlp, target_words=study_words
+        )
+        return done(revised, ref=f"round {round_number}")
+
+    revise.__name__ = f"revise_{round_number}"
+    return revise
+
+
+def choose_scene(ctx: StepContext) -> StepOutcome:
+    """The draft closest to the target goes on the scene, with the report of how it was fitted."""
+    scene = _scene(ctx)
+    written = ctx.outputs["write"]
+    drafts = leveling.drafts_done(ctx.outputs)
+    settings_now = written.get("leveling") or leveling.generation_settings(scene.adventure.pair, ctx.params)
+    study_words = written.get("target_words") or []
+    report = leveling.report(drafts, settings=settings_now, target_words=study_words)
+    chosen = drafts[report["chosen_draft"]]
+    _apply(scene, chosen, must_end=scene.is_ending, study_words=study_words, generation=report)
+    return done({"chosen_draft": report["chosen_draft"], "coverage": report["coverage_after"]}, ref=f"scene:{scene.pk}")
 
 
 def translate_scene(ctx: StepContext) -> StepOutcome:
@@ -157,8 +247,15 @@ def translate_scene(ctx: StepContext) -> StepOutcome:
 
 def speak_scene(ctx: StepContext) -> StepOutcome:
     scene = _scene(ctx)
+    language = scene.adventure.pair.target_language
     try:
-        audio = ctx.providers.tts.synthesize(scene.text, scene.adventure.pair.target_language)
+        audio = synthesize_read_along(
+            ctx.providers.tts,
+            speech_sentences(scene.paragraphs, language=language, nlp=ctx.providers.nlp),
+            language=language,
+            max_calls=settings.READALONG_MAX_TTS_CALLS,
+            concurrency=settings.READALONG_TTS_CONCURRENCY,
+        )
     except ProviderError as exc:
         if exc.retryable:
             raise
@@ -166,11 +263,17 @@ def speak_scene(ctx: StepContext) -> StepOutcome:
     key = scene_audio_key(scene)
     stored = storage.save_bytes(key, audio.wav, content_type="audio/wav")
     try:
-        _save(scene, audio=stored.key, audio_duration=round(audio.duration_seconds, 2))
+        _save(scene, audio=stored.key, audio_duration=round(audio.duration_seconds, 2), audio_timings=audio.timings)
     except PermanentJobError:
         storage.delete(stored.key)  # the adventure was deleted while we spoke: leave no orphan file
         raise
-    return done({"key": stored.key, "seconds": round(audio.duration_seconds, 2), "voice": audio.voice}, ref=stored.key)
+    output = {
+        "key": stored.key,
+        "seconds": round(audio.duration_seconds, 2),
+        "voice": audio.voice,
+        "calls": audio.calls,
+    }
+    return done(output, ref=stored.key)
 
 
 def finish_scene(ctx: StepContext) -> StepOutcome:
@@ -204,6 +307,8 @@ SCENE_JOB = register(
         result_type="adventure_scene",
         steps=(
             Step("write", write_scene),
+            *(Step(name, _revise_round(n)) for n, name in enumerate(leveling.ROUND_STEPS, start=1)),
+            Step("choose", choose_scene),
             Step("translate", translate_scene),
             Step("speak", speak_scene),
             Step("finish", finish_scene),

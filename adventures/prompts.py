@@ -248,3 +248,31 @@ def scene_prompt(p: ScenePrompt) -> str:
         lines.append(f"The reader's study words (use a few where natural): {', '.join(p.study_words)}")
     lines.append(_arc(p))
     return "\n".join(lines)
+
+
+def scene_revision_prompt(
+    p: ScenePrompt,
+    *,
+    draft: dict[str, Any],
+    coverage: float | None,
+    target: float,
+    unknown: Sequence[str],
+    keep: Sequence[str],
+    new_words_allowed: int,
+) -> str:
+    """The scene prompt again, plus the draft the reader cannot read well enough and what to change."""
+    known = "unknown" if coverage is None else f"{coverage:.0%}"
+    lines = [
+        scene_prompt(p),
+        "",
+        f"You already wrote this scene, but it is too hard for this reader: they know {known} of its content "
+        f"words and need at least {target:.0%}.",
+        f"Words in it this reader does not know (rarest first): {', '.join(unknown)}.",
+        "Write the same scene again (same events, same choices) so that the reader knows more of its words: "
+        f"replace these words with simpler, more frequent ones, or rephrase around them. At most "
+        f"{new_words_allowed} of them may stay; list each that stays in new_words.",
+    ]
+    if keep:
+        lines.append(f"Keep these study words (they are the point of the scene): {', '.join(keep)}.")
+    lines += ["", "<draft>", *draft.get("paragraphs", []), "</draft>"]
+    return "\n".join(lines)

@@ -63,6 +63,16 @@ class TranslatedArticle(TimeStampedModel):
     translation_note = models.CharField(max_length=300, blank=True, help_text="Why there is no translation.")
     audio = models.CharField(max_length=300, blank=True, help_text="Storage key of the spoken body (WAV).")
     audio_duration_seconds = models.FloatField(null=True, blank=True)
+    audio_timings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{paragraph, sentence, text, start_ms, end_ms, estimated}]: each sentence's place in the audio.",
+    )
+    generation = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How the text was fitted to the learner: coverage before/after, rounds, target and new words.",
+    )
 
     glossary = models.JSONField(default=list, blank=True, help_text="[{term, translation, note}] from the LLM.")
     sentences = models.JSONField(default=list, blank=True, help_text="The body split into sentences (spaCy).")

@@ -1,4 +1,8 @@
-"""The article pipeline as job steps: write → translate → speak → store → analyse.
+"""The article pipeline as job steps: write → revise_1..5 → choose → translate → speak → store → analyse.
+
+The revise rounds are the coverage loop (`langlearn.leveling`): each measures the best draft so
+far against the learner and, below the pair's target, asks for a rewrite; rounds past the pair's
+`revision_rounds`, or after the target is reached, are skipped. `choose` keeps the closest draft.
 
 Each step returns its output, which the runner saves on the job before the next step starts, so
 a retry resumes at the first unfinished step: a TTS failure never makes us pay the LLM again.
@@ -10,10 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
-from langlearn import storage
-from langlearn.clients.base import ProviderError, UnsupportedLanguage
+from flashcards.selectors import target_words_for_pair
+from langlearn import leveling, storage
+from langlearn.clients.base import ProviderError, StructuredResult, UnsupportedLanguage
+from langlearn.clients.readalong import speech_sentences, synthesize_read_along
 from langlearn.errors import NotFound
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.jobs.services import job_storage_key
@@ -28,10 +35,13 @@ from .analysis import (
     reader_tokens,
     split_paragraphs,
 )
+from .leveling import measure_draft
 from .models import ARTICLE_JOB_KIND, TranslatedArticle
-from .prompts import ARTICLE_SCHEMA, SYSTEM, article_prompt, max_tokens_for
-from .selectors import due_texts_for_pair
+from .prompts import ARTICLE_SCHEMA, REVISE_SYSTEM, SYSTEM, article_prompt, max_tokens_for, revision_prompt
 from .services import fetch_source
+
+# Words the learner is studying that a text is asked to use (due first, then learning, then newest).
+TARGET_WORDS = 12
 
 
 def _pair(ctx: StepContext) -> UserLanguagePair:
@@ -63,6 +73,10 @@ def _clean_glossary(raw: Any) -> list[dict[str, str]]:
 def write(ctx: StepContext) -> StepOutcome:
     pair = _pair(ctx)
     p = ctx.params
+    # The pair's settings and the target words are fixed here, with the first draft: every round
+    # then works to the same target even if the learner changes a setting meanwhile.
+    settings_now = leveling.generation_settings(pair, p)
+    target_words = target_words_for_pair(pair=pair, limit=TARGET_WORDS)
     prompt = article_prompt(
         source_text=p["text"],
         target_language=pair.target_language,
@@ -70,7 +84,8 @@ def write(ctx: StepContext) -> StepOutcome:
         level=p["level"],
         length=p["length"],
         title_hint=p.get("title", ""),
-        due_words=due_texts_for_pair(pair=pair),
+        due_words=target_words,
+        new_words_per_100=settings_now["new_words_per_100"],
     )
     result = ctx.providers.llm.generate_structured(
         system=SYSTEM,
@@ -92,14 +107,109 @@ def write(ctx: StepContext) -> StepOutcome:
             "model": result.model,
             "input_tokens": result.usage.input_tokens,
             "output_tokens": result.usage.output_tokens,
+            "leveling": settings_now,
+            "target_words": target_words,
+            "fit": measure_draft(pair=pair, body=body, nlp=ctx.providers.nlp, target_words=target_words),
         },
         ref=f"{result.provider}:{result.model}",
     )
 
 
+def _ask_revision(
+    ctx: StepContext, pair: UserLanguagePair, draft: dict[str, Any], settings_now: dict[str, Any], keep: list[str]
+) -> StructuredResult:
+    fit = draft["fit"]
+    return ctx.providers.llm.generate_structured(
+        system=REVISE_SYSTEM,
+        prompt=revision_prompt(
+            title=draft["title"],
+            body=draft["body"],
+            target_language=pair.target_language,
+            learner_language=pair.source_language,
+            level=ctx.params["level"],
+            coverage=fit.get("ratio"),
+            target=settings_now["coverage_target"],
+            unknown=leveling.unknown_to_name(fit, keep=keep),
+            keep=keep,
+            new_words_allowed=leveling.new_words_allowed(fit.get("tokens") or 0, settings_now["new_words_per_100"]),
+        ),
+        schema_name="learner_article",
+        json_schema=ARTICLE_SCHEMA,
+        max_tokens=max_tokens_for(ctx.params["length"]),
+    )
+
+
+def _revise_round(round_number: int):
+    def revise(ctx: StepContext) -> StepOutcome:
+        """One round of the coverage loop: measure said the best draft so far is below the target,
+        so ask for a rewrite naming its unknown lemmas and the target words to keep."""
+        pair = _pair(ctx)
+        written = ctx.outputs["write"]
+        settings_now = written.get("leveling") or leveling.generation_settings(pair, ctx.params)
+        draft, why_not = leveling.round_decision(ctx.outputs, round_number=round_number, settings=settings_now)
+        if draft is None:
+            return skipped(why_not)
+        fit = draft["fit"]
+        target_words = written.get("target_words") or []
+        keep = fit.get("target_used") or []
+        try:
+            result = _ask_revision(ctx, pair, draft, settings_now, keep)
+        except ProviderError as exc:
+            if exc.retryable:
+                raise
+            # A refused or malformed rewrite loses this round, not the article: the drafts stand.
+            return skipped(f"the revision failed: {exc.message}"[:300])
+        title = str(result.data.get("title", "")).strip()[:300] or draft["title"]
+        body = str(result.data.get("body", "")).strip()
+        if not body:  # an empty rewrite is a wasted round, not a failed article: keep the drafts we have
+            return skipped("the revision came back empty", {"input_tokens": result.usage.input_tokens})
+        return done(
+            {
+                "title": title,
+                "body": body,
+                "glossary": _clean_glossary(result.data.get("glossary")) or draft.get("glossary", []),
+                "provider": result.provider,
+                "model": result.model,
+                "input_tokens": result.usage.input_tokens,
+                "output_tokens": result.usage.output_tokens,
+                "fit": measure_draft(pair=pair, body=body, nlp=ctx.providers.nlp, target_words=target_words),
+            },
+            ref=f"round {round_number}",
+        )
+
+    revise.__name__ = f"revise_{round_number}"
+    return revise
+
+
+def choose(ctx: StepContext) -> StepOutcome:
+    """The draft closest to the target wins; the report says how the text was fitted."""
+    pair = _pair(ctx)
+    written = ctx.outputs["write"]
+    drafts = leveling.drafts_done(ctx.outputs)
+    settings_now = written.get("leveling") or leveling.generation_settings(pair, ctx.params)
+    chosen = drafts[leveling.best_index(drafts, settings_now["coverage_target"])]
+    report = leveling.report(drafts, settings=settings_now, target_words=written.get("target_words") or [])
+    return done(
+        {
+            "title": chosen["title"],
+            "body": chosen["body"],
+            "glossary": chosen.get("glossary", []),
+            "generation": report,
+            "input_tokens": sum(d.get("input_tokens") or 0 for d in drafts),
+            "output_tokens": sum(d.get("output_tokens") or 0 for d in drafts),
+        },
+        ref=f"draft {report['chosen_draft']}",
+    )
+
+
+def _text(outputs) -> dict[str, Any]:
+    """The chosen text (jobs that began before the coverage loop existed have only `write`)."""
+    return outputs.get("choose") or outputs["write"]
+
+
 def translate(ctx: StepContext) -> StepOutcome:
     pair = _pair(ctx)
-    article = ctx.outputs["write"]
+    article = _text(ctx.outputs)
     translator = ctx.providers.translator
     reason = f"{translator.provider} cannot translate into {pair.source_language}"
     if not translator.can_translate_to(pair.source_language):
@@ -116,7 +226,16 @@ def translate(ctx: StepContext) -> StepOutcome:
 
 def speak(ctx: StepContext) -> StepOutcome:
     pair = _pair(ctx)
-    audio = ctx.providers.tts.synthesize(ctx.outputs["write"]["body"], language=pair.target_language)
+    sentences = speech_sentences(
+        split_paragraphs(_text(ctx.outputs)["body"]), language=pair.target_language, nlp=ctx.providers.nlp
+    )
+    audio = synthesize_read_along(
+        ctx.providers.tts,
+        sentences,
+        language=pair.target_language,
+        max_calls=settings.READALONG_MAX_TTS_CALLS,
+        concurrency=settings.READALONG_TTS_CONCURRENCY,
+    )
     # The WAV goes straight to its final, job-derived key: bytes do not belong in the job row, and a
     # rerun overwrites this object instead of leaving an orphan behind.
     stored = storage.save_bytes(audio_key(ctx.job), audio.wav, content_type="audio/wav")
@@ -128,6 +247,8 @@ def speak(ctx: StepContext) -> StepOutcome:
             "provider": audio.provider,
             "model": audio.model,
             "voice": audio.voice,
+            "tts_calls": audio.calls,
+            "timings": audio.timings,
         },
         ref=stored.key,
     )
@@ -136,6 +257,7 @@ def speak(ctx: StepContext) -> StepOutcome:
 def store(ctx: StepContext) -> StepOutcome:
     pair = _pair(ctx)
     p, written, spoken = ctx.params, ctx.outputs["write"], ctx.outputs["speak"]
+    text = _text(ctx.outputs)
     translated = ctx.outputs.get("translate") or {}
     translate_step = ctx.job.step("translate") or {}
     source = p.get("source") or {}
@@ -150,21 +272,23 @@ def store(ctx: StepContext) -> StepOutcome:
             "length": p["length"],
             "language": pair.target_language,
             "translation_language": pair.source_language,
-            "title": written["title"],
-            "body": written["body"],
-            "glossary": written["glossary"],
+            "title": text["title"],
+            "body": text["body"],
+            "glossary": text["glossary"],
+            "generation": text.get("generation") or {},
             "translated_title": str(translated.get("title", ""))[:300],
             "translation": translated.get("body", ""),
             "translation_note": (translate_step.get("note") or "")[:300],
             "audio": spoken["audio"],
             "audio_duration_seconds": spoken.get("duration_seconds"),
+            "audio_timings": spoken.get("timings") or [],
             "providers": {
                 "llm": {"provider": written["provider"], "model": written["model"]},
                 "translation": {"provider": translated.get("provider", "")},
                 "tts": {"provider": spoken["provider"], "model": spoken["model"], "voice": spoken.get("voice")},
             },
-            "input_tokens": written.get("input_tokens") or 0,
-            "output_tokens": written.get("output_tokens") or 0,
+            "input_tokens": text.get("input_tokens") or written.get("input_tokens") or 0,
+            "output_tokens": text.get("output_tokens") or written.get("output_tokens") or 0,
             "source_type": source.get("type", "text"),
             "source_url": source.get("url", ""),
             "source_title": (source.get("title") or p.get("title") or "")[:300],
@@ -214,6 +338,8 @@ ARTICLE_JOB = register(
         steps=(
             Step("fetch", fetch_source),  # a URL request's page (articles/services.py)
             Step("write", write),
+            *(Step(name, _revise_round(n)) for n, name in enumerate(leveling.ROUND_STEPS, start=1)),
+            Step("choose", choose),
             Step("translate", translate),
             Step("speak", speak),
             Step("store", store),

@@ -63,6 +63,7 @@ def article_prompt(
     length: str,
     title_hint: str,
     due_words: list[str],
+    new_words_per_100: float | None = None,
 ) -> str:
     target = LANGUAGES.get(target_language, target_language)
     learner = LANGUAGES.get(learner_language, learner_language)
@@ -75,10 +76,61 @@ def article_prompt(
     ]
     if due_words:
         lines.append(
-            "The learner is currently studying these words; use some of them where they fit naturally "
+            "The learner is currently studying these words; use as many of them as fit naturally "
             f"(do not force them): {', '.join(due_words)}."
+        )
+    if new_words_per_100 is not None:
+        lines.append(
+            f"Keep words a {level} learner is unlikely to know to about {new_words_per_100:g} per 100 words; "
+            "put each of them in the glossary."
         )
     if title_hint:
         lines.append(f"The learner titled the source: {title_hint!r}.")
     lines += ["", "<source>", source_text, "</source>"]
+    return "\n".join(lines)
+
+
+REVISE_SYSTEM = (
+    "You revise reading texts for language learners so that the learner can read them. You keep the "
+    "text's content, language, title and level, and change only the words you are asked to change. "
+    "Answer only through the provided JSON schema."
+)
+
+
+def revision_prompt(
+    *,
+    title: str,
+    body: str,
+    target_language: str,
+    learner_language: str,
+    level: str,
+    coverage: float | None,
+    target: float,
+    unknown: list[str],
+    keep: list[str],
+    new_words_allowed: int,
+) -> str:
+    """Ask for a rewrite of a draft the learner knows too few words of, naming the words."""
+    target_name = LANGUAGES.get(target_language, target_language)
+    learner = LANGUAGES.get(learner_language, learner_language)
+    known = "unknown" if coverage is None else f"{coverage:.0%}"
+    lines = [
+        f"This {target_name} learner article at CEFR level {level} is too hard for its reader: they know "
+        f"{known} of its content words and need at least {target:.0%}.",
+        f"Words in it this learner does not know (rarest first): {', '.join(unknown)}.",
+        "Rewrite the article so that the learner knows more of its words: replace these words with "
+        f"simpler, more frequent ones, or rephrase around them. At most {new_words_allowed} of them may "
+        f"stay, the ones the text most needs; gloss each that stays in the glossary, translated into {learner}.",
+    ]
+    if keep:
+        lines.append(f"Keep these words the learner is studying (they are the point of the text): {', '.join(keep)}.")
+    lines += [
+        "Keep the title (adjust it only if it uses a word to replace), the facts and about the same length.",
+        "",
+        "<draft>",
+        title,
+        "",
+        body,
+        "</draft>",
+    ]
     return "\n".join(lines)

@@ -457,3 +457,8 @@ ANKI_IMPORT_MAX_BYTES = env.int("ANKI_IMPORT_MAX_BYTES", default=200 * 1024 * 10
 # Decompression caps, enforced while streaming: past them the package is refused at once.
 ANKI_MAX_COLLECTION_BYTES = env.int("ANKI_MAX_COLLECTION_BYTES", default=512 * 1024 * 1024)
 ANKI_MAX_MEDIA_FILE_BYTES = env.int("ANKI_MAX_MEDIA_FILE_BYTES", default=32 * 1024 * 1024)
+
+# Read-along audio (articles, adventure scenes): speech per sentence, packed into at most
+# READALONG_MAX_TTS_CALLS chunks per text, READALONG_TTS_CONCURRENCY of them in flight at once.
+READALONG_MAX_TTS_CALLS = env.int("READALONG_MAX_TTS_CALLS", default=16)
+READALONG_TTS_CONCURRENCY = env.int("READALONG_TTS_CONCURRENCY", default=4)

@@ -65,6 +65,9 @@ class TokenSerializer(serializers.Serializer):
         help_text="known: in the word bank with every card in review; learning: in the word bank; "
         "new: not in it; ignored: punctuation, numbers.",
     )
+    target = serializers.BooleanField(
+        required=False, help_text="A word the text was written to practise (one of your due or learning words)."
+    )
 
 
 class SentenceSerializer(serializers.Serializer):
@@ -194,6 +197,15 @@ class GlossaryItemSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
+class AudioTimingSerializer(serializers.Serializer):
+    paragraph = serializers.IntegerField(help_text="Index of the paragraph in `paragraphs`.")
+    sentence = serializers.IntegerField(help_text="Index of the sentence in that paragraph.")
+    text = serializers.CharField()
+    start_ms = serializers.IntegerField()
+    end_ms = serializers.IntegerField(help_text="Where the next sentence starts; the last one ends with the audio.")
+    estimated = serializers.BooleanField(help_text="Spoken with its neighbours: the boundary is estimated.")
+
+
 class ReaderArticleSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     language_pair = serializers.UUIDField()
@@ -206,6 +218,11 @@ class ReaderArticleSerializer(serializers.Serializer):
     translation_note = serializers.CharField(allow_blank=True)
     audio_url = serializers.CharField(allow_null=True)
     audio_duration_seconds = serializers.FloatField(allow_null=True)
+    audio_timings = AudioTimingSerializer(many=True, help_text="Each sentence's start and end in the audio.")
+    generation = serializers.DictField(
+        help_text="How the text was fitted to you: coverage_target, coverage_before/after, below_target, "
+        "rounds_used, new_words, target_words, target_words_used."
+    )
     glossary = GlossaryItemSerializer(many=True)
     created_at = serializers.DateTimeField()
 
@@ -251,6 +268,7 @@ class PlaySceneSerializer(SceneLinkSerializer, TokenizedTextSerializer):
     new_words = NewWordSerializer(many=True)
     audio_url = serializers.CharField(allow_null=True)
     audio_duration = serializers.FloatField(allow_null=True)
+    audio_timings = AudioTimingSerializer(many=True, help_text="Each sentence's start and end in the audio.")
     error = serializers.CharField(allow_blank=True)
 
 

@@ -62,3 +62,12 @@ def choose(client, adventure_id, scene_id, choice: str, expect: int = 202) -> di
     resp = client.post(f"{URL}{adventure_id}/choices", {"scene": str(scene_id), "choice": choice}, format="json")
     assert resp.status_code == expect, resp.json()
     return resp.json()
+
+
+@pytest.fixture
+def pair(user):
+    """One draft per scene in these tests (they count LLM calls): the coverage loop's rounds are
+    tested in test_leveling.py."""
+    from vocab.tests.factories import PairFactory
+
+    return PairFactory(user=user, revision_rounds=0)

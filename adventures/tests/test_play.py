@@ -74,7 +74,14 @@ def test_create_generates_the_opening_scene(auth_client, pair, fake_providers, b
     # The scene's job is listed with every other kind under /api/jobs, pointing at the scene.
     [job] = auth_client.get("/api/jobs/", {"kind": "adventure_scene"}).json()["results"]
     assert job["status"] == "succeeded"
-    assert [s["name"] for s in job["steps"]] == ["write", "translate", "speak", "finish"]
+    assert [s["name"] for s in job["steps"]] == [
+        "write",
+        *(f"revise_{n}" for n in range(1, 6)),
+        "choose",
+        "translate",
+        "speak",
+        "finish",
+    ]
     assert job["result"] == {"type": "adventure_scene", "id": scene["id"]}
 
 
@@ -230,6 +237,7 @@ def test_a_failed_child_is_retried_by_choosing_it_again_without_paying_twice(
     auth_client, pair, fake_providers, broker, worker, settings
 ):
     settings.JOB_MAX_ATTEMPTS = 2
+    settings.READALONG_MAX_TTS_CALLS = 1  # one speech call per attempt: two scripted errors fail both
     adventure_id = create(auth_client, pair)["adventure"]["id"]
     run_jobs(broker, worker)
     opening = detail(auth_client, adventure_id)["path"][0]

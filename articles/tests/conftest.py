@@ -26,7 +26,9 @@ ARTICLE_HTML = (
 
 @pytest.fixture
 def pair(user):
-    return PairFactory(user=user)
+    # One draft per article here: the coverage loop's rounds are tested in test_leveling.py, and
+    # these tests count provider calls (an empty word bank would make every draft "too hard").
+    return PairFactory(user=user, revision_rounds=0)
 
 
 @pytest.fixture

@@ -26,7 +26,11 @@ def test_request_an_article_from_text_answers_202_with_the_job(auth_client, pair
     job = resp.json()["job"]
     assert job["kind"] == "article"
     assert job["status"] == "queued"
-    assert [s["name"] for s in job["steps"]] == ["fetch", "write", "translate", "speak", "store", "analyse"]
+    assert [s["name"] for s in job["steps"]] == [
+        "fetch", "write", "revise_1", "revise_2", "revise_3", "revise_4", "revise_5", "choose", "translate",
+        "speak", "store",
+        "analyse",
+    ]  # fmt: skip
     row = SummariseJob.objects.get(pk=job["id"])
     assert row.params["level"] == pair.level  # defaults to the pair's level
     assert row.params["length"] == "short"

@@ -65,6 +65,7 @@ def worker_env(fake_url: str) -> dict[str, str]:
         "GEMINI_BASE_URL": fake_url,
         "DEEPL_SERVER_URL": fake_url,
         "PROVIDER_SDK_MAX_RETRIES": "0",
+        "READALONG_MAX_TTS_CALLS": "1",  # one speech call per run, so the counts below are exact
         "JOB_TIME_LIMIT_SECONDS": "60",
         "LOG_LEVEL": "WARNING",
     }

@@ -1,6 +1,13 @@
 """Flashcard reads, re-exported: `from flashcards.selectors import due_cards_for_user`."""
 
-from .cards import DueWord, due_words_for_pair, events_for_card, flashcard_get_for_user, flashcards_for_user
+from .cards import (
+    DueWord,
+    due_words_for_pair,
+    events_for_card,
+    flashcard_get_for_user,
+    flashcards_for_user,
+    target_words_for_pair,
+)
 from .days import review_summary
 from .due import (
     MAX_DUE_LIMIT,
@@ -35,6 +42,7 @@ __all__ = [
     "review_activity",
     "review_summary",
     "streaks",
+    "target_words_for_pair",
     "word_statuses_for_pair",
     "workload_simulation",
 ]

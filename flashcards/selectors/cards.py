@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from langlearn.errors import NotFound
-from vocab.models import UserLanguagePair
+from vocab.models import LearnableWordBankEntry, UserLanguagePair
 
-from ..models import Flashcard, FlashcardEvent
+from ..models import CardState, Flashcard, FlashcardEvent
 
 
 def flashcards_for_user(
@@ -79,3 +79,37 @@ def due_words_for_pair(*, pair: UserLanguagePair, limit: int, now: datetime | No
     for entry_id, lemma, text in rows:
         words.setdefault(entry_id, DueWord(lemma=lemma, text=text))
     return list(words.values())[:limit]
+
+
+def target_words_for_pair(*, pair: UserLanguagePair, limit: int, now: datetime | None = None) -> list[str]:
+    """The words a generated text should use, in order of need: cards due now (most overdue first),
+    then cards still in (re)learning, then the newest words of the bank. Lemmas (or texts),
+    deduplicated. Three small queries, each bounded by `limit`."""
+    words: dict[str, None] = {}
+
+    def take(values) -> bool:
+        for lemma, text in values:
+            word = (lemma or text or "").strip()
+            if word:
+                words.setdefault(word, None)
+            if len(words) >= limit:
+                return True
+        return False
+
+    due = due_words_for_pair(pair=pair, limit=limit, now=now)
+    if take((w.lemma, w.text) for w in due):
+        return list(words)
+    learning = (
+        Flashcard.objects.filter(
+            user_id=pair.user_id, pair=pair, suspended=False, state__in=(CardState.LEARNING, CardState.RELEARNING)
+        )
+        .order_by("due")
+        .values_list("entry__lemma", "entry__text")[: limit * 2]
+    )
+    if take(learning):
+        return list(words)
+    newest = (
+        LearnableWordBankEntry.objects.filter(pair=pair).order_by("-created_at").values_list("lemma", "text")[:limit]
+    )
+    take(newest)
+    return list(words)

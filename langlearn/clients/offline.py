@@ -7,15 +7,20 @@ start without real keys, so none of this can reach a learner there.
 
 from __future__ import annotations
 
+import io
 import itertools
+import logging
 import re
+import shutil
+import subprocess
+import wave
 from typing import Any
 
 import jsonschema
 
 from langlearn.languages import is_supported
 
-from .audio import pcm_seconds, pcm_to_wav, tone_pcm
+from .audio import SAMPLE_RATE, pcm_seconds, pcm_to_wav, tone_pcm
 from .base import (
     AudioResult,
     NotConfigured,
@@ -29,6 +34,8 @@ from .base import (
 from .base import Usage as _Usage
 from .schema_instance import instance_for
 
+logger = logging.getLogger(__name__)
+
 PROVIDER = "offline"
 MODEL = "offline-demo"
 _SENTENCE = re.compile(r"[^.!?…。\uff01\uff1f\n]+[.!?…。\uff01\uff1f]*")
@@ -38,7 +45,7 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip().split()) >= 2]
 
 
-_FENCED = re.compile(r"<(source|story|text)>\s*(.*?)\s*</\1>", re.S)
+_FENCED = re.compile(r"<(source|story|text|draft)>\s*(.*?)\s*</\1>", re.S)
 
 
 def _source_text(prompt: str) -> str:
@@ -94,7 +101,16 @@ class OfflineLLM:
         max_tokens: int,
         temperature: float | None = None,
     ) -> StructuredResult:
-        """A schema-valid instance whose strings are sentences taken, in turn, from the input."""
+        """A schema-valid instance. Articles and story scenes get coherent, labelled demo text (see
+        `offline_writer`); other schemas get strings taken, in turn, from the input's sentences."""
+        from .offline_writer import write_for
+
+        written = write_for(schema_name, system=system, prompt=prompt, schema=json_schema)
+        if written is not None:
+            jsonschema.validate(written, json_schema)
+            return StructuredResult(
+                data=written, model=MODEL, provider=PROVIDER, usage=_Usage(_tokens(prompt), _tokens(str(written)))
+            )
         pool = _sentences(_source_text(prompt)) or [_source_text(prompt)[:200] or "Offline demo text."]
         cycle = itertools.cycle(pool)
         data = instance_for(json_schema, lambda path: next(cycle))
@@ -109,22 +125,72 @@ class OfflineLLM:
 
 
 class OfflineTTS:
+    """Real speech in the target language with espeak-ng when it is installed (`make run` installs
+    it where apt can), so offline read-along timings are real; otherwise a soft tone, and the
+    result's voice says `offline-tone` so nobody mistakes it for speech."""
+
     provider = PROVIDER
     model = MODEL
 
+    def __init__(self, espeak: str | None = None) -> None:
+        self.espeak = espeak if espeak is not None else (shutil.which("espeak-ng") or "")
+
     def synthesize(self, text: str, language: str, voice: str | None = None) -> AudioResult:
-        """A real WAV (24 kHz 16-bit mono) of a soft tone, ~60 ms per word, 0.5-3 s long."""
         if not text.strip():
             raise ProviderError("nothing to speak: empty text", provider=PROVIDER, retryable=False)
+        if self.espeak:
+            spoken = self._espeak(text, language)
+            if spoken is not None:
+                return spoken
         seconds = min(3.0, max(0.5, 0.06 * len(text.split())))
         pcm = tone_pcm(seconds, freq=330.0, amplitude=0.1)
         return AudioResult(
             wav=pcm_to_wav(pcm),
             model=MODEL,
             provider=PROVIDER,
-            voice=voice or "offline",
+            voice="offline-tone",
             duration_seconds=pcm_seconds(pcm),
         )
+
+    def _espeak(self, text: str, language: str) -> AudioResult | None:
+        # The text goes on stdin, never on the command line: no argument injection, no length limit.
+        base = language.split("-")[0].lower()
+        try:
+            # The executable is the one found on PATH and the arguments are fixed (no shell).
+            done = subprocess.run(  # noqa: S603
+                [self.espeak, "-v", base, "--stdin", "--stdout"],
+                input=text.encode(),
+                capture_output=True,
+                timeout=60,
+                check=True,
+            )
+            with wave.open(io.BytesIO(done.stdout), "rb") as w:
+                rate, frames = w.getframerate(), w.readframes(w.getnframes())
+        except (OSError, subprocess.SubprocessError, wave.Error, EOFError) as exc:
+            logger.warning("espeak-ng failed for %s (%s); offline audio falls back to a tone", language, exc)
+            return None
+        # espeak-ng speaks at 22.05 kHz with a streaming header; every TTS here answers 24 kHz
+        # 16-bit mono (Gemini's format), so resample and re-wrap.
+        pcm = _resample(frames, rate, SAMPLE_RATE)
+        return AudioResult(
+            wav=pcm_to_wav(pcm),
+            model="espeak-ng",
+            provider=PROVIDER,
+            voice=f"espeak-ng:{base}",
+            duration_seconds=pcm_seconds(pcm),
+        )
+
+
+def _resample(pcm: bytes, rate: int, to: int) -> bytes:
+    """Linear interpolation of 16-bit mono PCM (numpy comes with spaCy); speech needs no better."""
+    if rate == to or not pcm:
+        return pcm
+    import numpy as np
+
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    count = round(len(samples) * to / rate)
+    positions = np.arange(count) * (rate / to)
+    return np.interp(positions, np.arange(len(samples)), samples).round().astype("<i2").tobytes()
 
 
 class OfflineTranslator:

@@ -26,6 +26,7 @@ def reader_screen(*, user, article_id, nlp: NLPClient) -> dict[str, Any]:
     )
     statuses = statuses_for(tokens, pair=article.pair)
     text = with_statuses(tokens, statuses=statuses, translations=split_paragraphs(article.translation))
+    mark_target_words(text, (article.generation or {}).get("target_words_used") or [])
     return {
         "article": {
             "id": str(article.pk),
@@ -39,11 +40,25 @@ def reader_screen(*, user, article_id, nlp: NLPClient) -> dict[str, Any]:
             "translation_note": article.translation_note,
             "audio_url": media(article.audio),
             "audio_duration_seconds": article.audio_duration_seconds,
+            "audio_timings": article.audio_timings,
+            "generation": article.generation,
             "glossary": article.glossary,
             "created_at": article.created_at.isoformat(),
         },
         **text,
     }
+
+
+def mark_target_words(text: dict[str, Any], words: list[str]) -> None:
+    """Flag the tokens of the words the text was written to practise (`target: true`), so the
+    reader can highlight them."""
+    keys = {normalize_key(w) for w in words}
+    for paragraph in text.get("paragraphs", []):
+        for sentence in paragraph["sentences"]:
+            for token in sentence["tokens"]:
+                token["target"] = bool(
+                    token["is_word"] and (normalize_key(token["lemma"]) in keys or normalize_key(token["text"]) in keys)
+                )
 
 
 def _scene_link(scene) -> dict[str, Any]:
@@ -81,15 +96,18 @@ def play_screen(*, user, adventure_id, nlp: NLPClient) -> dict[str, Any]:
         # The scene's new words are looked up with its tokens: whether each is in the word bank yet.
         new_words = [{**w, "key": normalize_key(w.get("lemma", ""))} for w in current.new_words]
         statuses = statuses_for(tokens, pair=adventure.pair, extra_keys=[w["key"] for w in new_words])
+        scene_text = with_statuses(tokens, statuses=statuses, translations=current.translation)
+        mark_target_words(scene_text, (current.generation or {}).get("target_words_used") or [])
         scene = {
             **_scene_link(current),
-            **with_statuses(tokens, statuses=statuses, translations=current.translation),
+            **scene_text,
             "choices": [{**c, "taken": c.get("id") in taken} for c in current.choices],
             "new_words": [
                 {**{k: v for k, v in w.items() if k != "key"}, "in_word_bank": w["key"] in statuses} for w in new_words
             ],
             "audio_url": media(current.audio),
             "audio_duration": current.audio_duration,
+            "audio_timings": current.audio_timings,
             "error": current.error,
         }
     return {

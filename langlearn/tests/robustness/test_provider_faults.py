@@ -42,6 +42,8 @@ def test_hanging_tts_fails_the_step_as_retryable_and_frees_the_worker(
     settings.PROVIDER_TIMEOUT_SECONDS = 1.0
     hang = 30.0
     fake_providers.push_hang("gemini", hang)
+    pair.revision_rounds = 0  # one draft: the counts below are of attempts, not coverage rounds
+    pair.save(update_fields=["revision_rounds"])
     job_id = _start_article(auth_client, pair)
     started = time.monotonic()
     run_jobs(broker, worker)
@@ -66,6 +68,8 @@ def test_overloaded_llm_then_recovery_succeeds_within_budget(
     auth_client, pair, fake_providers, fast_retries, broker, worker
 ):
     fake_providers.push_error("anthropic", 529, times=3)  # "overloaded" for a while
+    pair.revision_rounds = 0  # one draft: the counts below are of attempts, not coverage rounds
+    pair.save(update_fields=["revision_rounds"])
     job_id = _start_article(auth_client, pair)
     run_jobs(broker, worker)
     job = Job.objects.get(pk=job_id)
@@ -76,6 +80,8 @@ def test_overloaded_llm_then_recovery_succeeds_within_budget(
 
 def test_overload_outlasting_the_budget_fails_readably(auth_client, pair, fake_providers, fast_retries, broker, worker):
     fake_providers.push_error("anthropic", 529, times=50)
+    pair.revision_rounds = 0  # one draft: the counts below are of attempts, not coverage rounds
+    pair.save(update_fields=["revision_rounds"])
     job_id = _start_article(auth_client, pair)
     run_jobs(broker, worker)
     job = Job.objects.get(pk=job_id)

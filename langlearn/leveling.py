@@ -1,0 +1,134 @@
+"""Texts at the learner's level: the revision loop shared by articles and adventure scenes.
+
+Prompting alone overshoots a learner's level, so a generated draft is measured against what this
+learner knows (the share of running content words that are known or being learnt) and, below the
+pair's target, the LLM is asked to revise it — told which unknown lemmas to replace or gloss and
+which target words to keep — for a bounded number of rounds. Each round is its own job step (a
+retry resumes at the first unfinished round; a paid round is never bought twice), and the draft
+closest to the target wins: any draft at or above the target beats every draft below it; above,
+the lowest (the text is not made poorer than needed); below, the highest.
+
+This module is pure (no database, no provider): the apps hand it drafts as the JSON their steps
+stored, each with a `fit` — `{"ratio", "tokens", "unknown": [lemma, ...], "target_used": [...]}`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+# Every app's job spec declares this many revision steps; the pair's `revision_rounds` (0..5)
+# decides how many may run. A step beyond it, or after the target is reached, is skipped.
+MAX_ROUNDS = 5
+ROUND_STEPS = tuple(f"revise_{n}" for n in range(1, MAX_ROUNDS + 1))
+# How many unknown lemmas a revision request names (the rarest first): more only makes the prompt long.
+NAMED_UNKNOWN = 15
+DEFAULTS = {"coverage_target": 0.95, "new_words_per_100": 3.0, "revision_rounds": 2}
+
+
+def fit_from_coverage(coverage: Any, *, target_used: Sequence[str], measured_by: str) -> dict[str, Any]:
+    """The JSON a step stores about one draft, from the coverage engine's result (duck-typed:
+    `token_ratio`, `tokens`, `covered_tokens`, `unknown` [{lemma, ...}] rarest first)."""
+    return {
+        "ratio": coverage.token_ratio,
+        "tokens": coverage.tokens,
+        "covered": coverage.covered_tokens,
+        "unknown": [u["lemma"] for u in coverage.unknown],
+        "target_used": list(target_used),
+        "measured_by": measured_by,
+    }
+
+
+UNMEASURED = {"ratio": None, "tokens": 0, "covered": 0, "unknown": [], "target_used": [], "measured_by": ""}
+
+
+def generation_settings(pair: Any, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The pair's settings as they were when the text was asked for (snapshotted in the job's
+    params), else as they are now, else the defaults."""
+    snapshot = params.get("leveling") or {}
+    return {name: snapshot.get(name, getattr(pair, name, default)) for name, default in DEFAULTS.items()}
+
+
+def new_words_allowed(words: int, per_100: float) -> int:
+    return max(0, math.ceil(words * per_100 / 100))
+
+
+def _ratio(draft: Mapping[str, Any]) -> float:
+    ratio = (draft.get("fit") or {}).get("ratio")
+    return -1.0 if ratio is None else float(ratio)
+
+
+def reaches(draft: Mapping[str, Any], target: float) -> bool:
+    """A draft with no content words to measure (None) counts as fitting: there is nothing to fix."""
+    ratio = (draft.get("fit") or {}).get("ratio")
+    return ratio is None or ratio >= target
+
+
+def best_index(drafts: Sequence[Mapping[str, Any]], target: float) -> int:
+    """The draft closest to the target (see the module docstring); the earliest among equals."""
+    fitting = [i for i, d in enumerate(drafts) if reaches(d, target)]
+    if fitting:
+        return min(fitting, key=lambda i: (_ratio(drafts[i]) if _ratio(drafts[i]) >= 0 else 0.0, i))
+    return max(range(len(drafts)), key=lambda i: (_ratio(drafts[i]), -i))
+
+
+def drafts_done(outputs: Mapping[str, Mapping[str, Any]], *, first: str = "write") -> list[dict[str, Any]]:
+    """The drafts written so far, in order: the first step's, then each revision that ran."""
+    drafts = [dict(outputs[first])] if outputs.get(first) else []
+    drafts += [dict(outputs[name]) for name in ROUND_STEPS if (outputs.get(name) or {}).get("fit")]
+    return drafts
+
+
+def round_decision(
+    outputs: Mapping[str, Mapping[str, Any]], *, round_number: int, settings: Mapping[str, Any]
+) -> tuple[dict[str, Any] | None, str]:
+    """(the draft to revise, "") when this round should run, else (None, why it is skipped)."""
+    if round_number > settings["revision_rounds"]:
+        return None, f"revision rounds set to {settings['revision_rounds']}"
+    drafts = drafts_done(outputs)
+    if not drafts:
+        return None, "no draft to revise"
+    if len(drafts) < round_number:  # an earlier round was skipped: the loop has ended
+        return None, "the loop ended in an earlier round"
+    best = drafts[best_index(drafts, settings["coverage_target"])]
+    if reaches(best, settings["coverage_target"]):
+        return None, "coverage target reached"
+    return best, ""
+
+
+def unknown_to_name(fit: Mapping[str, Any], *, keep: Iterable[str]) -> list[str]:
+    keep_keys = {k.lower() for k in keep}
+    return [u for u in fit.get("unknown", []) if u.lower() not in keep_keys][:NAMED_UNKNOWN]
+
+
+def _draft_summary(draft: Mapping[str, Any]) -> dict[str, Any]:
+    fit = draft.get("fit") or {}
+    return {"ratio": fit.get("ratio"), "tokens": fit.get("tokens"), "unknown": len(fit.get("unknown", []))}
+
+
+def report(
+    drafts: Sequence[Mapping[str, Any]], *, settings: Mapping[str, Any], target_words: Sequence[str]
+) -> dict[str, Any]:
+    """What the article / scene stores about how it was fitted (and the API shows)."""
+    target = settings["coverage_target"]
+    chosen = best_index(drafts, target)
+    fit = drafts[chosen].get("fit") or {}
+    first = drafts[0].get("fit") or {}
+    allowed = new_words_allowed(fit.get("tokens") or 0, settings["new_words_per_100"])
+    return {
+        "coverage_target": target,
+        "coverage_before": first.get("ratio"),
+        "coverage_after": fit.get("ratio"),
+        "below_target": not reaches(drafts[chosen], target),
+        "rounds_used": len(drafts) - 1,
+        "rounds_allowed": settings["revision_rounds"],
+        "chosen_draft": chosen,
+        "drafts": [_draft_summary(d) for d in drafts],
+        # The words of the chosen text the learner does not know yet (rarest first).
+        "new_words": list(fit.get("unknown", []))[:50],
+        "new_words_allowed": allowed,
+        "target_words": list(target_words),
+        "target_words_used": list(fit.get("target_used", [])),
+        "measured_by": fit.get("measured_by", ""),
+    }
