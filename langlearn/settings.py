@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "articles",
     "adventures",
     "screens",
+    "knowledge",
 ]
 
 MIDDLEWARE = [

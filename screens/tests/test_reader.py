@@ -79,7 +79,9 @@ def test_statuses_move_with_the_word_bank(auth_client, pair):
     assert statuses(auth_client.get(url(article)).json())[0][1] == ("gato", "new")
     entry = word(pair, "gato", "new-cards")
     assert statuses(auth_client.get(url(article)).json())[0][1] == ("gato", "learning")
-    Flashcard.objects.filter(entry=entry).update(state=CardState.REVIEW, last_review=entry.created_at)
+    Flashcard.objects.filter(entry=entry).update(state=CardState.REVIEW, last_review=entry.created_at, stability=9)
+    assert statuses(auth_client.get(url(article)).json())[0][1] == ("gato", "learning")  # in review, not mature
+    Flashcard.objects.filter(entry=entry).update(stability=21)  # mature, as Anki counts it
     assert statuses(auth_client.get(url(article)).json())[0][1] == ("gato", "known")
 
 
