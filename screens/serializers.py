@@ -62,8 +62,8 @@ class TokenSerializer(serializers.Serializer):
     is_word = serializers.BooleanField()
     status = serializers.ChoiceField(
         choices=WordStatus.choices,
-        help_text="known: in the word bank with every card in review; learning: in the word bank; "
-        "new: not in it; ignored: punctuation, numbers.",
+        help_text="The learner's status: known (marked known, or every card mature: stability >= 21 days); "
+        "learning (in the word bank, or marked learning); new; ignored (marked ignored, or punctuation, numbers).",
     )
 
 
@@ -78,11 +78,24 @@ class ParagraphSerializer(serializers.Serializer):
 
 
 class CoverageSerializer(serializers.Serializer):
-    words = serializers.IntegerField()
+    """Computed by the coverage engine (`knowledge.coverage`), like article and scene coverage."""
+
+    words = serializers.IntegerField(help_text="Word tokens (every status).")
     known = serializers.IntegerField()
     learning = serializers.IntegerField()
     new = serializers.IntegerField()
-    ratio = serializers.FloatField(allow_null=True, help_text="Share of known word tokens.")
+    ignored = serializers.IntegerField(help_text="Words the learner marked ignored.")
+    ratio = serializers.FloatField(
+        allow_null=True, help_text="Covered (known or learning) share of content-word tokens; names and ignored out."
+    )
+    content_words = serializers.IntegerField()
+    covered_words = serializers.IntegerField()
+    lemmas = serializers.IntegerField(help_text="Distinct content lemmas (a multi-word expression counts once).")
+    covered_lemmas = serializers.IntegerField()
+    lemma_ratio = serializers.FloatField(allow_null=True)
+    unknown_lemmas = serializers.ListField(
+        child=serializers.CharField(), help_text="New lemmas of the text, most frequent in the language first."
+    )
 
 
 class TokenizedTextSerializer(serializers.Serializer):
