@@ -3,13 +3,14 @@
 Each round shows 6 real words from one frequency band and 2 pseudo-words (made from real words of
 the language and checked absent from wordfreq's list), mixed. The band is found by binary search
 over 16 bands spanning the 50,000 most frequent words: a band where at least half of the real
-words are known moves the search up, else down. 4 to 5 rounds: 32 to 40 answers.
+words are known (after the correction for guessing below) moves the search up, else down.
+4 to 5 rounds: 32 to 40 answers.
 
 The estimate corrects each tested band's hit rate h for guessing with the false-alarm rate f on
 pseudo-words, (h - f) / (1 - f) (the usual yes/no-test correction, Meara & Buxton 1987), then
-interpolates between tested bands (rank 0 counts as all known, rank 50,000 as none) and sums over
-the bands. The words up to that rank are marked known with source "placement" in one batch;
-`placement_undo` puts back what the batch changed.
+interpolates between tested bands (rank 0 counts as all known once a band passed, rank 50,000 as
+none) and sums over the bands. The words up to that rank are marked known with source "placement"
+in one batch; `placement_undo` puts back what the batch changed.
 
 The words marked are wordfreq's forms (it counts surface forms, not lemmas): the reader looks a
 token up by its lemma and by its text, so both a lemma and its frequent inflections match.
@@ -112,8 +113,11 @@ def _rates(items: list[dict[str, Any]]) -> tuple[dict[int, float], float]:
 def placement_estimate(items: list[dict[str, Any]]) -> tuple[int, float]:
     """(vocabulary size, false-alarm rate) from the answered items."""
     corrected, false_alarm = _rates(items)
-    points = [(0.0, 1.0)]
-    points += sorted(((BANDS[b] + BANDS[b + 1]) / 2, p) for b, p in corrected.items())
+    tested = sorted(((BANDS[b] + BANDS[b + 1]) / 2, p) for b, p in corrected.items())
+    # Below the tested bands the words are taken as known, once the learner passed a band after
+    # the correction for guessing; a learner who passed none (or guessed everything) gets no credit.
+    passed = any(p >= PASS_RATE for p in corrected.values())
+    points = [(0.0, 1.0 if passed else (tested[0][1] if tested else 0.0)), *tested]
     points.append((float(BANDS[-1]), 0.0))
 
     def ratio_at(rank: float) -> float:
@@ -161,8 +165,8 @@ def placement_answer(*, test: PlacementTest, answers: dict[int, bool]) -> Placem
             item["answer"] = bool(answers[item_id])
         search = dict(test.search)
         band = search["band"]
-        real = [i for i in pending.values() if not i["pseudo"]]
-        passed = bool(real) and sum(i["answer"] for i in real) / len(real) >= PASS_RATE
+        corrected, _ = _rates(test.items)
+        passed = corrected.get(band, 0.0) >= PASS_RATE
         if passed:
             search["lo"] = band + 1
         else:

@@ -109,18 +109,22 @@ def word_statuses_set(
     return StatusChange(batch=batch if changed else None, changed=changed, unchanged=len(targets) - changed)
 
 
-def page_finish(*, pair: UserLanguagePair, words: Sequence[str]) -> StatusChange:
-    """LingQ's "finish page": every word of the page still new becomes known. Words with any other
-    status keep it; finishing the same page again changes nothing (and leaves the undo alone)."""
-    keys = _keys(words)
-    if len(keys) > MAX_WORDS_PER_REQUEST:
+def page_finish(*, pair: UserLanguagePair, words: Sequence[tuple[str, str]]) -> StatusChange:
+    """LingQ's "finish page": every word of the page still new becomes known. `words`: the page's
+    (lemma, text) pairs; a word's status is read the way the reader paints it (its lemma's, else
+    its text's), and a new word is marked known under its lemma. Words with another status keep
+    it; finishing the same page again changes nothing (and leaves the undo alone)."""
+    if len(words) > MAX_WORDS_PER_REQUEST:
         raise InvalidInput(f"At most {MAX_WORDS_PER_REQUEST} words per request.", code="too_many_words")
+    pairs = [(normalize_key(lemma or text), normalize_key(text or lemma)) for lemma, text in words]
+    pairs = [(lemma, text) for lemma, text in pairs if lemma]
+    _keys([k for p in pairs for k in p])  # length check
     batch = uuid.uuid4()
     with transaction.atomic():
-        current = word_statuses(pair=pair, keys=keys)
-        targets = {k: Status.KNOWN.value for k in keys if current.get(k, Status.NEW) == Status.NEW}
+        current = word_statuses(pair=pair, keys={k for p in pairs for k in p})
+        targets = {lemma: Status.KNOWN.value for lemma, text in pairs if lemma not in current and text not in current}
         changed = _apply(pair=pair, targets=targets, current=current, source=StatusSource.FINISH_PAGE, batch=batch)
-    return StatusChange(batch=batch if changed else None, changed=changed, unchanged=len(keys) - changed)
+    return StatusChange(batch=batch if changed else None, changed=changed, unchanged=len(dict(pairs)) - changed)
 
 
 def batch_undo(*, pair: UserLanguagePair, batch: uuid.UUID) -> StatusChange:
