@@ -12,18 +12,18 @@ from typing import Any
 
 from django.utils import timezone
 
+from knowledge.coverage import coverage_measure
 from langlearn import storage
 from langlearn.clients.base import ProviderError, UnsupportedLanguage
 from langlearn.errors import NotFound
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.jobs.services import job_storage_key
 from vocab.models import UserLanguagePair
-from vocab.selectors import known_lemmas_for_pair, pair_get_for_user
+from vocab.selectors import pair_get_for_user
 
 from .analysis import (
     analyse_article,
     analyse_paragraphs,
-    article_lemmas,
     merge_analyses,
     reader_tokens,
     split_paragraphs,
@@ -189,8 +189,9 @@ def analyse(ctx: StepContext) -> StepOutcome:
         # The article is readable without its vocabulary list: do not fail the whole job for it.
         return skipped(f"language analysis failed: {exc.message}")
     analysis = merge_analyses(analyses, language=pair.target_language)
-    known = known_lemmas_for_pair(pair=pair, among=article_lemmas(analysis))
-    result = analyse_article(analysis, known_lemmas=known, language=pair.target_language)
+    result = analyse_article(
+        analysis, coverage=coverage_measure(pair=pair, analysis=analysis), language=pair.target_language
+    )
     TranslatedArticle.objects.filter(pk=article.pk).update(
         sentences=result.sentences,
         key_vocabulary=result.key_vocabulary,
