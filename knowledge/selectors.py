@@ -15,14 +15,14 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from flashcards.selectors import word_statuses_for_pair
 from langlearn.errors import NotFound
 from vocab.models import UserLanguagePair
 
-from .models import PlacementTest, Status, WordStatusEvent, WordStatusMark
+from .models import PlacementTest, Status, StatusSource, WordStatusEvent, WordStatusMark
 
 
 def word_statuses(*, pair: UserLanguagePair, keys: Iterable[str]) -> dict[str, str]:
@@ -56,20 +56,24 @@ def word_status_marks_for_user(
     return qs
 
 
-def vocabulary_counts(*, pair: UserLanguagePair, now: dt.datetime | None = None) -> dict[str, Any]:
-    """What the home screen shows: known words in total and by source, and how many became known
-    in the last seven days. Two queries."""
+def vocabulary_counts(*, pairs: Iterable[UserLanguagePair], now: dt.datetime | None = None) -> dict[str, Any]:
+    """What the home screen shows for `pairs`: words marked known in total and by source, and how
+    many of them were marked in the last seven days. One query. (Word-bank words whose cards are
+    mature are known too, and counted by the word bank's own figures.)"""
     now = now or timezone.now()
-    by_source = dict(
-        WordStatusMark.objects.filter(pair=pair, status=Status.KNOWN)
-        .values_list("source")
-        .annotate(n=Count("id"))
-        .values_list("source", "n")
+    week = Q(updated_at__gte=now - dt.timedelta(days=7))
+    rows = (
+        WordStatusMark.objects.filter(pair__in=list(pairs), status=Status.KNOWN)
+        .values("source")
+        .annotate(n=Count("id"), week=Count("id", filter=week))
+        .values_list("source", "n", "week")
     )
-    new_this_week = WordStatusMark.objects.filter(
-        pair=pair, status=Status.KNOWN, updated_at__gte=now - dt.timedelta(days=7)
-    ).count()
-    return {"known_total": sum(by_source.values()), "known_by_source": by_source, "known_this_week": new_this_week}
+    by_source = {source: 0 for source in StatusSource.values if source != StatusSource.UNDO}
+    this_week = 0
+    for source, n, recent in rows:
+        by_source[source] = by_source.get(source, 0) + n
+        this_week += recent
+    return {"known_total": sum(by_source.values()), "known_by_source": by_source, "known_this_week": this_week}
 
 
 def events_of_batch(*, pair: UserLanguagePair, batch) -> QuerySet[WordStatusEvent]:

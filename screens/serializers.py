@@ -147,6 +147,12 @@ class PackCardSerializer(serializers.Serializer):
     cover_image_url = serializers.CharField(allow_null=True)
 
 
+class VocabularyCountsSerializer(serializers.Serializer):
+    known_total = serializers.IntegerField(help_text="Words marked known (reader, finished pages, placement, ...).")
+    known_by_source = serializers.DictField(child=serializers.IntegerField(), help_text="By where the mark came from.")
+    known_this_week = serializers.IntegerField(help_text="Of those, marked in the last seven days.")
+
+
 class HomeScreenSerializer(serializers.Serializer):
     language_pair = serializers.UUIDField(allow_null=True, help_text="The pair asked for, if any.")
     active_pair = PairCardSerializer(allow_null=True)
@@ -162,6 +168,7 @@ class HomeScreenSerializer(serializers.Serializer):
     adventures_in_progress = AdventureCardSerializer(many=True)
     running_jobs = JobSummarySerializer(many=True)
     recommended_packs = PackCardSerializer(many=True)
+    vocabulary = VocabularyCountsSerializer(help_text="The learner's known words, for the pairs in scope.")
 
 
 # --- review ----------------------------------------------------------------------------------

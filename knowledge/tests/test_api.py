@@ -195,3 +195,27 @@ def test_pseudo_words_catch_a_learner_who_says_yes_to_everything(auth_client, pa
     assert result["false_alarm_rate"] == 1.0
     assert result["estimate"] == 0
     assert result["marked"] == 0
+
+
+@pytest.mark.django_db
+def test_home_counts_known_words_by_source(auth_client, other_client, pair, other_pair):
+    run_placement(auth_client, pair, knows_up_to=1000)
+    auth_client.post(
+        STATUSES,
+        {"language_pair": str(pair.pk), "words": [{"word": "zarandear", "status": "known"}]},
+        format="json",
+    )
+    other_client.post(
+        STATUSES,
+        {"language_pair": str(other_pair.pk), "words": [{"word": "gato", "status": "known"}]},
+        format="json",
+    )
+    placed = WordStatusMark.objects.filter(pair=pair, source="placement").count()
+
+    vocabulary = auth_client.get("/bff/home").json()["vocabulary"]
+
+    assert vocabulary["known_total"] == placed + 1
+    assert vocabulary["known_by_source"]["placement"] == placed
+    assert vocabulary["known_by_source"]["reader"] == 1
+    assert vocabulary["known_this_week"] == placed + 1
+    assert other_client.get("/bff/home").json()["vocabulary"]["known_total"] == 1

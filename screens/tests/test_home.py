@@ -143,5 +143,5 @@ def test_home_query_count_is_constant(auth_client, user, pair, entries, articles
         PackFactory(level="A2")
     PairFactory(user=user, target_language="fr")
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert auth_client.get(URL).status_code == 200
