@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from flashcards.selectors import word_statuses_for_pair
 from langlearn.errors import NotFound
+from langlearn.lookups import in_values
 from vocab.models import UserLanguagePair
 
 from .models import PlacementTest, Status, StatusSource, WordStatusEvent, WordStatusMark
@@ -31,7 +32,7 @@ def word_statuses(*, pair: UserLanguagePair, keys: Iterable[str]) -> dict[str, s
     if not keys:
         return {}
     statuses = word_statuses_for_pair(pair=pair, keys=keys)
-    marks = WordStatusMark.objects.filter(pair=pair, key__in=keys).values_list("key", "status")
+    marks = WordStatusMark.objects.filter(in_values("key", keys), pair=pair).values_list("key", "status")
     statuses.update(dict(marks))
     return {k: s for k, s in statuses.items() if s != Status.NEW}
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q
 
+from langlearn.lookups import in_values
 from vocab.models import LearnableWordBankEntry, UserLanguagePair
 
 from ..models import CardState
@@ -30,7 +31,7 @@ def word_statuses_for_pair(*, pair: UserLanguagePair, keys: Iterable[str]) -> di
         return {}
     active = Q(flashcards__suspended=False)
     rows = (
-        LearnableWordBankEntry.objects.filter(pair=pair, normalized_lemma__in=keys)
+        LearnableWordBankEntry.objects.filter(in_values("normalized_lemma", keys), pair=pair)
         .values("normalized_lemma")
         .annotate(
             cards=Count("flashcards", filter=active),
