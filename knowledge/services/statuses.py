@@ -7,10 +7,11 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from flashcards.selectors import word_statuses_for_pair
 from langlearn.errors import InvalidInput
+from langlearn.lookups import in_values
 from vocab.keys import normalize_key
 from vocab.models import UserLanguagePair
 
@@ -55,34 +56,68 @@ def _apply(
     stored = {k: s for k, s in changes.items() if s != implied.get(k, Status.NEW)}
     removed = [k for k in changes if k not in stored]
     if removed:
-        WordStatusMark.objects.filter(pair=pair, key__in=removed).delete()
-    for start in range(0, len(stored), _BULK):
-        chunk = list(stored.items())[start : start + _BULK]
-        WordStatusMark.objects.bulk_create(
-            [
-                WordStatusMark(user_id=pair.user_id, pair=pair, key=k, status=s, source=source, batch=batch)
-                for k, s in chunk
-            ],
-            update_conflicts=True,
-            unique_fields=["pair", "key"],
-            update_fields=["status", "source", "batch", "updated_at"],
-        )
+        WordStatusMark.objects.filter(in_values("key", removed), pair=pair).delete()
+    old = {k: current.get(k, Status.NEW) for k in changes}
+    if connection.vendor == "postgresql":
+        _write_postgresql(pair=pair, stored=stored, changes=changes, old=old, source=source, batch=batch)
+        return len(changes)
+    WordStatusMark.objects.bulk_create(
+        [
+            WordStatusMark(user_id=pair.user_id, pair=pair, key=k, status=s, source=source, batch=batch)
+            for k, s in stored.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["pair", "key"],
+        update_fields=["status", "source", "batch", "updated_at"],
+        batch_size=_BULK,
+    )
     WordStatusEvent.objects.bulk_create(
         [
             WordStatusEvent(
-                user_id=pair.user_id,
-                pair=pair,
-                key=k,
-                old_status=current.get(k, Status.NEW),
-                new_status=s,
-                source=source,
-                batch=batch,
+                user_id=pair.user_id, pair=pair, key=k, old_status=old[k], new_status=s, source=source, batch=batch
             )
             for k, s in changes.items()
         ],
         batch_size=_BULK,
     )
     return len(changes)
+
+
+def _write_postgresql(
+    *,
+    pair: UserLanguagePair,
+    stored: dict[str, str],
+    changes: dict[str, str],
+    old: dict[str, str],
+    source: str,
+    batch: uuid.UUID,
+) -> None:
+    """The marks (upserted) and the events, each in one statement over arrays. A placement writes
+    20,000 of each: through `bulk_create` that took 6.4 s (the Python side of building and
+    binding 40,000 objects), with `INSERT ... SELECT FROM unnest(...)` 3.1 s for the whole
+    placement, reads included (bench/knowledge_statuses.py, on a loaded 2-core machine)."""
+    with connection.cursor() as cursor:
+        if stored:
+            cursor.execute(
+                """
+                INSERT INTO knowledge_wordstatusmark
+                    (id, created_at, updated_at, user_id, pair_id, key, status, source, batch)
+                SELECT gen_random_uuid(), now(), now(), %s, %s, k, s, %s, %s
+                FROM unnest(%s::text[], %s::text[]) AS t(k, s)
+                ON CONFLICT (pair_id, key) DO UPDATE SET status = EXCLUDED.status, source = EXCLUDED.source,
+                    batch = EXCLUDED.batch, updated_at = EXCLUDED.updated_at
+                """,
+                [pair.user_id, pair.pk, source, batch, list(stored), list(stored.values())],
+            )
+        cursor.execute(
+            """
+            INSERT INTO knowledge_wordstatusevent
+                (user_id, pair_id, key, old_status, new_status, source, batch, created_at)
+            SELECT %s, %s, k, o, n, %s, %s, now()
+            FROM unnest(%s::text[], %s::text[], %s::text[]) AS t(k, o, n)
+            """,
+            [pair.user_id, pair.pk, source, batch, list(changes), [old[k] for k in changes], list(changes.values())],
+        )
 
 
 def word_statuses_set(
