@@ -7,7 +7,7 @@ from .models import PlacementTest, Status, StatusSource, WordStatusMark
 from .services.statuses import MAX_KEY_LENGTH, MAX_WORDS_PER_REQUEST
 
 # The sources a client may name when it sets statuses; the others are written by the server.
-CLIENT_SOURCES = [StatusSource.READER, StatusSource.API]
+CLIENT_SOURCES = [(s.value, s.label) for s in (StatusSource.READER, StatusSource.API)]
 
 
 class WordStatusSerializer(serializers.ModelSerializer):

@@ -13,7 +13,7 @@ from langlearn.pagination import CursorPagination
 from vocab.selectors import pair_get_for_user
 
 from . import selectors, services
-from .models import WordStatusMark
+from .models import PlacementTest, WordStatusMark
 from .serializers import (
     FinishPageSerializer,
     PairOnlySerializer,
@@ -97,7 +97,7 @@ class PlacementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The placement test: start, answer each round's words yes/no, read the result, undo it."""
 
     serializer_class = PlacementSerializer
-    queryset = WordStatusMark.objects.none()
+    queryset = PlacementTest.objects.none()
 
     def get_object(self):
         return selectors.placement_get_for_user(user=self.request.user, placement_id=self.kwargs["pk"])

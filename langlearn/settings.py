@@ -277,6 +277,9 @@ SPECTACULAR_SETTINGS = {
         "SceneStatusEnum": "adventures.models.SceneStatus",
         "JobStatusEnum": "langlearn.jobs.models.JobStatus",
         "WordStatusEnum": "screens.selectors.reading.WordStatus",
+        "WordStatusSourceEnum": "knowledge.models.StatusSource",
+        "WordStatusClientSourceEnum": "knowledge.serializers.CLIENT_SOURCES",
+        "EntrySourceEnum": "vocab.models.EntrySource",
     },
 }
 
