@@ -20,12 +20,18 @@ help:
 	@echo "make worker        run Dramatiq workers against BROKER_URL"
 	@echo "make lint          ruff"
 
+# pip shows progress bars on a terminal; in a log (CI, `make run > log`) it is quiet and one summary line
+# says what was installed and how long it took, instead of a file full of escape codes.
 $(STAMP): $(REQS)
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), f"Python 3.13 needed, found {sys.version}"' \
 		|| { echo "Python 3.13 is required (pyenv install 3.13, or set PYTHON=/path/to/python3.13)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	@echo "Installing the Python packages of requirements/dev.txt into $(VENV) (about 2 minutes on a fresh clone)..."
+	@start=$$(date +%s); \
+	if [ -t 1 ]; then pip_output="--progress-bar on"; else pip_output="--quiet --progress-bar off"; fi; \
+	$(BIN)/python -m pip install $$pip_output --disable-pip-version-check --upgrade pip \
+	&& $(BIN)/python -m pip install $$pip_output --disable-pip-version-check -r requirements/dev.txt \
+	&& echo "Installed $$($(BIN)/python -m pip list --format=freeze --disable-pip-version-check | wc -l) packages in $$(( $$(date +%s) - start )) s."
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -97,23 +97,39 @@ class ReviewSerializer(serializers.Serializer):
 
 class ReviewResultSerializer(serializers.Serializer):
     duplicate = serializers.BooleanField()
+    replayed = serializers.BooleanField(
+        help_text="The review was older than the card's last one: its history was replayed in time order."
+    )
     event = FlashcardEventSerializer()
     card = FlashcardSerializer()
 
 
 class SyncEventSerializer(serializers.Serializer):
-    """Documents one offline event; the service validates each event on its own, so one bad event is
-    rejected with its reason instead of failing the batch."""
+    """One offline review. The schema documents it; the service validates each event on its own, so
+    one bad event is rejected with its reason instead of failing the batch."""
 
-    client_event_id = serializers.CharField(max_length=64)
-    card = serializers.UUIDField()
+    client_event_id = serializers.CharField(
+        max_length=64, help_text="Unique per learner; makes a retried sync a no-op. Printable text."
+    )
+    card = serializers.UUIDField(help_text="The flashcard reviewed.")
     rating = serializers.ChoiceField(choices=RATING_CHOICES)
-    reviewed_at = serializers.DateTimeField()
-    duration_ms = serializers.IntegerField(required=False)
+    reviewed_at = serializers.DateTimeField(
+        help_text="ISO 8601 with a time zone; ≤ 30 days old. May be older than the card's last review "
+        "(another device's): the card's history is then replayed in time order."
+    )
+    duration_ms = serializers.IntegerField(min_value=0, max_value=86_400_000, required=False)
 
 
 class SyncSerializer(serializers.Serializer):
+    """What the view parses: a list of objects, each checked by the service (see SyncRequestSerializer)."""
+
     events = serializers.ListField(child=serializers.DictField(), max_length=MAX_SYNC_EVENTS)
+
+
+class SyncRequestSerializer(serializers.Serializer):
+    """The request as the schema shows it: typed events."""
+
+    events = SyncEventSerializer(many=True, help_text=f"At most {MAX_SYNC_EVENTS} events.")
 
 
 class SyncItemResultSerializer(serializers.Serializer):
@@ -122,7 +138,11 @@ class SyncItemResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["applied", "duplicate", "rejected"])
     reason = serializers.CharField(allow_null=True)
     event_id = serializers.UUIDField(allow_null=True)
-    card_id = serializers.UUIDField(allow_null=True)
+    card = serializers.UUIDField(allow_null=True, help_text="The event's card (the request's `card`).")
+    card_id = serializers.UUIDField(allow_null=True, help_text="Deprecated: the same as `card`.")
+    replayed = serializers.BooleanField(
+        help_text="The event was older than the card's last review: the card's history was replayed."
+    )
 
 
 class SyncResultSerializer(serializers.Serializer):

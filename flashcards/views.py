@@ -32,6 +32,7 @@ from .serializers import (
     ReviewResultSerializer,
     ReviewSerializer,
     StatsQuerySerializer,
+    SyncRequestSerializer,
     SyncResultSerializer,
     SyncSerializer,
 )
@@ -73,7 +74,7 @@ class StatsView(APIView):
 
 
 class SyncView(APIView):
-    @extend_schema(request=SyncSerializer, responses=SyncResultSerializer)
+    @extend_schema(request=SyncRequestSerializer, responses=SyncResultSerializer)
     def post(self, request):
         """Apply reviews made offline (≤ 1,000, each with a client_event_id). Idempotent: an event already
         applied is reported as a duplicate and changes nothing."""
@@ -86,7 +87,8 @@ class SyncView(APIView):
                 "applied": counts["applied"],
                 "duplicates": counts["duplicate"],
                 "rejected": counts["rejected"],
-                "results": [asdict(r) for r in results],
+                # `card` matches the request's key; `card_id` is kept for clients that read it.
+                "results": [{**asdict(r), "card_id": r.card} for r in results],
             }
         )
 
@@ -137,6 +139,7 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         card = Flashcard.objects.select_related("entry").get(pk=outcome.card.pk) if outcome.duplicate else outcome.card
         body = {
             "duplicate": outcome.duplicate,
+            "replayed": outcome.replayed,
             "event": FlashcardEventSerializer(outcome.event).data,
             "card": FlashcardSerializer(card).data,
         }

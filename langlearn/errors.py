@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 
-from django.core.exceptions import ObjectDoesNotExist, ObjectNotUpdated
+from django.core.exceptions import ObjectDoesNotExist, ObjectNotUpdated, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -72,8 +73,25 @@ class ProviderUnavailable(DomainError):
         self.retry_after = retry_after
 
 
+class STTNotConfigured(ProviderUnavailable):
+    """The server has no speech-to-text key: no score can be given, and retrying will not help."""
+
+    code = "stt_not_configured"
+    default_detail = "Speech recognition is not set up on this server, so recordings cannot be scored."
+
+    def __init__(self, detail: str | None = None, **kwargs):
+        super().__init__(detail, retry_after=None, **kwargs)
+
+
+# How long a client should wait before retrying when the database cannot be reached.
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
 def _is_foreign_key_violation(exc: IntegrityError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == "23503"  # PostgreSQL foreign_key_violation
+
+
+_TOO_BIG = "The request body is larger than this API accepts."
 
 
 def _body(detail, code: str, **extra) -> dict:
@@ -88,6 +106,10 @@ def exception_handler(exc, context):
             headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
         return Response(_body(exc.detail, exc.code, **exc.extra), status=exc.status_code, headers=headers)
 
+    if isinstance(exc, OperationalError | InterfaceError):
+        return database_unavailable(exc)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(_body(_TOO_BIG, "request_too_large"), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, ObjectNotUpdated | ObjectDoesNotExist):
@@ -134,17 +156,36 @@ def exception_handler(exc, context):
 # Plain Django handlers so unknown routes and crashes outside DRF still answer JSON.
 # csrf_exempt: the catch-all route serves every method; a POST to an unknown API path must get the
 # JSON 404, not Django's HTML CSRF page (there is no session to protect on a route that does nothing).
-@csrf_exempt
 @csrf_exempt  # also the catch-all route: a POST to no route is a 404, not the CSRF failure page
 def json_not_found(request, exception=None):
     return JsonResponse(_body("Not found.", "not_found"), status=404)
 
 
+def database_unavailable(exc) -> JsonResponse:
+    """The database could not be reached (or dropped the connection, or timed the query out): the
+    request may succeed in a moment, so 503 with Retry-After, not 500. The driver's message (host,
+    port, reason) goes to the log only."""
+    logger.error("Database unavailable, answered 503: %s: %s", type(exc).__name__, exc)
+    response = JsonResponse(
+        _body("The service is briefly unavailable; try again shortly.", "service_unavailable"), status=503
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
 def json_server_error(request):
+    # Django calls handler500 inside its `except` block: a database that went away outside DRF's
+    # views (middleware, the admin, plain views) is a 503 too.
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        return database_unavailable(exc)
     return JsonResponse(_body("Internal server error.", "server_error"), status=500)
 
 
 def json_bad_request(request, exception=None):
+    # Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE read outside DRF with its 400 handler.
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(_body(_TOO_BIG, "request_too_large"), status=413)
     return JsonResponse(_body("Bad request.", "bad_request"), status=400)
 
 

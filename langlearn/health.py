@@ -1,11 +1,20 @@
-"""`/healthz`: the process answers. `/readyz`: its dependencies answer too."""
+"""`/healthz`: the process answers. `/readyz`: its dependencies answer too.
+
+`/readyz` is public (the load balancer calls it without credentials), so it names the failing
+dependency but not the error: a driver's message carries host names, ports and user names. The
+error is logged, and shown in the body to staff only (a staff JWT or admin session).
+"""
 
 from __future__ import annotations
+
+import logging
 
 import dramatiq
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -50,6 +59,19 @@ def _providers() -> dict[str, str]:
     return provider_status()
 
 
+def _is_staff(request) -> bool:
+    from rest_framework_simplejwt.authentication import JWTAuthentication
+
+    try:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return bool(user.is_staff)
+        found = JWTAuthentication().authenticate(request)
+    except Exception:  # an invalid token or an unreachable database: treated as anonymous
+        return False
+    return found is not None and bool(found[0].is_staff)
+
+
 @require_GET
 def readyz(request):
     checks: dict[str, str] = {}
@@ -57,9 +79,12 @@ def readyz(request):
     for name, check in (("database", _check_database), ("broker", _check_broker), ("storage", _check_storage)):
         try:
             checks[name] = check()
-        except Exception as exc:  # any failure means not ready; say which and why
+        except Exception as exc:  # any failure means not ready; say which (and why, in the log)
+            logger.warning("readyz: %s failed: %s: %s", name, type(exc).__name__, exc)
             checks[name] = f"error: {type(exc).__name__}: {exc}"[:300]
             failed.append(name)
+    if failed and not _is_staff(request):
+        checks = {name: "error" if name in failed else value for name, value in checks.items()}
     body = {
         "status": "ok" if not failed else "unavailable",
         "checks": checks,

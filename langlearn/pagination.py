@@ -5,8 +5,9 @@ so a client bug shows up (and the schema's "integer" means what it says). Above 
 size is capped, not refused: asking for "as many as you can" is a fair request.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 
 def strict_page_size(paginator, request) -> int:
@@ -46,3 +47,12 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request) -> int:
         return strict_page_size(self, request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # DRF checks a cursor's encoding but not its position: a crafted `p=` ("2026-02-30", "xxx")
+        # reached the database filter and raised there, a 500. It is as invalid as a badly encoded
+        # cursor, and answers the same way.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (DjangoValidationError, ValueError, OverflowError):
+            raise NotFound(self.invalid_cursor_message) from None

@@ -220,7 +220,7 @@ REST_FRAMEWORK = {
         "rest_framework_simplejwt.authentication.JWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["langlearn.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["langlearn.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "langlearn.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

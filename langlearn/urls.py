@@ -6,10 +6,9 @@ file names no view of an app and imports none."""
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from langlearn import health
+from langlearn import health, pages
 from langlearn.errors import json_not_found
 from langlearn.routing import route
 
@@ -32,12 +31,14 @@ urlpatterns = [
     route("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     route("healthz", health.healthz, name="healthz"),
     route("readyz", health.readyz, name="readyz"),
+    path("", pages.home, name="home"),
+    path("favicon.ico", pages.favicon, name="favicon"),
 ]
 
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
     # Local media for development; on S3 clients get presigned URLs instead.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", pages.media, name="media"),
     ]
 
 # Anything else answers the JSON 404 (also under DEBUG, where handler404 is not used).

@@ -26,6 +26,24 @@ class UserLanguagePair(TimeStampedModel):
     # Kept by the review services in the same transaction as each event, so "has this pair reached
     # the fitting threshold?" is read off the row instead of counting events on every review.
     review_count = models.PositiveIntegerField(default=0, editable=False)
+    # Generation at the learner's level (articles, adventure scenes): the share of running words the
+    # learner should know (~95% is the floor for unaided reading, ~98% comfortable: Hu & Nation 2000),
+    # how many new words per 100 a text may bring, and how many rewrites may chase the target.
+    coverage_target = models.FloatField(
+        default=0.95,
+        validators=[MinValueValidator(0.85), MaxValueValidator(0.99)],
+        help_text="Share of a generated text's words the learner should already know (0.85 to 0.99).",
+    )
+    new_words_per_100 = models.FloatField(
+        default=3.0,
+        validators=[MinValueValidator(0), MaxValueValidator(15)],
+        help_text="New words a generated text may bring per 100 words (0 to 15).",
+    )
+    revision_rounds = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MaxValueValidator(5)],
+        help_text="How many times the generator may rewrite a text below the coverage target (0 to 5).",
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -38,6 +56,15 @@ class UserLanguagePair(TimeStampedModel):
                 condition=models.Q(desired_retention__gte=0.70, desired_retention__lte=0.97),
                 name="pair_desired_retention_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(coverage_target__gte=0.85, coverage_target__lte=0.99),
+                name="pair_coverage_target_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(new_words_per_100__gte=0, new_words_per_100__lte=15),
+                name="pair_new_words_per_100_range",
+            ),
+            models.CheckConstraint(condition=models.Q(revision_rounds__lte=5), name="pair_revision_rounds_range"),
         ]
 
     def __str__(self) -> str:

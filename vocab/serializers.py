@@ -18,6 +18,18 @@ class LanguagePairSerializer(serializers.ModelSerializer):
     target_language = serializers.CharField(max_length=8, help_text=f"The language being learnt: {_CODES}.")
     desired_retention = serializers.FloatField(min_value=0.70, max_value=0.97, required=False)
     daily_new_cards = serializers.IntegerField(min_value=0, max_value=500, required=False)
+    coverage_target = serializers.FloatField(
+        min_value=0.85,
+        max_value=0.99,
+        required=False,
+        help_text="Share of a generated text's words you should already know (default 0.95).",
+    )
+    new_words_per_100 = serializers.FloatField(
+        min_value=0, max_value=15, required=False, help_text="New words per 100 words of a generated text."
+    )
+    revision_rounds = serializers.IntegerField(
+        min_value=0, max_value=5, required=False, help_text="Rewrites allowed to reach the coverage target."
+    )
     fsrs_parameters = serializers.ListField(
         child=serializers.FloatField(),
         min_length=21,

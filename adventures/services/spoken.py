@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from langlearn.clients.base import ProviderError, STTClient, Transcript
-from langlearn.errors import Conflict, InvalidInput, ProviderUnavailable
+from langlearn.clients.base import NotConfigured, ProviderError, STTClient, Transcript
+from langlearn.errors import Conflict, InvalidInput, ProviderUnavailable, STTNotConfigured
 
 from ..matching import MatchResult, match_choice
 from ..models import SceneStatus
@@ -31,6 +31,8 @@ class SpokenChoiceOutcome:
 def _transcribe(stt: STTClient, audio: bytes, *, mime: str, language: str) -> Transcript:
     try:
         return stt.transcribe(audio, mime=mime, language=language)
+    except NotConfigured as exc:
+        raise STTNotConfigured() from exc
     except ProviderError as exc:
         if exc.retryable:
             raise ProviderUnavailable("Speech recognition is unavailable right now; try again shortly.")

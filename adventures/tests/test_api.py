@@ -302,3 +302,17 @@ def test_spoken_choice_on_a_named_earlier_scene_branches(auth_client, pair, fake
     assert resp.json()["matched"] == "b"
     child = AdventureScene.objects.get(parent=opening, choice_id="b")
     assert Adventure.objects.get(pk=adventure.pk).current_scene_id == child.pk
+
+
+@pytest.mark.django_db
+def test_spoken_choice_without_a_speech_to_text_key_is_503_and_chooses_nothing(auth_client, pair, settings):
+    from langlearn.clients import reset_clients
+
+    adventure, opening = adventure_with_opening(pair=pair)
+    settings.DEEPGRAM_API_KEY = ""
+    reset_clients()
+    resp = auth_client.post(f"{URL}{adventure.pk}/spoken-choice", {"audio": _audio()}, format="multipart")
+    reset_clients()
+    assert resp.status_code == 503
+    assert resp.json()["code"] == "stt_not_configured"
+    assert not AdventureScene.objects.filter(parent=opening).exists()

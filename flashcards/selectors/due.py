@@ -7,12 +7,13 @@ serializer per card. Two queries whatever the limit: the pair with today's new-c
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from fsrs import Rating as FsrsRating
@@ -66,9 +67,17 @@ def new_cards_introduced_today(*, user, pair: UserLanguagePair, now: datetime) -
 
 def pair_for_due_queue(*, user, pair_id: Any, now: datetime | None = None) -> UserLanguagePair:
     """The learner's pair with `new_introduced_today` counted in the same query (one round trip less
-    for the most read endpoint); 404 for a pair that is not theirs."""
+    for the most read endpoint); 404 for a pair that is not theirs.
+
+    The count names the pair by its id, not by `OuterRef`: tied to the outer row, the planner costs
+    it for the table-wide average pair and, for a learner of a million cards, walks every card with an
+    event lookup each (3.5 s); with the id it starts from today's events of the learner (0.2 ms)."""
+    try:
+        pair_id = pair_id if isinstance(pair_id, uuid.UUID) else uuid.UUID(str(pair_id))
+    except ValueError:
+        raise NotFound("Language pair not found.", code="language_pair_not_found")
     count = (
-        _introduced_today(user=user, pair_ref=OuterRef("pk"), now=now or timezone.now())
+        _introduced_today(user=user, pair_ref=pair_id, now=now or timezone.now())
         .order_by()
         .values("user")
         .annotate(n=Count("id"))

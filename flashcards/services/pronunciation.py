@@ -8,8 +8,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from langlearn.clients.base import ProviderError, STTClient
-from langlearn.errors import InvalidInput, ProviderUnavailable
+from langlearn.clients.base import NotConfigured, ProviderError, STTClient
+from langlearn.errors import InvalidInput, ProviderUnavailable, STTNotConfigured
 
 from ..models import Flashcard
 
@@ -57,6 +57,8 @@ def pronunciation_score(*, card: Flashcard, audio: bytes, stt: STTClient) -> Pro
     expected = card.entry.text
     try:
         transcript = stt.transcribe(audio, mime=mime, language=card.pair.target_language)
+    except NotConfigured as exc:
+        raise STTNotConfigured() from exc
     except ProviderError as exc:
         if exc.retryable:
             raise ProviderUnavailable("Speech recognition is unavailable right now; try again shortly.")

@@ -1,28 +1,44 @@
 """Reviewing cards: one review now (`flashcard_review`) or a batch made offline (`reviews_sync`).
 
 Both lock the card rows (`SELECT ... FOR UPDATE`) for the whole read-schedule-write, so two reviews
-of one card are applied one after the other, each starting from the state the other left; the
-`client_event_id` (unique per learner in the database) makes a retried request a no-op."""
+of one card are applied one after the other; the `client_event_id` (unique per learner in the
+database) makes a retried request a no-op.
+
+Every valid review is kept, whatever order it arrives in. A card's state is a function of its history
+(`scheduling.flashcard_state_from_history`): a review newer than the card's last one is applied to the
+stored state (the cheap, common case); one that is older — a phone syncing after a tablet — is
+inserted into the history and the card is replayed from its first review, rewriting the derived
+before/after states of the events it precedes (never their rating or time). Two devices syncing the
+same batches in any order therefore end in the same state."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from fsrs import Rating as FsrsRating
 
 from langlearn.errors import Conflict, InvalidInput, NotFound
 from vocab.models import UserLanguagePair
 
 from ..models import Flashcard, FlashcardEvent, Rating
-from ..scheduling import FSRS_FIELDS, apply_fsrs, scheduler_for_pair, state_snapshot, to_fsrs
+from ..scheduling import (
+    FSRS_FIELDS,
+    HistoryReview,
+    apply_fsrs,
+    flashcard_state_from_history,
+    fsrs_review,
+    scheduler_for_pair,
+    snapshot,
+    to_fsrs,
+)
 
 MAX_SYNC_EVENTS = 1000
 MAX_REVIEW_AGE = timedelta(days=30)
@@ -49,47 +65,128 @@ def check_reviewed_at(reviewed_at: datetime, *, now: datetime) -> None:
         raise InvalidInput("reviewed_at is more than 30 days ago.", code="reviewed_at_too_old")
 
 
+def check_client_event_id(value: Any) -> str:
+    """1-64 printable characters: PostgreSQL text cannot hold NUL and UTF-8 cannot hold a lone
+    surrogate, and either would otherwise reach the database as a 500."""
+    if not isinstance(value, str) or not 0 < len(value) <= 64:
+        raise InvalidInput("client_event_id is required (a string of at most 64 characters).")
+    if any(c == "\x00" or "\ud800" <= c <= "\udfff" or not c.isprintable() for c in value):
+        raise InvalidInput("client_event_id must be printable text (no NUL, control or surrogate characters).")
+    return value
+
+
 @dataclass(frozen=True)
 class ReviewOutcome:
     event: FlashcardEvent
     card: Flashcard
     duplicate: bool
+    replayed: bool = False
 
 
-def _schedule(
-    card: Flashcard, *, rating: int, reviewed_at: datetime, duration_ms: int | None, client_event_id: str | None
-) -> FlashcardEvent:
-    """Run FSRS on the (locked) card, update it in memory and return the unsaved event."""
-    if card.last_review is not None and reviewed_at < card.last_review:
-        raise InvalidInput("This review is older than the card's last review.", code="review_out_of_order")
-    before = state_snapshot(card)
-    scheduled, _log = scheduler_for_pair(card.pair).review_card(
-        to_fsrs(card), FsrsRating(rating), review_datetime=reviewed_at.astimezone(UTC)
+@dataclass(frozen=True)
+class NewReview:
+    rating: int
+    reviewed_at: datetime
+    duration_ms: int | None = None
+    client_event_id: str | None = None
+    event_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    @property
+    def history(self) -> HistoryReview:
+        return HistoryReview(self.reviewed_at, self.rating, self.client_event_id or str(self.event_id))
+
+
+def _in_order(card: Flashcard, reviews: list[NewReview]) -> bool:
+    """The new reviews all come after the card's last one: applying them to the stored state is the
+    same as replaying the whole history (the stored state is that replay), and much cheaper."""
+    return card.last_review is None or min(r.reviewed_at for r in reviews) > card.last_review
+
+
+def _history_of(events: list[FlashcardEvent]) -> list[HistoryReview]:
+    return [HistoryReview(e.reviewed_at, e.rating, e.client_event_id or str(e.id)) for e in events]
+
+
+def _record(
+    card: Flashcard, reviews: list[NewReview], *, earlier: list[FlashcardEvent] | None
+) -> tuple[list[FlashcardEvent], list[FlashcardEvent]]:
+    """Schedule `reviews` on the locked card and update it in memory. Returns the unsaved new events and
+    the stored events whose before/after states the replay changed (to be saved). `earlier` is the
+    card's stored events; None when the reviews are in order and need no replay."""
+    scheduler = scheduler_for_pair(card.pair)
+    new_events = {
+        r.event_id: FlashcardEvent(
+            id=r.event_id,
+            card=card,
+            user_id=card.user_id,
+            rating=r.rating,
+            reviewed_at=r.reviewed_at,
+            duration_ms=r.duration_ms,
+            client_event_id=r.client_event_id,
+        )
+        for r in reviews
+    }
+    if earlier is None:
+        state = to_fsrs(card)
+        for r in sorted(reviews, key=lambda r: r.history.order):
+            after = fsrs_review(scheduler, state, r.rating, r.reviewed_at)
+            new_events[r.event_id].state_before = snapshot(state)
+            new_events[r.event_id].state_after = snapshot(after)
+            state = after
+        apply_fsrs(card, state)
+        return list(new_events.values()), []
+    by_key = {e.client_event_id or str(e.id): e for e in earlier}
+    by_key.update({r.history.tiebreak: new_events[r.event_id] for r in reviews})
+    final, steps = flashcard_state_from_history(
+        card_id=card.pk,
+        history=_history_of(earlier) + [r.history for r in reviews],
+        scheduler=scheduler,
+        created_due=card.created_at,
     )
-    apply_fsrs(card, scheduled)
-    return FlashcardEvent(
-        card=card,
-        user_id=card.user_id,
-        rating=rating,
-        reviewed_at=reviewed_at,
-        duration_ms=duration_ms,
-        state_before=before,
-        state_after=state_snapshot(card),
-        client_event_id=client_event_id,
-    )
+    changed = []
+    for step in steps:
+        event = by_key[step.review.tiebreak]
+        before, after = snapshot(step.before), snapshot(step.after)
+        if (event.state_before, event.state_after) != (before, after):
+            event.state_before, event.state_after = before, after
+            if event.id not in new_events:
+                changed.append(event)
+    apply_fsrs(card, final)
+    return list(new_events.values()), changed
+
+
+def _stored_events(card_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[FlashcardEvent]]:
+    out: dict[uuid.UUID, list[FlashcardEvent]] = {pk: [] for pk in card_ids}
+    if card_ids:
+        for event in FlashcardEvent.objects.filter(card_id__in=card_ids).order_by():
+            out[event.card_id].append(event)
+    return out
+
+
+def refit_after_reviews() -> int:
+    """A fitted pair is fitted again after this many new reviews (FSRS's maintainers advise about
+    monthly; `fit_fsrs_parameters` covers the month, this covers a learner who reviews a lot)."""
+    return int(getattr(settings, "FSRS_REFIT_AFTER_REVIEWS", 2000))
 
 
 def _count_reviews(counts: dict[uuid.UUID, int]) -> list[uuid.UUID]:
-    """Bump each pair's review counter; returns the pairs that just reached the fitting threshold
-    (once, the review that crosses it), whose parameters are then fitted in a job."""
+    """Bump each pair's review counter; returns the pairs whose parameters are now to be fitted in a
+    job: the first time the count reaches the threshold, then each time `refit_after_reviews()` more
+    reviews have come in since the last fit — once, by the review that crosses the line, never after
+    every review."""
     from .fitting import MIN_REVIEWS_FOR_FIT
 
     crossed = []
+    refit = refit_after_reviews()
     for pair_id, n in counts.items():
         # The UPDATE locks the pair row until commit, so the count read next is exactly ours.
         UserLanguagePair.objects.filter(pk=pair_id).update(review_count=F("review_count") + n)
         row = UserLanguagePair.objects.filter(pk=pair_id).values_list("review_count", "fsrs_reviews_at_fit").first()
-        if row and row[1] == 0 and row[0] >= MIN_REVIEWS_FOR_FIT > row[0] - n:
+        if row is None:
+            continue
+        count, at_fit = row
+        first_fit = at_fit == 0 and count >= MIN_REVIEWS_FOR_FIT > count - n
+        refit_due = at_fit > 0 and count - at_fit >= refit > count - n - at_fit
+        if first_fit or refit_due:
             crossed.append(pair_id)
     return crossed
 
@@ -99,6 +196,12 @@ def _enqueue_fits(pair_ids: list[uuid.UUID]) -> None:
         from ..tasks import fsrs_parameters_fit_job
 
         transaction.on_commit(lambda: [fsrs_parameters_fit_job.send(str(p)) for p in pair_ids])
+
+
+def _save(card: Flashcard, new_events: list[FlashcardEvent], changed: list[FlashcardEvent]) -> None:
+    if changed:
+        FlashcardEvent.objects.bulk_update(changed, ["state_before", "state_after"], batch_size=500)
+    FlashcardEvent.objects.bulk_create(new_events, batch_size=500)
 
 
 def flashcard_review(
@@ -112,8 +215,11 @@ def flashcard_review(
     now: datetime | None = None,
 ) -> ReviewOutcome:
     """Apply one review. With a `client_event_id` already used, nothing changes and the first event is
-    returned (`duplicate=True`)."""
+    returned (`duplicate=True`). A review older than the card's last one is accepted and the card's
+    history replayed (`replayed=True`)."""
     rating = parse_rating(rating)
+    if client_event_id is not None:
+        client_event_id = check_client_event_id(client_event_id)
     if reviewed_at is not None:
         check_reviewed_at(reviewed_at, now=now or timezone.now())
     with transaction.atomic():
@@ -138,18 +244,19 @@ def flashcard_review(
             # "Now" is read once the lock is held: a review that waited for a concurrent one is applied
             # after it, so its time must not come before the one the other just recorded.
             reviewed_at = now or timezone.now()
-        event = _schedule(
-            card, rating=rating, reviewed_at=reviewed_at, duration_ms=duration_ms, client_event_id=client_event_id
-        )
+        review = NewReview(rating, reviewed_at, duration_ms, client_event_id)
+        replay = not _in_order(card, [review])
+        earlier = _stored_events([card.pk])[card.pk] if replay else None
+        (event,), changed = _record(card, [review], earlier=earlier)
         card.save(update_fields=[*FSRS_FIELDS, "updated_at"])
         try:
             with transaction.atomic():
-                event.save(force_insert=True)
+                _save(card, [event], changed)
         except IntegrityError:
             # The same client_event_id raced in on another card of this learner.
             raise Conflict("client_event_id was already used.", code="client_event_id_reused")
         _enqueue_fits(_count_reviews({card.pair_id: 1}))
-    return ReviewOutcome(event=event, card=card, duplicate=False)
+    return ReviewOutcome(event=event, card=card, duplicate=False, replayed=replay)
 
 
 @dataclass
@@ -159,22 +266,33 @@ class SyncResult:
     status: str  # applied | duplicate | rejected
     reason: str | None = None
     event_id: uuid.UUID | None = None
-    card_id: uuid.UUID | None = None
+    card: uuid.UUID | None = None
+    replayed: bool = False
+
+    @property
+    def card_id(self) -> uuid.UUID | None:
+        return self.card
+
+
+def _parse_reviewed_at(value: Any) -> datetime:
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) and len(value) <= 64 else None
+    except ValueError:  # well-formed but impossible: 2026-02-30, 25:00
+        parsed = None
+    if parsed is None:
+        raise InvalidInput("reviewed_at is required (ISO 8601 with a time zone).")
+    return parsed
 
 
 def _parse_event(raw: Any, now: datetime) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise InvalidInput("Each event must be an object.")
-    client_event_id = raw.get("client_event_id")
-    if not isinstance(client_event_id, str) or not 0 < len(client_event_id) <= 64:
-        raise InvalidInput("client_event_id is required (a string of at most 64 characters).")
+    client_event_id = check_client_event_id(raw.get("client_event_id"))
     try:
         card_id = uuid.UUID(str(raw.get("card")))
     except ValueError:
         raise InvalidInput("card must be a flashcard id.")
-    reviewed_at = parse_datetime(raw["reviewed_at"]) if isinstance(raw.get("reviewed_at"), str) else None
-    if reviewed_at is None:
-        raise InvalidInput("reviewed_at is required (ISO 8601 with a time zone).")
+    reviewed_at = _parse_reviewed_at(raw.get("reviewed_at"))
     check_reviewed_at(reviewed_at, now=now)
     duration_ms = raw.get("duration_ms")
     if duration_ms is not None and (
@@ -182,46 +300,43 @@ def _parse_event(raw: Any, now: datetime) -> dict[str, Any]:
     ):
         raise InvalidInput("duration_ms must be a whole number of milliseconds (at most a day).")
     return {
-        "client_event_id": client_event_id,
         "card_id": card_id,
-        "rating": parse_rating(raw.get("rating")),
-        "reviewed_at": reviewed_at,
-        "duration_ms": duration_ms,
+        "review": NewReview(parse_rating(raw.get("rating")), reviewed_at, duration_ms, client_event_id),
     }
 
 
 def reviews_sync(*, user, events: list[Any], now: datetime | None = None) -> list[SyncResult]:
     """Apply reviews made offline, idempotently. Each event is applied, a duplicate (its client_event_id
-    was applied before, or earlier in this batch) or rejected with the reason; events of one card are
-    applied in `reviewed_at` order. Everything is written in one transaction: a failure applies
-    nothing and the client retries the same batch safely."""
+    was applied before, or earlier in this batch) or rejected with the reason. Events older than their
+    card's last review are applied too, by replaying the card's history. Everything is written in one
+    transaction: a failure applies nothing and the client retries the same batch safely."""
     if not isinstance(events, list):
         raise InvalidInput("events must be a list.")
     if len(events) > MAX_SYNC_EVENTS:
         raise InvalidInput(f"At most {MAX_SYNC_EVENTS} events per sync.", code="too_many_events")
     now = now or timezone.now()
     results: list[SyncResult] = []
-    valid: list[tuple[SyncResult, dict[str, Any]]] = []
+    valid: list[tuple[SyncResult, uuid.UUID, NewReview]] = []
     seen_ids: set[str] = set()
     for index, raw in enumerate(events):
         client_event_id = raw.get("client_event_id") if isinstance(raw, dict) else None
-        result = SyncResult(
-            index=index,
-            client_event_id=client_event_id if isinstance(client_event_id, str) else None,
-            status="rejected",
-        )
+        result = SyncResult(index=index, client_event_id=None, status="rejected")
+        if isinstance(client_event_id, str):
+            # Echo it back only if it can be encoded in the JSON answer.
+            result.client_event_id = client_event_id.encode("utf-8", "replace").decode("utf-8")
         results.append(result)
         try:
             parsed = _parse_event(raw, now)
         except InvalidInput as exc:
             result.reason = exc.detail
             continue
-        result.card_id = parsed["card_id"]
-        if parsed["client_event_id"] in seen_ids:
+        result.card = parsed["card_id"]
+        review: NewReview = parsed["review"]
+        if review.client_event_id in seen_ids:
             result.status, result.reason = "duplicate", "repeated within this batch"
             continue
-        seen_ids.add(parsed["client_event_id"])
-        valid.append((result, parsed))
+        seen_ids.add(review.client_event_id)
+        valid.append((result, parsed["card_id"], review))
     if not valid:
         return results
 
@@ -231,52 +346,48 @@ def reviews_sync(*, user, events: list[Any], now: datetime | None = None) -> lis
             card.pk: card
             for card in Flashcard.objects.select_for_update(of=("self",))
             .select_related("pair")
-            .filter(user=user, pk__in={p["card_id"] for _, p in valid})
+            .filter(user=user, pk__in={card_id for _, card_id, _ in valid})
             .order_by("pk")
         }
         already = dict(
             FlashcardEvent.objects.filter(user=user, client_event_id__in=seen_ids).values_list("client_event_id", "id")
         )
-        to_insert: list[FlashcardEvent] = []
-        touched: dict[uuid.UUID, Flashcard] = {}
-        per_pair: dict[uuid.UUID, int] = defaultdict(int)
-        for result, parsed in sorted(valid, key=lambda rp: (str(rp[1]["card_id"]), rp[1]["reviewed_at"])):
-            if parsed["client_event_id"] in already:
-                result.status, result.event_id = "duplicate", already[parsed["client_event_id"]]
+        per_card: dict[uuid.UUID, list[tuple[SyncResult, NewReview]]] = defaultdict(list)
+        for result, card_id, review in valid:
+            if review.client_event_id in already:
+                result.status, result.event_id = "duplicate", already[review.client_event_id]
                 result.reason = "already applied"
-                continue
-            card = cards.get(parsed["card_id"])
-            if card is None:
+            elif (card := cards.get(card_id)) is None:
                 result.reason = "flashcard not found"
-                continue
-            if card.suspended:
+            elif card.suspended:
                 result.reason = "card is suspended"
-                continue
-            try:
-                event = _schedule(
-                    card,
-                    rating=parsed["rating"],
-                    reviewed_at=parsed["reviewed_at"],
-                    duration_ms=parsed["duration_ms"],
-                    client_event_id=parsed["client_event_id"],
-                )
-            except InvalidInput as exc:
-                result.reason = exc.detail
-                continue
-            result.status, result.event_id = "applied", event.id
-            to_insert.append(event)
-            touched[card.pk] = card
-            per_pair[card.pair_id] += 1
+            else:
+                per_card[card_id].append((result, review))
+        to_replay = [pk for pk, items in per_card.items() if not _in_order(cards[pk], [r for _, r in items])]
+        stored = _stored_events(to_replay)
+        to_insert: list[FlashcardEvent] = []
+        to_update: list[FlashcardEvent] = []
+        per_pair: dict[uuid.UUID, int] = defaultdict(int)
+        for card_id, items in per_card.items():
+            card = cards[card_id]
+            new_events, changed = _record(card, [r for _, r in items], earlier=stored.get(card_id))
+            to_insert += new_events
+            to_update += changed
+            for result, review in items:
+                result.status, result.event_id, result.replayed = "applied", review.event_id, card_id in stored
+            card.updated_at = now
+            per_pair[card.pair_id] += len(items)
         if to_insert:
             try:
                 with transaction.atomic():
+                    if to_update:
+                        FlashcardEvent.objects.bulk_update(to_update, ["state_before", "state_after"], batch_size=500)
                     FlashcardEvent.objects.bulk_create(to_insert, batch_size=500)
             except IntegrityError:
                 # One of these client_event_ids was just used by a concurrent request on other cards:
                 # apply nothing; the retry sees it as a duplicate.
                 raise Conflict("A concurrent sync used some of these events; retry.", code="sync_conflict")
-            for card in touched.values():
-                card.updated_at = now
-            Flashcard.objects.bulk_update(list(touched.values()), [*FSRS_FIELDS, "updated_at"], batch_size=500)
+            touched = [cards[pk] for pk in per_card]
+            Flashcard.objects.bulk_update(touched, [*FSRS_FIELDS, "updated_at"], batch_size=500)
             _enqueue_fits(_count_reviews(per_pair))
     return results

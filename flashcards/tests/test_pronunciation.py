@@ -103,3 +103,17 @@ def test_stt_errors(auth_client, pair, fake_providers, status, expected, code):
     r = upload(auth_client, card, wav())
     assert r.status_code == expected
     assert r.json()["code"] == code
+
+
+def test_without_a_speech_to_text_key_the_answer_is_503_not_a_score_of_0(auth_client, pair, settings):
+    from langlearn.clients import reset_clients
+
+    settings.DEEPGRAM_API_KEY = ""
+    reset_clients()
+    card = card_for(pair, text="Buenos días", lemma="buenos días")
+    r = upload(auth_client, card, wav())
+    reset_clients()
+    assert r.status_code == 503
+    assert r.json()["code"] == "stt_not_configured"
+    assert "score" not in r.json()
+    assert "Retry-After" not in r.headers  # waiting does not help: the server needs a key

@@ -124,13 +124,28 @@ def test_reviewed_at_bounds(auth_client, pair, delta, code):
     assert card.last_review is None
 
 
-def test_review_older_than_last_review_is_rejected(auth_client, pair):
+def test_review_older_than_last_review_is_replayed_into_the_history(auth_client, pair, no_fuzz):
     card = card_for(pair)
-    assert review(auth_client, card, "good").status_code == 201
-    r = review(auth_client, card, "good", reviewed_at=iso(timezone.now() - timedelta(days=1)))
-    assert r.status_code == 400
-    assert r.json()["code"] == "review_out_of_order"
-    assert FlashcardEvent.objects.count() == 1
+    now = timezone.now()
+    first = review(auth_client, card, "good", reviewed_at=iso(now - timedelta(days=2)))
+    assert (first.status_code, first.json()["replayed"]) == (201, False)
+    # A review made a day earlier on another device arrives last: accepted, and the card is what
+    # reviewing in time order would give.
+    late = review(auth_client, card, "again", reviewed_at=iso(now - timedelta(days=3)))
+    assert (late.status_code, late.json()["replayed"]) == (201, True)
+    steps = [
+        ((now - timedelta(days=3)).astimezone(UTC), Rating.Again),
+        ((now - timedelta(days=2)).astimezone(UTC), Rating.Good),
+    ]
+    expected = _replay(Scheduler(enable_fuzzing=False), card.fsrs_card_id, steps)
+    card.refresh_from_db()
+    assert (card.due, card.last_review, card.state) == (expected[-1].due, expected[-1].last_review, expected[-1].state)
+    assert card.stability == pytest.approx(expected[-1].stability)
+    events = list(FlashcardEvent.objects.filter(card=card).order_by("reviewed_at"))
+    assert [e.rating for e in events] == [1, 3]
+    assert [e.state_after["due"] for e in events] == [c.due.isoformat() for c in expected]
+    assert events[1].state_before == events[0].state_after
+    assert late.json()["card"]["due"].replace("Z", "+00:00") == expected[-1].due.isoformat()
 
 
 def test_same_client_event_id_is_applied_once(auth_client, pair):

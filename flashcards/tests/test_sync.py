@@ -1,3 +1,4 @@
+import json
 import uuid
 from datetime import timedelta
 
@@ -94,12 +95,21 @@ def test_rejections_carry_a_reason_and_do_not_block_the_rest(auth_client, pair, 
     assert Flashcard.objects.get(pk=theirs.pk).last_review is None
 
 
-def test_event_older_than_the_cards_last_review_is_rejected(auth_client, pair):
+def test_event_older_than_the_cards_last_review_is_applied_by_replay(auth_client, pair):
     card = card_for(pair)
     auth_client.post(f"/api/flashcards/{card.pk}/reviews", {"rating": "good"})
-    body = auth_client.post(URL, {"events": [ev(card, minutes_ago=120)]}, format="json").json()
-    assert body["results"][0]["status"] == "rejected"
-    assert "older" in body["results"][0]["reason"]
+    body = auth_client.post(URL, {"events": [ev(card, "again", minutes_ago=120)]}, format="json").json()
+    result = body["results"][0]
+    assert (result["status"], result["replayed"], result["card"], result["card_id"]) == (
+        "applied", True, str(card.pk), str(card.pk)
+    )  # fmt: skip
+    events = list(FlashcardEvent.objects.filter(card=card).order_by("reviewed_at"))
+    assert [e.rating for e in events] == [1, 3]
+    # The late "again" now comes first: the later review's before-state is the state it left.
+    assert events[0].state_before["last_review"] is None
+    assert events[1].state_before == events[0].state_after
+    card.refresh_from_db()
+    assert card.due.isoformat() == events[1].state_after["due"]
 
 
 def test_more_than_1000_events_is_400(auth_client, pair):
@@ -121,3 +131,37 @@ def test_a_full_batch_of_1000_in_constant_queries(auth_client, pair, django_asse
     with django_assert_max_num_queries(14):
         body = auth_client.post(URL, {"events": batch}, format="json").json()
     assert body["applied"] == 1000
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("client_event_id", "nul\x00id", "printable"),
+        ("client_event_id", "lone\ud800", "printable"),
+        ("client_event_id", "tab\tid", "printable"),
+        ("reviewed_at", "2026-02-30T10:00:00Z", "reviewed_at"),
+        ("reviewed_at", "2026-01-01T25:00:00Z", "reviewed_at"),
+        ("reviewed_at", "9" * 5000, "reviewed_at"),
+    ],
+)
+def test_hostile_event_fields_are_rejected_not_500(auth_client, pair, field, value, reason):
+    card = card_for(pair)
+    # json.dumps escapes NUL and the lone surrogate as \u0000 / \ud800, which a JSON parser accepts.
+    r = auth_client.post(URL, json.dumps({"events": [{**ev(card), field: value}]}), content_type="application/json")
+    assert r.status_code == 200, r.content
+    result = r.json()["results"][0]
+    assert result["status"] == "rejected"
+    assert reason in result["reason"]
+    assert not FlashcardEvent.objects.exists()
+
+
+def test_the_schema_types_the_sync_events(api_client):
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    body = schema["paths"]["/api/flashcards/reviews/sync"]["post"]["requestBody"]["content"]["application/json"]
+    ref = body["schema"]["$ref"].rsplit("/", 1)[1]
+    events = schema["components"]["schemas"][ref]["properties"]["events"]
+    event = schema["components"]["schemas"][events["items"]["$ref"].rsplit("/", 1)[1]]
+    assert set(event["properties"]) >= {"client_event_id", "card", "rating", "reviewed_at", "duration_ms"}
+    assert set(event["required"]) == {"client_event_id", "card", "rating", "reviewed_at"}
+    result = schema["components"]["schemas"]["SyncItemResult"]["properties"]
+    assert "card" in result

@@ -29,6 +29,15 @@ class ProviderError(Exception):
         return f"{self.provider}: {self.message}{status} [{kind}]"
 
 
+class NotConfigured(ProviderError):
+    """No key for this provider, and no honest offline stand-in (speech recognition cannot be
+    faked: an empty transcript would score the learner 0). Permanent until the setting is filled."""
+
+    def __init__(self, message: str, *, provider: str, setting: str):
+        super().__init__(message, provider=provider, retryable=False)
+        self.setting = setting
+
+
 class MalformedOutput(ProviderError):
     """The model's structured answer failed its schema even after the one re-ask. Permanent: more
     sampling costs money and rarely fixes a systematic mismatch; callers fail the job readably."""

@@ -16,7 +16,16 @@ import jsonschema
 from langlearn.languages import is_supported
 
 from .audio import pcm_seconds, pcm_to_wav, tone_pcm
-from .base import AudioResult, ProviderError, StructuredResult, TextResult, Transcript, Translation, TranslationBatch
+from .base import (
+    AudioResult,
+    NotConfigured,
+    ProviderError,
+    StructuredResult,
+    TextResult,
+    Transcript,
+    Translation,
+    TranslationBatch,
+)
 from .base import Usage as _Usage
 from .schema_instance import instance_for
 
@@ -137,5 +146,10 @@ class OfflineSTT:
     model = MODEL
 
     def transcribe(self, audio: bytes, *, mime: str, language: str) -> Transcript:
-        """Nothing is recognised offline: an empty transcript with zero confidence."""
-        return Transcript(transcript="", confidence=0.0, words=[], provider=PROVIDER, model=MODEL)
+        """Nothing can be recognised offline. An empty transcript would read as "you said nothing"
+        and score the learner 0, so say plainly that speech recognition is not set up."""
+        raise NotConfigured(
+            "speech-to-text is not configured (DEEPGRAM_API_KEY is unset)",
+            provider=PROVIDER,
+            setting="DEEPGRAM_API_KEY",
+        )

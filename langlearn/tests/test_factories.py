@@ -4,6 +4,7 @@ import io
 import wave
 
 import jsonschema
+import pytest
 
 from langlearn.clients import (
     call_budget_seconds,
@@ -102,9 +103,12 @@ def test_offline_translation_is_visibly_a_demo():
     assert get_translator().can_translate_to("xx") is False
 
 
-def test_offline_stt_admits_it_heard_nothing():
-    result = get_stt().transcribe(b"audio", mime="audio/wav", language="es")
-    assert (result.transcript, result.confidence, result.words, result.provider) == ("", 0.0, [], "offline")
+def test_offline_stt_says_it_is_not_configured_instead_of_hearing_nothing():
+    from langlearn.clients.base import NotConfigured
+
+    with pytest.raises(NotConfigured) as caught:
+        get_stt().transcribe(b"audio", mime="audio/wav", language="es")
+    assert (caught.value.setting, caught.value.retryable) == ("DEEPGRAM_API_KEY", False)
 
 
 def test_nlp_is_one_shared_instance():

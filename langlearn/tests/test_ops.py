@@ -46,7 +46,24 @@ def test_readyz_names_the_failing_dependency(client, monkeypatch):
     r = client.get("/readyz")
     assert r.status_code == 503
     assert r.json()["failed"] == ["storage"]
-    assert "disk unplugged" in r.json()["checks"]["storage"]
+    # Anonymous callers learn which dependency failed, not the error (hosts, ports, driver text).
+    assert r.json()["checks"]["storage"] == "error"
+    assert "disk unplugged" not in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_readyz_shows_the_error_to_staff(monkeypatch):
+    from django.core.files.storage import default_storage
+
+    from accounts.tests.factories import AccountFactory, EditorFactory
+    from langlearn.testing import client_for
+
+    def broken(name):
+        raise OSError("disk unplugged")
+
+    monkeypatch.setattr(default_storage, "exists", broken)
+    assert "disk unplugged" in client_for(EditorFactory()).get("/readyz").json()["checks"]["storage"]
+    assert client_for(AccountFactory()).get("/readyz").json()["checks"]["storage"] == "error"
 
 
 @pytest.mark.django_db

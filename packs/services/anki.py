@@ -13,8 +13,9 @@ Example translation; notes ← Notes / Extra; audio ← Audio / Sound (any `[sou
 also counts). A note type without any of the text names uses its first field as text and second
 as translation. HTML is stripped. Packages from elsewhere carry no languages: give them with
 `--source-language/--target-language`. "Line" numbers in reports are note numbers.
-Only the legacy collection format (`collection.anki2`/`.anki21`, what genanki and Anki's
-"support older Anki versions" export write) is read.
+Both package formats are read (`langlearn.anki.reader`): the legacy collection (`collection.anki2`/
+`.anki21`, what genanki and Anki's "support older Anki versions" export write) and today's default
+`collection.anki21b`. Line breaks survive: `<br>` ↔ `\n` (`langlearn.anki.text`).
 """
 
 from __future__ import annotations
@@ -25,19 +26,19 @@ import io
 import json
 import os
 import re
-import sqlite3
 import tempfile
-import zipfile
 
 import genanki
+from django.conf import settings
 from django.utils.text import slugify
+
+from langlearn.anki.reader import AnkiFormatError, AnkiPackage, Deck, Limits, open_package
+from langlearn.anki.text import field_to_text, sounds, text_to_field
 
 from .formats import ENTRY_FIELDS, PACK_FIELDS, FormatError, RawPack, RawRow
 
 MODEL_ID = 1_730_406_118  # fixed: Anki matches note types by id across imports
 MARKER = re.compile(r"<!--langlearn:(\{.*?\})-->", re.S)
-SOUND = re.compile(r"\[sound:([^\]]+)\]")
-TAG = re.compile(r"<[^>]+>")
 FIELD_NAMES = {
     "text": ("front", "word", "text", "expression", "target"),
     "translation": ("back", "meaning", "translation", "native"),
@@ -101,7 +102,7 @@ def write_apkg(packs: list[dict], *, read_media) -> bytes:
                             fh.write(data)
                         media_files.append(path)
                         sound = f"[sound:{name}]"
-                fields = [html.escape(entry[n]) for n in ENTRY_FIELDS[:-1]] + [sound]
+                fields = [text_to_field(entry[n]) for n in ENTRY_FIELDS[:-1]] + [sound]
                 deck.add_note(
                     genanki.Note(
                         model=MODEL,
@@ -117,10 +118,12 @@ def write_apkg(packs: list[dict], *, read_media) -> bytes:
 
 
 def _clean(value: str) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", SOUND.sub("", value.replace("<br>", " ")))).split())
+    return field_to_text(value)
 
 
-def _field_map(names: list[str]) -> dict[str, int]:
+def field_map(names: list[str], overrides: dict[str, str] | None = None) -> dict[str, int]:
+    """Our field → index of the note type's field. `overrides`: {our field: Anki field name}, for
+    decks whose names differ (case and spaces ignored)."""
     keyed = {re.sub(r"[\s_-]+", "", n.lower()): i for i, n in enumerate(names)}
     mapping = {}
     for target, aliases in FIELD_NAMES.items():
@@ -128,6 +131,10 @@ def _field_map(names: list[str]) -> dict[str, int]:
             if alias in keyed:
                 mapping[target] = keyed[alias]
                 break
+    for target, name in (overrides or {}).items():
+        index = keyed.get(re.sub(r"[\s_-]+", "", str(name).lower()))
+        if index is not None:
+            mapping[target] = index
     if "text" not in mapping and names:
         mapping["text"] = 0
         if len(names) > 1 and 1 not in mapping.values():
@@ -135,73 +142,71 @@ def _field_map(names: list[str]) -> dict[str, int]:
     return mapping
 
 
+_field_map = field_map
+
+
 def read_apkg(data: bytes, *, file: str, defaults: dict) -> list[RawPack]:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise FormatError("not an Anki package (not a zip file)") from None
-    names = set(archive.namelist())
-    collection = next((n for n in ("collection.anki21", "collection.anki2") if n in names), None)
-    if collection is None:
-        if "collection.anki21b" in names:
-            raise FormatError(
-                "this package uses Anki's newer compressed format; export it again with "
-                "'Support older Anki versions' ticked"
-            )
-        raise FormatError("not an Anki package (no collection database)")
-    media_index = json.loads(archive.read("media") or b"{}") if "media" in names else {}
-    media_by_name = {name: number for number, name in media_index.items()}
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "collection.sqlite")
-        with open(path, "wb") as fh:
-            fh.write(archive.read(collection))
-        conn = sqlite3.connect(path)
-        try:
-            models_json, decks_json = conn.execute("SELECT models, decks FROM col").fetchone()
-            notes = conn.execute(
-                "SELECT n.mid, n.flds, (SELECT c.did FROM cards c WHERE c.nid = n.id ORDER BY c.ord LIMIT 1) "
-                "FROM notes n ORDER BY n.id"
-            ).fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise FormatError(f"unreadable Anki collection ({exc})") from None
-        finally:
-            conn.close()
-    models = {int(k): v for k, v in json.loads(models_json).items()}
-    decks = {int(k): v for k, v in json.loads(decks_json).items()}
+        with open_package(data, limits=limits()) as package:
+            return _read(package, file=file, defaults=defaults)
+    except AnkiFormatError as exc:
+        raise FormatError(exc.message, line=exc.line) from None
+
+
+def limits() -> Limits:
+    return Limits(
+        collection_bytes=getattr(settings, "ANKI_MAX_COLLECTION_BYTES", Limits.collection_bytes),
+        media_file_bytes=getattr(settings, "ANKI_MAX_MEDIA_FILE_BYTES", Limits.media_file_bytes),
+    )
+
+
+def _read(package: AnkiPackage, *, file: str, defaults: dict) -> list[RawPack]:
+    first_deck: dict[int, int] = {}
+    for card in package.cards():
+        first_deck.setdefault(card.note_id, card.deck_id)
     packs: dict[int, RawPack] = {}
-    for number, (mid, flds, did) in enumerate(notes, start=1):
-        deck = decks.get(did) or {"name": "Imported", "desc": ""}
+    mappings: dict[int, dict[str, int]] = {}
+    for note in package.notes():
+        number = note.number
+        did = first_deck.get(note.id, 0)
+        deck = package.decks.get(did) or Deck(did, "Imported", "")
         pack = packs.get(did)
         if pack is None:
-            marker = MARKER.search(deck.get("desc", ""))
-            meta = json.loads(marker.group(1)) if marker else {}
-            slug = meta.pop("slug", None) or slugify(deck["name"].replace("::", "-"))[:100]
-            pack = packs[did] = RawPack(slug=slug, file=file, line=number)
+            marker = MARKER.search(deck.description)
+            try:
+                meta = json.loads(marker.group(1)) if marker else {}
+            except json.JSONDecodeError:
+                meta = {}
+            if not isinstance(meta, dict):
+                meta = {}
+            slug = meta.pop("slug", None) or slugify(deck.name.replace("::", "-"))[:100] or "imported"
+            pack = packs[did] = RawPack(slug=str(slug), file=file, line=number)
             pack.meta = {
-                "title": deck["name"].split("::")[-1],
+                "title": deck.name.split("::")[-1] or "Imported",
                 **{k: v for k, v in defaults.items() if v},
                 **{k: v for k, v in meta.items() if k in PACK_FIELDS and v not in (None, "")},
             }
-            if not marker and deck.get("desc"):
-                pack.meta.setdefault("description", _clean(deck["desc"]))
-        model = models.get(mid)
+            if not marker and deck.description:
+                pack.meta.setdefault("description", _clean(deck.description))
+        model = package.models.get(note.model_id)
         if model is None:
-            pack.errors.append((number, "note type missing from the collection"))
+            pack.errors.append((number, f"note type {note.model_id} is missing from the collection"))
             continue
-        fields = flds.split("\x1f")
-        mapping = _field_map([f["name"] for f in sorted(model["flds"], key=lambda f: f["ord"])])
+        mapping = mappings.get(model.id)
+        if mapping is None:
+            mapping = mappings[model.id] = field_map(model.fields)
+        fields = note.fields
         values = {t: _clean(fields[i]) for t, i in mapping.items() if i < len(fields) and t != "audio"}
         row = RawRow(line=number, values=values)
-        sounds = SOUND.findall(
-            fields[mapping["audio"]] if "audio" in mapping and mapping["audio"] < len(fields) else flds
-        )
-        if sounds:
-            name = sounds[0]
-            if name in media_by_name and str(media_by_name[name]) in names:
-                row.media = archive.read(str(media_by_name[name]))
-                row.media_name = slugify(os.path.splitext(name)[0]) + os.path.splitext(name)[1].lower()
-            else:
+        audio = mapping.get("audio")
+        found = sounds(fields[audio] if audio is not None and audio < len(fields) else "\x1f".join(fields))
+        if found:
+            name = found[0]
+            media = package.read_media(name)
+            if media is None:
                 pack.errors.append((number, f"audio {name!r} is not in the package's media"))
                 continue
+            row.media = media
+            row.media_name = slugify(os.path.splitext(name)[0]) + os.path.splitext(name)[1].lower()
         pack.rows.append(row)
     return list(packs.values())

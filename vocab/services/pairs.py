@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from flashcards.services import flashcards_create_for_entries
 from langlearn import storage
@@ -22,6 +23,9 @@ PAIR_SETTINGS = (
     "production_cards_enabled",
     "desired_retention",
     "fsrs_parameters",
+    "coverage_target",
+    "new_words_per_100",
+    "revision_rounds",
 )
 FSRS_PARAMETER_COUNT = 21
 
@@ -35,7 +39,9 @@ def _check_languages(source_language: str, target_language: str) -> None:
 
 
 def validate_fsrs_parameters(parameters: Any) -> list[float] | None:
-    """None (use the defaults) or exactly 21 finite floats, what FSRS-6 takes."""
+    """None (use the defaults) or exactly 21 finite floats within the bounds `fsrs.Scheduler` accepts
+    (its own constants, so the two cannot disagree): a pair saved with parameters the scheduler
+    refuses could not be reviewed at all."""
     if parameters is None:
         return None
     if not isinstance(parameters, list | tuple) or len(parameters) != FSRS_PARAMETER_COUNT:
@@ -46,6 +52,17 @@ def validate_fsrs_parameters(parameters: Any) -> list[float] | None:
         raise InvalidInput("fsrs_parameters must be numbers.", code="invalid")
     if any(v != v or v in (float("inf"), float("-inf")) for v in values):
         raise InvalidInput("fsrs_parameters must be finite numbers.", code="invalid")
+    problems = [
+        f"fsrs_parameters[{i}] = {v} is outside [{lo}, {hi}]"
+        for i, (v, lo, hi) in enumerate(zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True))
+        if not lo <= v <= hi
+    ]
+    if problems:
+        raise InvalidInput(
+            "FSRS would refuse these parameters: " + "; ".join(problems) + ".",
+            code="fsrs_parameters_out_of_bounds",
+            extra={"field": "fsrs_parameters"},
+        )
     return values
 
 

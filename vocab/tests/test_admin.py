@@ -73,11 +73,13 @@ def test_admin_pair_settings_use_the_service(admin_client, user):
     entry, _ = entry_with_cards(pair)
     url = f"/admin/vocab/userlanguagepair/{pair.pk}/change/"
     form = {"level": "B2", "is_active": "on", "daily_new_cards": "10", "production_cards_enabled": "on",
-            "desired_retention": "0.85", "fsrs_parameters": "null"}  # fmt: skip
+            "desired_retention": "0.85", "fsrs_parameters": "null", "coverage_target": "0.97",
+            "new_words_per_100": "2", "revision_rounds": "1"}  # fmt: skip
     r = admin_client.post(url, form)
     assert r.status_code == 302, r.content[:2000]
     pair.refresh_from_db()
     assert (pair.level, pair.daily_new_cards, pair.desired_retention) == ("B2", 10, 0.85)
+    assert (pair.coverage_target, pair.revision_rounds) == (0.97, 1)
     assert Flashcard.objects.filter(entry=entry, direction="produce").exists()
     assert admin_client.post(f"/admin/vocab/userlanguagepair/{pair.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not LearnableWordBankEntry.objects.filter(pk=entry.pk).exists()

@@ -1,8 +1,9 @@
 import pytest
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from flashcards.models import Flashcard, FlashcardEvent
 from vocab.models import LearnableWordBankEntry, UserLanguagePair
-from vocab.tests.factories import PairFactory, entry_with_cards
+from vocab.tests.factories import PairFactory, card_for, entry_with_cards
 
 URL = "/api/vocab/language-pairs"
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_same_pair_for_two_learners_is_fine(auth_client, other_pair):
 
 
 def test_update_scheduling_settings(auth_client, pair):
-    params = [0.3] * 21
+    params = [round(p * 1.1, 4) if i < 4 else p for i, p in enumerate(DEFAULT_PARAMETERS)]
     r = auth_client.patch(
         f"{URL}/{pair.pk}",
         {"desired_retention": 0.85, "daily_new_cards": 5, "fsrs_parameters": params, "level": "C1"},
@@ -72,6 +73,33 @@ def test_update_scheduling_settings(auth_client, pair):
     assert r.status_code == 200
     pair.refresh_from_db()
     assert pair.fsrs_parameters is None
+
+
+@pytest.mark.parametrize(
+    ("params", "index"),
+    [([-1.0] * 21, "[0]"), ([0.4] * 21, "[4]"), ([*DEFAULT_PARAMETERS[:20], 0.05], "[20]")],
+)
+def test_parameters_outside_fsrs_bounds_are_400_and_reviews_keep_working(auth_client, pair, params, index):
+    """The PATCH that used to answer 200 and then make every review of the pair 500."""
+    r = auth_client.patch(f"{URL}/{pair.pk}", {"fsrs_parameters": params}, format="json")
+    assert r.status_code == 400
+    body = r.json()
+    assert (body["code"], body["field"]) == ("fsrs_parameters_out_of_bounds", "fsrs_parameters")
+    assert f"fsrs_parameters{index}" in body["detail"]
+    pair.refresh_from_db()
+    assert pair.fsrs_parameters is None
+    card = card_for(pair)
+    assert auth_client.post(f"/api/flashcards/{card.pk}/reviews", {"rating": "good"}).status_code == 201
+    assert auth_client.get(f"/api/flashcards/due?language_pair={pair.pk}&intervals=true").status_code == 200
+
+
+def test_out_of_bounds_parameters_already_stored_fall_back_to_the_defaults(auth_client, pair):
+    """Rows saved before the bounds were checked are scheduled with the defaults, not a 500."""
+    UserLanguagePair.objects.filter(pk=pair.pk).update(fsrs_parameters=[0.4] * 21)
+    card = card_for(pair)
+    assert auth_client.post(f"/api/flashcards/{card.pk}/reviews", {"rating": "good"}).status_code == 201
+    assert auth_client.get(f"/api/flashcards/due?language_pair={pair.pk}&intervals=true").status_code == 200
+    assert auth_client.get(f"/bff/review?language_pair={pair.pk}").status_code == 200
 
 
 def test_languages_cannot_be_changed(auth_client, pair):
@@ -153,3 +181,31 @@ def test_list_query_count_does_not_grow(auth_client, user, django_assert_max_num
         PairFactory(user=user, target_language=target)
     with django_assert_max_num_queries(4):
         assert len(auth_client.get(URL).json()["results"]) == 6
+
+
+def test_generation_settings_have_defaults_and_can_be_changed(auth_client, pair):
+    body = auth_client.get(f"{URL}/{pair.pk}").json()
+    assert (body["coverage_target"], body["new_words_per_100"], body["revision_rounds"]) == (0.95, 3.0, 2)
+    r = auth_client.patch(f"{URL}/{pair.pk}", {"coverage_target": 0.98, "new_words_per_100": 1, "revision_rounds": 0})
+    assert r.status_code == 200, r.json()
+    pair.refresh_from_db()
+    assert (pair.coverage_target, pair.new_words_per_100, pair.revision_rounds) == (0.98, 1.0, 0)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"coverage_target": 0.84},
+        {"coverage_target": 1.0},
+        {"new_words_per_100": -1},
+        {"new_words_per_100": 16},
+        {"revision_rounds": 6},
+        {"revision_rounds": -1},
+    ],
+)
+def test_generation_settings_out_of_range_answer_400(auth_client, pair, change):
+    r = auth_client.patch(f"{URL}/{pair.pk}", change)
+    assert r.status_code == 400, r.json()
+    assert r.json()["code"] == "invalid"
+    pair.refresh_from_db()
+    assert (pair.coverage_target, pair.revision_rounds) == (0.95, 2)

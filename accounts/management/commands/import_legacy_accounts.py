@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.hashers import from_passlib
 from accounts.models import Account
+from langlearn.commands import usage_error
 
 
 def _read_rows(path: Path) -> list[tuple[int, dict]]:
@@ -44,12 +45,16 @@ class Command(BaseCommand):
         parser.add_argument("--skip-invalid", action="store_true", help="Import the valid rows anyway.")
 
     def handle(self, *args, file: Path, dry_run: bool, skip_invalid: bool, **options):
-        if not file.exists():
-            raise CommandError(f"{file}: no such file")
+        if not file.is_file():
+            raise usage_error(f"{file}: no such file")
         try:
             rows = _read_rows(file)
         except (json.JSONDecodeError, csv.Error, UnicodeDecodeError) as exc:
-            raise CommandError(f"{file}: cannot parse: {exc}") from exc
+            raise usage_error(f"{file}: cannot parse: {exc}") from exc
+        except OSError as exc:
+            raise usage_error(f"{file}: cannot read: {exc.strerror}") from exc
+        if not all(isinstance(row, dict) for _, row in rows):
+            raise usage_error(f'{file}: expected a list of objects (or {{"accounts": [...]}})')
 
         accounts: list[Account] = []
         errors: list[str] = []

@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from flashcards.services import MIN_REVIEWS_FOR_FIT, fsrs_parameters_fit
 from flashcards.tasks import fsrs_parameters_fit_job
+from langlearn.commands import non_negative_int, positive_int, usage_error, uuid_arg
 from vocab.models import UserLanguagePair
 
 
@@ -27,9 +28,13 @@ class Command(BaseCommand):
     help = "Fit per-pair FSRS-6 parameters (fsrs-rs-python) from review histories."
 
     def add_arguments(self, parser):
-        parser.add_argument("--pair", action="append", default=[], help="Only this pair id (repeatable).")
-        parser.add_argument("--min-reviews", type=int, default=MIN_REVIEWS_FOR_FIT)
-        parser.add_argument("--stale-days", type=int, default=30, help="Refit pairs fitted longer ago than this.")
+        parser.add_argument(
+            "--pair", action="append", default=[], type=uuid_arg, help="Only this pair id (repeatable)."
+        )
+        parser.add_argument("--min-reviews", type=positive_int, default=MIN_REVIEWS_FOR_FIT)
+        parser.add_argument(
+            "--stale-days", type=non_negative_int, default=30, help="Refit pairs fitted longer ago than this."
+        )
         parser.add_argument("--enqueue", action="store_true", help="Send jobs to the workers instead of fitting here.")
         parser.add_argument("--dry-run", action="store_true", help="Fit but do not save (ignored with --enqueue).")
 
@@ -39,6 +44,11 @@ class Command(BaseCommand):
             reviews__gte=opts["min_reviews"]
         )
         if opts["pair"]:
+            unknown = set(opts["pair"]) - {
+                str(pk) for pk in UserLanguagePair.objects.filter(pk__in=opts["pair"]).values_list("pk", flat=True)
+            }
+            if unknown:
+                raise usage_error(f"no language pair with id {', '.join(sorted(unknown))}")
             pairs = pairs.filter(pk__in=opts["pair"])
         else:
             pairs = pairs.filter(

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from langlearn.commands import usage_error
 from langlearn.errors import DomainError
 from langlearn.languages import LANGUAGES
 from packs.models import WordBankPack
@@ -37,13 +38,16 @@ class Command(BaseCommand):
         sources = []
         for path in options["files"]:
             if not path.is_file():
-                raise CommandError(f"{path}: no such file")
-            sources.append(ImportSource(name=str(path), data=path.read_bytes()))
+                raise usage_error(f"{path}: no such file")
+            try:
+                sources.append(ImportSource(name=str(path), data=path.read_bytes()))
+            except OSError as exc:
+                raise usage_error(f"{path}: cannot read: {exc.strerror}") from exc
         into = None
         if options["pack"]:
             into = WordBankPack.objects.filter(slug=options["pack"]).first()
             if into is None:
-                raise CommandError(f"no pack with slug {options['pack']!r}")
+                raise usage_error(f"no pack with slug {options['pack']!r}")
         bars: dict[str, tqdm] = {}
 
         def progress(stage: str, done: int, total: int) -> None:

@@ -6,10 +6,8 @@ from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 
 from accounts.models import Account
+from langlearn.demo import DEMO_EDITOR, DEMO_LEARNER
 from vocab.models import UserLanguagePair
-
-DEMO_LEARNER = ("learner@example.com", "learn-demo-2026")
-DEMO_EDITOR = ("editor@example.com", "edit-demo-2026")
 
 
 class Command(BaseCommand):

@@ -2,9 +2,10 @@ import signal
 import threading
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from langlearn.commands import non_negative_int, seconds
 from langlearn.jobs.services import jobs_sweep
 from langlearn.jobs.tasks import sweep_jobs
 
@@ -22,9 +23,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--enqueue", action="store_true", help="Send the sweep_jobs actor to a worker instead of sweeping here."
         )
-        parser.add_argument("--grace", type=int, default=None, help="Seconds a queued job may wait (default: setting).")
         parser.add_argument(
-            "--every", type=float, default=None, metavar="SECONDS", help="Sweep again every SECONDS until stopped."
+            "--grace", type=non_negative_int, default=None, help="Seconds a queued job may wait (default: setting)."
+        )
+        parser.add_argument(
+            "--every",
+            type=seconds,
+            default=None,
+            metavar="SECONDS",
+            help="Sweep again every SECONDS until stopped.",
         )
 
     def handle(self, *args, enqueue: bool = False, grace: int | None = None, every: float | None = None, **options):
@@ -36,8 +43,6 @@ class Command(BaseCommand):
         if every is None:
             self._report(jobs_sweep(grace=grace_delta))
             return
-        if every < 1:
-            raise CommandError("--every must be at least 1 second.")
         stop.clear()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
