@@ -162,6 +162,36 @@ def page_finish(*, pair: UserLanguagePair, words: Sequence[tuple[str, str]]) -> 
     return StatusChange(batch=batch if changed else None, changed=changed, unchanged=len(dict(pairs)) - changed)
 
 
+def word_status_changes_record(
+    *, pair: UserLanguagePair, keys: Iterable[str], before: dict[str, str], source: str
+) -> int:
+    """Log, with `source`, the statuses another app's write changed without a mark: a pack or an
+    import adding words to the word bank makes them learning. `before`: `word_statuses` of the keys
+    taken before the write. Events only; the word bank carries the status itself. Two queries and
+    one insert."""
+    keys = {k for k in keys if k}
+    after = word_statuses(pair=pair, keys=keys)
+    changed = {k: after.get(k, Status.NEW) for k in keys if after.get(k, Status.NEW) != before.get(k, Status.NEW)}
+    if changed:
+        batch = uuid.uuid4()
+        WordStatusEvent.objects.bulk_create(
+            [
+                WordStatusEvent(
+                    user_id=pair.user_id,
+                    pair=pair,
+                    key=k,
+                    old_status=before.get(k, Status.NEW),
+                    new_status=s,
+                    source=source,
+                    batch=batch,
+                )
+                for k, s in changed.items()
+            ],
+            batch_size=_BULK,
+        )
+    return len(changed)
+
+
 def batch_undo(*, pair: UserLanguagePair, batch: uuid.UUID) -> StatusChange:
     """Put back the statuses a batch replaced, for the keys still carrying that batch (a word
     changed again since keeps its newer status). Undoing twice changes nothing."""

@@ -219,3 +219,35 @@ def test_home_counts_known_words_by_source(auth_client, other_client, pair, othe
     assert vocabulary["known_by_source"]["reader"] == 1
     assert vocabulary["known_this_week"] == placed + 1
     assert other_client.get("/bff/home").json()["vocabulary"]["known_total"] == 1
+
+
+@pytest.mark.django_db
+def test_adding_a_pack_logs_its_new_words_as_learning_from_the_pack(auth_client, pair):
+    from packs.tests.factories import PackEntryFactory, PackFactory
+
+    pack = PackFactory(published=True, source_language="en", target_language="es")
+    for text in ("gato", "perro", "casa"):
+        PackEntryFactory(pack=pack, text=text, normalized_text=text)
+    auth_client.post(
+        STATUSES, {"language_pair": str(pair.pk), "words": [{"word": "casa", "status": "known"}]}, format="json"
+    )
+
+    response = auth_client.post(
+        f"/api/packs/{pack.pk}/add-to-word-bank", {"language_pair": str(pair.pk)}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+
+    events = WordStatusEvent.objects.filter(pair=pair, source="pack")
+    # "casa" stays known (the learner's mark wins), so only two words changed.
+    assert sorted(events.values_list("key", "old_status", "new_status")) == [
+        ("gato", "new", "learning"),
+        ("perro", "new", "learning"),
+    ]
+    article = ArticleFactory(pair=pair, body="El gato y la casa.", translation="x")
+    assert {k: v for k, v in colours(reader(auth_client, article)).items() if k in ("gato", "casa")} == {
+        "gato": "learning",
+        "casa": "known",
+    }
+    again = auth_client.post(f"/api/packs/{pack.pk}/add-to-word-bank", {"language_pair": str(pair.pk)}, format="json")
+    assert again.status_code == 200
+    assert WordStatusEvent.objects.filter(pair=pair, source="pack").count() == 2
