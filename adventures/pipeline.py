@@ -19,14 +19,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from flashcards.selectors import target_words_for_pair
+from knowledge.coverage import coverage_measure
 from langlearn import leveling, storage
 from langlearn.clients.base import MalformedOutput, ProviderError
 from langlearn.clients.readalong import speech_sentences, synthesize_read_along
 from langlearn.jobs.models import Job
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.languages import base_language
-from vocab.keys import normalize_key
-from vocab.selectors import known_lemmas_for_pair
 
 from .coverage import scene_coverage, sentence_for
 from .leveling import measure_draft
@@ -285,9 +284,12 @@ def finish_scene(ctx: StepContext) -> StepOutcome:
     except ProviderError as exc:  # local NLP: coverage is a nice-to-have, the scene is still ready
         logger.warning("scene %s: no coverage (%s)", scene.pk, exc)
     else:
-        among = {normalize_key(v) for t in analysis.tokens for v in (t.lemma, t.text) if v}
-        known = known_lemmas_for_pair(pair=pair, among=among)
-        coverage, vocabulary = scene_coverage(analysis, known=known, study_words=scene.study_words)
+        coverage, vocabulary = scene_coverage(
+            analysis,
+            coverage=coverage_measure(pair=pair, analysis=analysis),
+            language=pair.target_language,
+            study_words=scene.study_words,
+        )
         new_words = [{**w, "sentence": sentence_for(w["lemma"], vocabulary, scene.paragraphs)} for w in scene.new_words]
         fields |= {"coverage": coverage, "vocabulary": vocabulary, "new_words": new_words}
     _save(scene, **fields)

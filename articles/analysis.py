@@ -1,8 +1,8 @@
-"""Key vocabulary and known-word coverage from an NLP analysis of the article body."""
+"""Key vocabulary from an NLP analysis of the article body; its coverage comes from the coverage
+engine (`knowledge.coverage`), like every other coverage figure."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections import Counter
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from knowledge.coverage import COVERED, Coverage, stop_words
 from langlearn.clients.base import Analysis, NLPClient, Token
-from langlearn.languages import base_language
 from vocab.keys import normalize_key
 
 # Content words only; the lookup lemmatiser leaves `pos` empty, so an empty POS counts too and
@@ -21,17 +21,6 @@ KEY_VOCABULARY_SIZE = 25
 # Bump when the shape of `reader_tokens` changes: readers recompute rows with an older version.
 READER_TOKENS_VERSION = 1
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
-
-
-@functools.cache
-def stop_words(language: str) -> frozenset[str]:
-    """spaCy's stop-word list for the language (local data, no network); empty when it has none."""
-    try:
-        from spacy.util import get_lang_class
-
-        return frozenset(w.lower() for w in get_lang_class(base_language(language)).Defaults.stop_words)
-    except Exception:  # an unknown language code: no list rather than no analysis
-        return frozenset()
 
 
 @dataclass(frozen=True)
@@ -46,16 +35,9 @@ def _lemma(token) -> str:
     return normalize_key(token.lemma or token.text)
 
 
-def article_lemmas(analysis: Analysis) -> set[str]:
-    """Every normalised lemma and surface form of the article's words: what to look up in the
-    word bank. Surface forms too, because lookup lemmatisation guesses wrong on ambiguous forms
-    (es "río" → "reír") and the learner's entry for "río" should still count."""
-    words = [t for t in analysis.tokens if t.is_alpha]
-    return {_lemma(t) for t in words} | {normalize_key(t.text) for t in words}
-
-
-def analyse_article(analysis: Analysis, *, known_lemmas: set[str], language: str) -> ArticleAnalysis:
-    """`known_lemmas`: normalised lemmas in the learner's word bank for this pair."""
+def analyse_article(analysis: Analysis, *, coverage: Coverage, language: str) -> ArticleAnalysis:
+    """`coverage`: the coverage engine's measure of `analysis` for the learner
+    (`knowledge.coverage.coverage_measure`); the article's coverage figure is its token ratio."""
     words = [t for t in analysis.tokens if t.is_alpha]
     stops = stop_words(language)
     counts: Counter[str] = Counter()
@@ -66,16 +48,22 @@ def analyse_article(analysis: Analysis, *, known_lemmas: set[str], language: str
             continue
         counts[lemma] += 1
         pos_of.setdefault(lemma, Counter())[token.pos] += 1
-    key_vocabulary = [
-        {"lemma": lemma, "count": count, "pos": pos_of[lemma].most_common(1)[0][0], "known": lemma in known_lemmas}
-        for lemma, count in counts.most_common(KEY_VOCABULARY_SIZE)
-    ]
-    known = sum(1 for t in words if _lemma(t) in known_lemmas or normalize_key(t.text) in known_lemmas)
-    coverage = round(known / len(words), 4) if words else None
+    key_vocabulary = []
+    for lemma, count in counts.most_common(KEY_VOCABULARY_SIZE):
+        status = coverage.status_of(lemma)
+        key_vocabulary.append(
+            {
+                "lemma": lemma,
+                "count": count,
+                "pos": pos_of[lemma].most_common(1)[0][0],
+                "known": status in COVERED,
+                "status": status,
+            }
+        )
     return ArticleAnalysis(
         sentences=[s.text.strip() for s in analysis.sentences if s.text.strip()],
         key_vocabulary=key_vocabulary,
-        coverage=coverage,
+        coverage=coverage.token_ratio,
         word_tokens=len(words),
     )
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from flashcards.selectors import target_words_for_pair
+from knowledge.coverage import coverage_measure
 from langlearn import leveling, storage
 from langlearn.clients.base import ProviderError, StructuredResult, UnsupportedLanguage
 from langlearn.clients.readalong import speech_sentences, synthesize_read_along
@@ -25,12 +26,11 @@ from langlearn.errors import NotFound
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.jobs.services import job_storage_key
 from vocab.models import UserLanguagePair
-from vocab.selectors import known_lemmas_for_pair, pair_get_for_user
+from vocab.selectors import pair_get_for_user
 
 from .analysis import (
     analyse_article,
     analyse_paragraphs,
-    article_lemmas,
     merge_analyses,
     reader_tokens,
     split_paragraphs,
@@ -314,8 +314,9 @@ def analyse(ctx: StepContext) -> StepOutcome:
         # The article is readable without its vocabulary list: do not fail the whole job for it.
         return skipped(f"language analysis failed: {exc.message}")
     analysis = merge_analyses(analyses, language=pair.target_language)
-    known = known_lemmas_for_pair(pair=pair, among=article_lemmas(analysis))
-    result = analyse_article(analysis, known_lemmas=known, language=pair.target_language)
+    result = analyse_article(
+        analysis, coverage=coverage_measure(pair=pair, analysis=analysis), language=pair.target_language
+    )
     TranslatedArticle.objects.filter(pk=article.pk).update(
         sentences=result.sentences,
         key_vocabulary=result.key_vocabulary,

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "articles",
     "adventures",
     "screens",
+    "knowledge",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +296,9 @@ SPECTACULAR_SETTINGS = {
         "SceneStatusEnum": "adventures.models.SceneStatus",
         "JobStatusEnum": "langlearn.jobs.models.JobStatus",
         "WordStatusEnum": "screens.selectors.reading.WordStatus",
+        "WordStatusSourceEnum": "knowledge.models.StatusSource",
+        "WordStatusClientSourceEnum": "knowledge.serializers.CLIENT_SOURCES",
+        "EntrySourceEnum": "vocab.models.EntrySource",
     },
 }
 

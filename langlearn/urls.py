@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("langlearn.jobs.urls")),
     path("", include("adventures.urls")),
     path("", include("screens.urls")),
+    path("", include("knowledge.urls")),
     route("api/schema", SpectacularAPIView, name="schema"),
     route("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     route("healthz", health.healthz, name="healthz"),

@@ -62,8 +62,8 @@ class TokenSerializer(serializers.Serializer):
     is_word = serializers.BooleanField()
     status = serializers.ChoiceField(
         choices=WordStatus.choices,
-        help_text="known: in the word bank with every card in review; learning: in the word bank; "
-        "new: not in it; ignored: punctuation, numbers.",
+        help_text="The learner's status: known (marked known, or every card mature: stability >= 21 days); "
+        "learning (in the word bank, or marked learning); new; ignored (marked ignored, or punctuation, numbers).",
     )
     target = serializers.BooleanField(
         required=False, help_text="A word the text was written to practise (one of your due or learning words)."
@@ -81,11 +81,24 @@ class ParagraphSerializer(serializers.Serializer):
 
 
 class CoverageSerializer(serializers.Serializer):
-    words = serializers.IntegerField()
+    """Computed by the coverage engine (`knowledge.coverage`), like article and scene coverage."""
+
+    words = serializers.IntegerField(help_text="Word tokens (every status).")
     known = serializers.IntegerField()
     learning = serializers.IntegerField()
     new = serializers.IntegerField()
-    ratio = serializers.FloatField(allow_null=True, help_text="Share of known word tokens.")
+    ignored = serializers.IntegerField(help_text="Words the learner marked ignored.")
+    ratio = serializers.FloatField(
+        allow_null=True, help_text="Covered (known or learning) share of content-word tokens; names and ignored out."
+    )
+    content_words = serializers.IntegerField()
+    covered_words = serializers.IntegerField()
+    lemmas = serializers.IntegerField(help_text="Distinct content lemmas (a multi-word expression counts once).")
+    covered_lemmas = serializers.IntegerField()
+    lemma_ratio = serializers.FloatField(allow_null=True)
+    unknown_lemmas = serializers.ListField(
+        child=serializers.CharField(), help_text="New lemmas of the text, most frequent in the language first."
+    )
 
 
 class TokenizedTextSerializer(serializers.Serializer):
@@ -137,6 +150,12 @@ class PackCardSerializer(serializers.Serializer):
     cover_image_url = serializers.CharField(allow_null=True)
 
 
+class VocabularyCountsSerializer(serializers.Serializer):
+    known_total = serializers.IntegerField(help_text="Words marked known (reader, finished pages, placement, ...).")
+    known_by_source = serializers.DictField(child=serializers.IntegerField(), help_text="By where the mark came from.")
+    known_this_week = serializers.IntegerField(help_text="Of those, marked in the last seven days.")
+
+
 class HomeScreenSerializer(serializers.Serializer):
     language_pair = serializers.UUIDField(allow_null=True, help_text="The pair asked for, if any.")
     active_pair = PairCardSerializer(allow_null=True)
@@ -152,6 +171,7 @@ class HomeScreenSerializer(serializers.Serializer):
     adventures_in_progress = AdventureCardSerializer(many=True)
     running_jobs = JobSummarySerializer(many=True)
     recommended_packs = PackCardSerializer(many=True)
+    vocabulary = VocabularyCountsSerializer(help_text="The learner's known words, for the pairs in scope.")
 
 
 # --- review ----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The import rules of the house (README, "Architecture"), checked on the source.
 
 Imports run downward only: the kernel (`langlearn/`) imports no app; accounts, then vocab, then
-flashcards, then packs / articles / adventures, then screens on top. vocab calls flashcards through
+flashcards, then knowledge (word statuses, coverage), then packs / articles / adventures, then
+screens on top. vocab calls flashcards through
 one seam only (card creation for new entries). Tests, migrations and benchmarks are not the product
 and are not checked."""
 
@@ -18,10 +19,11 @@ LAYERS = {
     "accounts": 1,
     "vocab": 2,
     "flashcards": 3,
-    "packs": 4,
-    "articles": 4,
-    "adventures": 4,
-    "screens": 5,
+    "knowledge": 4,
+    "packs": 5,
+    "articles": 5,
+    "adventures": 5,
+    "screens": 6,
 }
 # The only names vocab may import from flashcards.
 SEAMS = {("vocab", "flashcards"): {("flashcards.services", "flashcards_create_for_entries")}}

@@ -9,6 +9,9 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import F
 
+from knowledge.models import StatusSource
+from knowledge.selectors import word_statuses
+from knowledge.services import word_status_changes_record
 from langlearn.errors import InvalidInput, NotFound
 from vocab.models import EntrySource
 from vocab.selectors import pair_get_for_user
@@ -40,6 +43,10 @@ def pack_add_to_word_bank(*, user, pack_id: UUID, pair_id: UUID) -> AddResult:
             code="language_mismatch",
         )
     rows = pack_entries(pack=pack).values(*COPIED_FIELDS, key=F("normalized_text"))
+    keys = list(pack_entries(pack=pack).values_list("normalized_text", flat=True))
     with transaction.atomic():
+        before = word_statuses(pair=pair, keys=keys)
         copied = entries_copy(pair=pair, rows=rows, source=EntrySource.PACK, source_ref=pack.pk)
+        # The words the pack made learning are logged with source "pack" (knowledge's event log).
+        word_status_changes_record(pair=pair, keys=keys, before=before, source=StatusSource.PACK)
     return AddResult(added=copied.added, already_present=copied.total - copied.added)

@@ -11,6 +11,7 @@ from adventures.models import AdventureStatus
 from adventures.selectors import adventures_for_user
 from articles.selectors import articles_for_user
 from flashcards.selectors import due_counts_for_user, review_summary
+from knowledge.selectors import vocabulary_counts
 from langlearn.errors import NotFound
 from langlearn.jobs.models import JobStatus
 from langlearn.jobs.selectors import jobs_for_user
@@ -99,7 +100,7 @@ def recommended_packs(*, user, pair: UserLanguagePair | None, limit: int = RECOM
 def home_screen(*, user, pair_id=None, now: datetime | None = None) -> dict[str, Any]:
     """Without `pair_id`: the learner's figures across all pairs, the active pair first. With it:
     everything narrowed to that pair (streaks too). Running jobs are always the learner's own, all of
-    them: a job is not tied to one pair. A constant dozen queries whatever the amount of data."""
+    them: a job is not tied to one pair. A constant 13 queries whatever the amount of data."""
     pairs = list(pairs_for_user(user=user).order_by("created_at", "id"))
     if pair_id is not None:
         chosen = next((p for p in pairs if p.pk == pair_id), None)
@@ -131,4 +132,5 @@ def home_screen(*, user, pair_id=None, now: datetime | None = None) -> dict[str,
         "adventures_in_progress": _adventures(user=user, pair=chosen if pair_id is not None else None),
         "running_jobs": [job_summary(j) for j in running.order_by("-created_at", "-id")[:RUNNING_JOBS]],
         "recommended_packs": recommended_packs(user=user, pair=chosen),
+        "vocabulary": vocabulary_counts(pairs=scope, now=now),
     }

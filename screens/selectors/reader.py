@@ -13,19 +13,20 @@ from langlearn.jobs.models import JobStatus
 from vocab.keys import normalize_key
 
 from .common import job_summary, media
-from .reading import cached_reader_tokens, split_paragraphs, statuses_for, with_statuses
+from .reading import NEW, cached_reader_tokens, split_paragraphs, statuses_for, with_statuses
 
 
 def reader_screen(*, user, article_id, nlp: NLPClient) -> dict[str, Any]:
-    """Another learner's article is not found (404). Two queries: the article, the statuses."""
+    """Another learner's article is not found (404). Three queries: the article, the statuses (marks
+    and word bank)."""
     article = articles_for_user(user=user).select_related("pair").filter(pk=article_id).first()
     if article is None:
         raise NotFound("Article not found.", code="article_not_found")
     tokens = cached_reader_tokens(
         stored=article.reader_tokens, paragraphs=split_paragraphs(article.body), language=article.language, nlp=nlp
     )
-    statuses = statuses_for(tokens, pair=article.pair)
-    text = with_statuses(tokens, statuses=statuses, translations=split_paragraphs(article.translation))
+    coverage = statuses_for(tokens, pair=article.pair)
+    text = with_statuses(tokens, coverage=coverage, translations=split_paragraphs(article.translation))
     mark_target_words(text, (article.generation or {}).get("target_words_used") or [])
     return {
         "article": {
@@ -75,8 +76,8 @@ def _scene_link(scene) -> dict[str, Any]:
 
 def play_screen(*, user, adventure_id, nlp: NLPClient) -> dict[str, Any]:
     """The current scene drawn like the reader, its choices (and which already have a scene behind
-    them), the path from the opening, and whether a scene is being written. Four queries: the
-    adventure, its tree (two), the statuses."""
+    them), the path from the opening, and whether a scene is being written. Five queries: the
+    adventure, its tree (two), the statuses (two)."""
     try:
         adventure = adventure_get_for_user(user=user, adventure_id=adventure_id)
     except NotFound:
@@ -95,15 +96,16 @@ def play_screen(*, user, adventure_id, nlp: NLPClient) -> dict[str, Any]:
         )
         # The scene's new words are looked up with its tokens: whether each is in the word bank yet.
         new_words = [{**w, "key": normalize_key(w.get("lemma", ""))} for w in current.new_words]
-        statuses = statuses_for(tokens, pair=adventure.pair, extra_keys=[w["key"] for w in new_words])
-        scene_text = with_statuses(tokens, statuses=statuses, translations=current.translation)
+        coverage = statuses_for(tokens, pair=adventure.pair, extra_keys=[w["key"] for w in new_words])
+        scene_text = with_statuses(tokens, coverage=coverage, translations=current.translation)
         mark_target_words(scene_text, (current.generation or {}).get("target_words_used") or [])
         scene = {
             **_scene_link(current),
             **scene_text,
             "choices": [{**c, "taken": c.get("id") in taken} for c in current.choices],
             "new_words": [
-                {**{k: v for k, v in w.items() if k != "key"}, "in_word_bank": w["key"] in statuses} for w in new_words
+                {**{k: v for k, v in w.items() if k != "key"}, "in_word_bank": coverage.status_of(w["key"]) != NEW}
+                for w in new_words
             ],
             "audio_url": media(current.audio),
             "audio_duration": current.audio_duration,

@@ -3,7 +3,8 @@
 The NLP work (sentences, tokens, lemmas) is done once per text and kept: on the article row by the
 articles pipeline's analyse step (`TranslatedArticle.reader_tokens`), in the process cache for a
 text without it (an article analysed before the field existed, an adventure scene). Only the
-statuses — which move with the learner's word bank — are computed per request, in one query.
+statuses (which move with the learner's marks and word bank) and the coverage are computed per
+request, by the coverage engine, in two queries.
 Nothing here writes to the database.
 """
 
@@ -15,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.cache import cache
-from django.db import models
 
 from articles.analysis import (
     READER_TOKENS_VERSION,
@@ -24,7 +24,8 @@ from articles.analysis import (
     reader_tokens,
     split_paragraphs,
 )
-from flashcards.selectors import word_statuses_for_pair
+from knowledge.coverage import Coverage, coverage_measure_tokens
+from knowledge.models import Status as WordStatus
 from langlearn.clients.base import NLPClient, ProviderError, UnsupportedLanguage
 from vocab.keys import normalize_key
 from vocab.models import UserLanguagePair
@@ -32,22 +33,14 @@ from vocab.models import UserLanguagePair
 logger = logging.getLogger(__name__)
 
 
-class WordStatus(models.TextChoices):
-    """A token's status for this learner (the reader colours words by it)."""
-
-    KNOWN = "known", "In the word bank, every card in review"
-    LEARNING = "learning", "In the word bank"
-    NEW = "new", "Not in the word bank"
-    IGNORED = "ignored", "Punctuation or number"
-
-
 IGNORED = WordStatus.IGNORED.value
 NEW = WordStatus.NEW.value
 CACHE_SECONDS = 60 * 60
+UNKNOWN_SHOWN = 20
 FALLBACK_PIPELINE = "regex"
 _WORD_OR_MARK = re.compile(r"(\w+|[^\w\s]+)(\s*)")
 
-__all__ = ["cached_reader_tokens", "split_paragraphs", "statuses_for", "with_statuses"]
+__all__ = ["WordStatus", "cached_reader_tokens", "split_paragraphs", "statuses_for", "with_statuses"]
 
 
 def _regex_tokens(paragraphs: Sequence[str]) -> dict[str, Any]:
@@ -108,23 +101,17 @@ def _keys(token: dict[str, Any]) -> tuple[str, str]:
     return normalize_key(token["lemma"]), normalize_key(token["text"])
 
 
-def token_keys(tokens: dict[str, Any]) -> set[str]:
-    """The word-bank keys a text's words could match: what to ask `word_statuses_for_pair` about."""
-    return {k for p in tokens.get("paragraphs", []) for s in p for t in s if t["is_word"] for k in _keys(t)}
+def statuses_for(tokens: dict[str, Any], *, pair: UserLanguagePair, extra_keys: Iterable[str] = ()) -> Coverage:
+    """The learner's statuses for the text's words (and `extra_keys`) and the text's coverage, from
+    the coverage engine (`knowledge.coverage`). Two queries."""
+    return coverage_measure_tokens(pair=pair, tokens=tokens, extra_keys=extra_keys)
 
 
-def statuses_for(tokens: dict[str, Any], *, pair: UserLanguagePair, extra_keys: Iterable[str] = ()) -> dict[str, str]:
-    """{key: known/learning} for the text's words (and `extra_keys`) in the pair's word bank. One query."""
-    return word_statuses_for_pair(pair=pair, keys=token_keys(tokens) | set(extra_keys))
-
-
-def with_statuses(
-    tokens: dict[str, Any], *, statuses: dict[str, str], translations: Sequence[str] = ()
-) -> dict[str, Any]:
+def with_statuses(tokens: dict[str, Any], *, coverage: Coverage, translations: Sequence[str] = ()) -> dict[str, Any]:
     """The screen's paragraphs (sentences of tokens, each with its status, and the translation of the
-    paragraph when the texts align) and the known-word coverage."""
+    paragraph when the texts align) and the coverage."""
     paragraphs = tokens.get("paragraphs", [])
-    counts = {"known": 0, "learning": 0, "new": 0}
+    counts = {"known": 0, "learning": 0, "new": 0, "ignored": 0}
     out = []
     for index, paragraph in enumerate(paragraphs):
         sentences = []
@@ -132,8 +119,7 @@ def with_statuses(
             rendered = []
             for token in sentence:
                 if token["is_word"]:
-                    lemma_key, text_key = _keys(token)
-                    status = statuses.get(lemma_key) or statuses.get(text_key) or NEW
+                    status = coverage.status_of(*_keys(token))
                     counts[status] += 1
                 else:
                     status = IGNORED
@@ -144,14 +130,19 @@ def with_statuses(
     if aligned:
         for paragraph, translation in zip(out, translations, strict=True):
             paragraph["translation"] = translation
-    words = sum(counts.values())
     return {
         "paragraphs": out,
         "translation_aligned": aligned,
         "coverage": {
-            "words": words,
+            "words": sum(counts.values()),
             **counts,
-            "ratio": round(counts["known"] / words, 4) if words else None,
+            "ratio": coverage.token_ratio,
+            "content_words": coverage.tokens,
+            "covered_words": coverage.covered_tokens,
+            "lemmas": coverage.lemmas,
+            "covered_lemmas": coverage.covered_lemmas,
+            "lemma_ratio": coverage.lemma_ratio,
+            "unknown_lemmas": [u["lemma"] for u in coverage.unknown[:UNKNOWN_SHOWN]],
         },
         "tokenizer": tokens.get("pipeline", ""),
     }

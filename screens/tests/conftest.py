@@ -19,7 +19,8 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "CREATE", "ALTER", "DROP")
 
 
 def word(pair, text: str, status: str, **kwargs: Any):
-    """An entry whose cards make it `status` for the reader: "known" (every card in review),
+    """An entry whose cards make it `status` for the reader: "known" (every card in review and
+    mature: stability ≥ 21 days),
     "learning" (one card still relearning), "new-cards" (never reviewed) or "no-cards"."""
     if status == "no-cards":
         return EntryFactory(pair=pair, text=text, lemma=kwargs.pop("lemma", text), **kwargs)
@@ -27,7 +28,7 @@ def word(pair, text: str, status: str, **kwargs: Any):
     now = timezone.now()
     if status in ("known", "learning"):
         Flashcard.objects.filter(entry=entry).update(
-            state=CardState.REVIEW, stability=20.0, difficulty=5.0, step=None,
+            state=CardState.REVIEW, stability=30.0, difficulty=5.0, step=None,
             last_review=now - timedelta(days=3), due=now + timedelta(days=10),
         )  # fmt: skip
     if status == "learning":

@@ -64,7 +64,22 @@ def test_reader_statuses_against_the_word_bank(auth_client, user, pair, other_pa
     assert [len(p["sentences"]) for p in body["paragraphs"]] == [2, 1]
     assert body["translation_aligned"] is True
     assert [p["translation"] for p in body["paragraphs"]] == TRANSLATION.split("\n\n")
-    assert body["coverage"] == {"words": 13, "known": 2, "learning": 3, "new": 8, "ratio": round(2 / 13, 4)}
+    # Coverage counts content words (no tagger offline: spaCy's stop words out, "grande" and
+    # "verdad" among them): gato, come, pescado, perro, duerme, casa; covered: known and learning.
+    assert body["coverage"] == {
+        "words": 13,
+        "known": 2,
+        "learning": 3,
+        "new": 8,
+        "ignored": 0,
+        "ratio": round(4 / 6, 4),
+        "content_words": 6,
+        "covered_words": 4,
+        "lemmas": 6,
+        "covered_lemmas": 4,
+        "lemma_ratio": round(4 / 6, 4),
+        "unknown_lemmas": ["dormir", "pescar"],  # the lookup lemmatiser: pescado → pescar
+    }
     assert body["article"]["audio_url"].endswith("articles/x/audio.wav")
     come = body["paragraphs"][0]["sentences"][0]["tokens"][2]
     assert (come["lemma"], come["whitespace"], come["is_word"]) == ("comer", " ", True)
@@ -79,7 +94,9 @@ def test_statuses_move_with_the_word_bank(auth_client, pair):
     assert statuses(auth_client.get(url(article)).json())[0][1] == ("gato", "new")
     entry = word(pair, "gato", "new-cards")
     assert statuses(auth_client.get(url(article)).json())[0][1] == ("gato", "learning")
-    Flashcard.objects.filter(entry=entry).update(state=CardState.REVIEW, last_review=entry.created_at)
+    Flashcard.objects.filter(entry=entry).update(state=CardState.REVIEW, last_review=entry.created_at, stability=9)
+    assert statuses(auth_client.get(url(article)).json())[0][1] == ("gato", "learning")  # in review, not mature
+    Flashcard.objects.filter(entry=entry).update(stability=21)  # mature, as Anki counts it
     assert statuses(auth_client.get(url(article)).json())[0][1] == ("gato", "known")
 
 
@@ -176,6 +193,6 @@ def test_reader_query_count_is_constant(auth_client, pair, entries, articles, dj
     word(pair, "gato", "known")
     made = [ArticleFactory(pair=pair, body=BODY, translation=TRANSLATION) for _ in range(articles)]
 
-    with django_assert_num_queries(3):  # the account (JWT), the article, the statuses
+    with django_assert_num_queries(4):  # the account (JWT), the article, the statuses (marks, word bank)
         body = auth_client.get(url(made[-1])).json()
     assert body["coverage"]["known"] == 1

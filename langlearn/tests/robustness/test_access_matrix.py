@@ -28,6 +28,7 @@ from accounts.tests.factories import AccountFactory
 from adventures.models import Adventure
 from articles.models import TranslatedArticle
 from flashcards.models import Flashcard
+from knowledge.models import PlacementTest
 from langlearn.errors import json_not_found
 from langlearn.jobs.models import Job
 from langlearn.testing import client_for
@@ -46,6 +47,7 @@ OWNED = {
     TranslatedArticle: "article",
     Job: "job",
     Adventure: "adventure",
+    PlacementTest: "placement",
 }
 # Objects every learner may read: the ownership rule does not apply (say why).
 SHARED = {WordBankPack: "published packs are the shared catalogue"}

@@ -13,6 +13,7 @@ from adventures.tests.factories import AdventureFactory, SceneFactory
 from articles.models import ARTICLE_JOB_KIND, TranslatedArticle
 from articles.tests.factories import ArticleFactory
 from flashcards.models import Flashcard, FlashcardEvent
+from knowledge.models import PlacementTest
 from langlearn.jobs.models import Job, JobStatus
 from packs.models import WordBankPack, WordBankPackEntry
 from packs.tests.factories import PackEntryFactory, PackFactory
@@ -33,6 +34,7 @@ class World:
     scene: AdventureScene
     pack: WordBankPack  # a published pack: the shared catalogue, not the learner's
     pack_entry: WordBankPackEntry
+    placement: PlacementTest | None = None  # a running placement test of the pair
 
 
 def build_world(user: Account, *, words: int = 3) -> World:
@@ -60,4 +62,12 @@ def build_world(user: Account, *, words: int = 3) -> World:
     adventure.save(update_fields=["current_scene"])
     pack = PackFactory(published=True)
     pack_entry = PackEntryFactory(pack=pack)
-    return World(user, pair, entry, card, event, job, article, adventure, scene, pack, pack_entry)
+    placement = PlacementTest.objects.create(
+        user=user,
+        pair=pair,
+        language="es",
+        seed=1,
+        items=[{"id": 0, "word": "casa", "band": 0, "pseudo": False, "answer": None}],
+        search={"lo": 0, "hi": 15, "band": 0, "round": 1},
+    )
+    return World(user, pair, entry, card, event, job, article, adventure, scene, pack, pack_entry, placement)

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from langlearn import serializers
+from langlearn.query import QuerySerializer
+
+from .models import PlacementTest, Status, StatusSource, WordStatusMark
+from .services.statuses import MAX_KEY_LENGTH, MAX_WORDS_PER_REQUEST
+
+# The sources a client may name when it sets statuses; the others are written by the server.
+CLIENT_SOURCES = [(s.value, s.label) for s in (StatusSource.READER, StatusSource.API)]
+
+
+class WordStatusSerializer(serializers.ModelSerializer):
+    language_pair = serializers.UUIDField(source="pair_id", read_only=True)
+    word = serializers.CharField(source="key", read_only=True, help_text="The word's key: its normalised lemma.")
+
+    class Meta:
+        model = WordStatusMark
+        fields = ["id", "language_pair", "word", "status", "source", "updated_at"]
+        read_only_fields = fields
+
+
+class WordStatusFilterSerializer(QuerySerializer):
+    language_pair = serializers.UUIDField(required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    source = serializers.ChoiceField(choices=StatusSource.choices, required=False)
+    search = serializers.CharField(max_length=MAX_KEY_LENGTH, required=False, help_text="Prefix of the word.")
+
+
+class WordStatusInputSerializer(serializers.Serializer):
+    word = serializers.CharField(max_length=MAX_KEY_LENGTH, help_text="A lemma or multi-word expression.")
+    status = serializers.ChoiceField(choices=Status.choices)
+
+
+class WordStatusBulkSerializer(serializers.Serializer):
+    language_pair = serializers.UUIDField()
+    words = WordStatusInputSerializer(many=True, max_length=MAX_WORDS_PER_REQUEST, allow_empty=False)
+    source = serializers.ChoiceField(choices=CLIENT_SOURCES, default=StatusSource.READER)
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    changed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    batch = serializers.UUIDField(allow_null=True, help_text="The change's id; null when nothing changed.")
+
+
+class PageWordSerializer(serializers.Serializer):
+    lemma = serializers.CharField(max_length=MAX_KEY_LENGTH)
+    text = serializers.CharField(max_length=MAX_KEY_LENGTH, required=False, default="")
+
+
+class FinishPageSerializer(serializers.Serializer):
+    language_pair = serializers.UUIDField()
+    words = PageWordSerializer(
+        many=True,
+        max_length=MAX_WORDS_PER_REQUEST,
+        help_text="The page's word tokens, `lemma` and `text` as the reader screen gives them.",
+    )
+
+
+class PairOnlySerializer(serializers.Serializer):
+    language_pair = serializers.UUIDField()
+
+
+class PlacementItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    word = serializers.CharField()
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    language_pair = serializers.UUIDField(source="pair_id", read_only=True)
+    items = serializers.SerializerMethodField(help_text="The words of the current round to answer yes/no.")
+    answered = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlacementTest
+        fields = [
+            "id",
+            "language_pair",
+            "language",
+            "state",
+            "items",
+            "answered",
+            "estimate",
+            "false_alarm_rate",
+            "marked",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_items(self, obj) -> list[dict]:
+        # Which words are pseudo-words is never sent: the client would give the check away.
+        return [{"id": i["id"], "word": i["word"]} for i in obj.items if i["answer"] is None]
+
+    def get_answered(self, obj) -> int:
+        return sum(i["answer"] is not None for i in obj.items)
+
+
+class PlacementStartSerializer(PairOnlySerializer):
+    pass
+
+
+class PlacementAnswerItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(min_value=0)
+    known = serializers.BooleanField()
+
+
+class PlacementAnswerSerializer(serializers.Serializer):
+    answers = PlacementAnswerItemSerializer(many=True, max_length=100, allow_empty=False)

@@ -1,0 +1,127 @@
+"""The learner's vocabulary API under /api/vocab/: statuses, finish page, placement."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from langlearn.pagination import CursorPagination
+from vocab.selectors import pair_get_for_user
+
+from . import selectors, services
+from .models import PlacementTest, WordStatusMark
+from .serializers import (
+    FinishPageSerializer,
+    PairOnlySerializer,
+    PlacementAnswerSerializer,
+    PlacementSerializer,
+    PlacementStartSerializer,
+    StatusChangeSerializer,
+    WordStatusBulkSerializer,
+    WordStatusFilterSerializer,
+    WordStatusSerializer,
+)
+
+
+class WordStatusPagination(CursorPagination):
+    ordering = "-updated_at"
+
+
+def _change(result: services.StatusChange) -> Response:
+    return Response(StatusChangeSerializer(asdict(result)).data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[WordStatusFilterSerializer]))
+class WordStatusViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The learner's marked words (known, ignored, learning, new) with where each mark came from.
+    Words in the word bank without a mark read as learning (known once every card is mature) and
+    are listed by /api/vocab/entries."""
+
+    serializer_class = WordStatusSerializer
+    queryset = WordStatusMark.objects.none()
+    pagination_class = WordStatusPagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        data = WordStatusFilterSerializer.parse(self.request)
+        return selectors.word_status_marks_for_user(
+            user=self.request.user,
+            pair_id=data.get("language_pair"),
+            status=data.get("status"),
+            source=data.get("source"),
+            search=data.get("search"),
+        )
+
+    @extend_schema(
+        request=WordStatusBulkSerializer,
+        responses=StatusChangeSerializer,
+        description="Set the status of up to 2,000 words in one request (a reader mark is a list of one). "
+        "Setting a status a word already has changes nothing. `new` or `learning` on a word-bank word "
+        "returns it to following its cards.",
+    )
+    def create(self, request):
+        serializer = WordStatusBulkSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        pair = pair_get_for_user(user=request.user, pair_id=data["language_pair"])
+        words = [(w["word"], w["status"]) for w in data["words"]]
+        return _change(services.word_statuses_set(pair=pair, words=words, source=data["source"]))
+
+
+class FinishPageView(APIView):
+    @extend_schema(request=FinishPageSerializer, responses=StatusChangeSerializer)
+    def post(self, request):
+        """Every word of the page still new becomes known (LingQ's "finish page"). Idempotent."""
+        serializer = FinishPageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pair = pair_get_for_user(user=request.user, pair_id=serializer.validated_data["language_pair"])
+        words = [(w["lemma"], w["text"]) for w in serializer.validated_data["words"]]
+        return _change(services.page_finish(pair=pair, words=words))
+
+
+class FinishPageUndoView(APIView):
+    @extend_schema(request=PairOnlySerializer, responses=StatusChangeSerializer)
+    def post(self, request):
+        """Put back the statuses the last finished page changed (words changed since keep theirs)."""
+        serializer = PairOnlySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pair = pair_get_for_user(user=request.user, pair_id=serializer.validated_data["language_pair"])
+        return _change(services.page_finish_undo(pair=pair))
+
+
+class PlacementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The placement test: start, answer each round's words yes/no, read the result, undo it."""
+
+    serializer_class = PlacementSerializer
+    queryset = PlacementTest.objects.none()
+
+    def get_object(self):
+        return selectors.placement_get_for_user(user=self.request.user, placement_id=self.kwargs["pk"])
+
+    @extend_schema(request=PlacementStartSerializer, responses={201: PlacementSerializer})
+    def create(self, request):
+        """Start a test for a pair; the first round's words come back in `items`."""
+        serializer = PlacementStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pair = pair_get_for_user(user=request.user, pair_id=serializer.validated_data["language_pair"])
+        test = services.placement_start(pair=pair)
+        return Response(PlacementSerializer(test).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PlacementAnswerSerializer, responses=PlacementSerializer)
+    def answers(self, request, pk=None):
+        """Answer every word of the current round. The next round comes back in `items`; after the
+        last, `state` is `applied`, `estimate` the vocabulary size and `marked` the words marked known."""
+        test = self.get_object()
+        serializer = PlacementAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        answers = {a["id"]: a["known"] for a in serializer.validated_data["answers"]}
+        return Response(PlacementSerializer(services.placement_answer(test=test, answers=answers)).data)
+
+    @extend_schema(request=None, responses=PlacementSerializer)
+    def undo(self, request, pk=None):
+        """Take back the words this placement marked known."""
+        return Response(PlacementSerializer(services.placement_undo(test=self.get_object())).data)
