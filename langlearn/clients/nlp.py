@@ -9,11 +9,13 @@ are built lazily on first use and shared by every thread afterwards.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.resources
 import logging
 import threading
 from typing import Any
 
+from langlearn.nlp import expressions
 from langlearn.nlp.analyzer import WordAnalyzer, has_model
 
 from .base import Analysis, Sentence, Token, UnsupportedLanguage
@@ -137,6 +139,7 @@ class SpacyNLP:
         self._pipelines: dict[str, _Pipeline] = {}
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}
+        self._phrases: dict[tuple[str, str], Analysis] = {}
 
     def supports(self, language: str) -> bool:
         lang = _base(language)
@@ -165,6 +168,24 @@ class SpacyNLP:
         return self._pipelines[lang]
 
     def analyze(self, text: str, language: str) -> Analysis:
+        """Tokens with lemma and POS, plus the curated expressions of the language found in the text
+        (and German particle verbs). A learner's own phrases: `langlearn.nlp.expressions.find`."""
+        plain = self.analyze_words(text, language)
+        lang = _base(language)
+        spans = expressions.find(plain, expressions.curated(lang), self.analyze_phrase)
+        if lang == "de":
+            spans = sorted(spans + expressions.separable_verbs(plain), key=lambda span: span.tokens)
+        return dataclasses.replace(plain, expressions=spans)
+
+    def analyze_phrase(self, text: str, language: str) -> Analysis:
+        """A dictionary phrase's analysis, cached: the same few hundred phrases are matched in every text."""
+        key = (text, _base(language))
+        found = self._phrases.get(key)
+        if found is None:
+            found = self._phrases[key] = self.analyze_words(text, language)
+        return found
+
+    def analyze_words(self, text: str, language: str) -> Analysis:
         pipe = self.pipeline(language)
         doc = pipe.nlp(text)
         words = pipe.words(doc)
