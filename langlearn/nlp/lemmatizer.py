@@ -33,7 +33,11 @@ class Lemmatizer:
         if self.lexicon is None:
             return simplemma_lemma(form, self.lang)
         known = self.lexicon.lemma(form, upos)
-        if known:
+        if known and not (upos == "VERB" and known == form.lower()):
+            return known
+        # A verb whose treebank lemma is the form itself is either an infinitive or an annotation slip
+        # ("come" → "come" once in es GSD): the dictionary decides.
+        if known and simplemma_lemma(form, self.lang).lower() == known:
             return known
         if upos in _KEEP_FORM:
             return form
