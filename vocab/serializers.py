@@ -143,6 +143,13 @@ class EntryFilterSerializer(QuerySerializer):
 class LookupSerializer(serializers.Serializer):
     language_pair = serializers.UUIDField()
     text = serializers.CharField(max_length=200)
+    sentence = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class LookupExpressionSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    in_word_bank = serializers.BooleanField()
+    entry_id = serializers.UUIDField(allow_null=True)
 
 
 class LookupResultSerializer(serializers.Serializer):
@@ -152,3 +159,4 @@ class LookupResultSerializer(serializers.Serializer):
     translation = serializers.CharField(allow_null=True)
     in_word_bank = serializers.BooleanField()
     entry_id = serializers.UUIDField(allow_null=True)
+    expressions = LookupExpressionSerializer(many=True)

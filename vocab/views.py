@@ -141,6 +141,7 @@ class LookupView(APIView):
         result = services.word_lookup(
             pair=pair,
             text=serializer.validated_data["text"],
+            sentence=serializer.validated_data["sentence"],
             nlp=clients.get_nlp(),
             translator=clients.get_translator(),
         )

@@ -138,10 +138,21 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class ExpressionSpan:
+    """A multi-word expression in an analysis: its dictionary text, the lemmas as found, and the
+    indices of its tokens in `Analysis.tokens` (not always contiguous: "hört ... auf")."""
+
+    text: str
+    lemma: str
+    tokens: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Analysis:
     language: str
     sentences: list[Sentence]
-    pipeline: str  # e.g. "fr_core_news_sm" or "blank+lookup"
+    pipeline: str  # e.g. "blank+crf" or "blank+lookup"
+    expressions: list[ExpressionSpan] = field(default_factory=list)
 
     @property
     def tokens(self) -> list[Token]:

@@ -1,26 +1,31 @@
-"""spaCy: sentences and tokens with lemma and POS, one pipeline per language per process.
+"""The analyser: spaCy tokenises and splits sentences; langlearn.nlp tags and lemmatises.
 
-A trained pipeline is used when one is installed for the language (e.g. `fr_core_news_sm`);
-otherwise `spacy.blank(lang)` with a sentencizer and the lookup lemmatiser from
-spacy-lookups-data. Pipelines are built lazily on first use (a language never asked for is
-never loaded: each lookup table costs ~60-120 MB) and shared by every thread afterwards.
+For languages with a trained model in langlearn/nlp/models (es, fr, de, pt, en) a CRF tagger gives
+the part of speech and the lemma is chosen by it among dictionary and treebank candidates
+(bench/nlp_accuracy.py has the figures). Other languages get simplemma's dictionary lemma and no POS
+(Italian today), or, when simplemma lacks the language, the old spacy-lookups-data table. Pipelines
+are built lazily on first use and shared by every thread afterwards.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.resources
 import logging
 import threading
 from typing import Any
+
+from langlearn.nlp import expressions
+from langlearn.nlp.analyzer import WordAnalyzer, has_model
 
 from .base import Analysis, Sentence, Token, UnsupportedLanguage
 
 logger = logging.getLogger(__name__)
 
 PROVIDER = "spacy"
-_TRAINED_SUFFIXES = ("core_news_sm", "core_web_sm", "core_news_md", "core_web_md", "core_news_lg", "core_web_lg")
-# Nouns are capitalised in these languages, so an unknown capitalised word keeps its case.
+# Nouns are capitalised in these languages, so a noun's lemma keeps its case.
 _CAPITALISED_NOUNS = frozenset({"de", "lb"})
+_KEEP_CASE_POS = frozenset({"PROPN", "X", "SYM"})
 
 
 def _base(language: str) -> str:
@@ -35,31 +40,24 @@ def _has_lookup_table(lang: str) -> bool:
         return False
 
 
-def _trained_package(lang: str) -> str | None:
-    import spacy.util
-
-    return next((f"{lang}_{s}" for s in _TRAINED_SUFFIXES if spacy.util.is_package(f"{lang}_{s}")), None)
-
-
-class _Pipeline:
-    """A loaded nlp object plus how to finish lemmas (lookup mode needs a case fallback)."""
+class LookupPipeline:
+    """The previous analyser (kept for languages simplemma lacks, and as the benchmark's baseline): a blank
+    spaCy pipeline with the spacy-lookups-data lemma table, no POS."""
 
     def __init__(self, lang: str) -> None:
         import spacy
 
         self.lang = lang
-        package = _trained_package(lang)
         self.table: Any = None
-        if package:
-            self.nlp = spacy.load(package)
-            self.name = package
-        else:
-            self.nlp = spacy.blank(lang)
-            self.nlp.add_pipe("sentencizer")
-            lemmatizer = self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-            self.nlp.initialize()  # loads the table from spacy-lookups-data; no network
-            self.table = lemmatizer.lookups.get_table("lemma_lookup")
-            self.name = "blank+lookup"
+        self.nlp = spacy.blank(lang)
+        self.nlp.add_pipe("sentencizer")
+        lemmatizer = self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        self.nlp.initialize()  # loads the table from spacy-lookups-data; no network
+        self.table = lemmatizer.lookups.get_table("lemma_lookup")
+        self.name = "blank+lookup"
+
+    def words(self, doc: Any) -> list[tuple[str, str]]:
+        return [(self.pos(t), self.lemma(t)) for t in doc]
 
     def lemma(self, token: Any) -> str:
         lemma = token.lemma_ or token.text
@@ -89,6 +87,51 @@ class _Pipeline:
         return ""
 
 
+def _simplemma_supported(lang: str) -> bool:
+    from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
+
+    return lang in SUPPORTED_LANGUAGES
+
+
+class _Pipeline:
+    """Blank spaCy (tokenizer + sentencizer, no lookup table: ~100 MB less per language) and the
+    word analyser; the old lookup pipeline only where simplemma has no dictionary."""
+
+    def __init__(self, lang: str) -> None:
+        import spacy
+
+        self.lang = lang
+        self.words_analyzer: WordAnalyzer | None = None
+        self.lookup: LookupPipeline | None = None
+        if has_model(lang) or _simplemma_supported(lang):
+            self.nlp = spacy.blank(lang)
+            self.nlp.add_pipe("sentencizer")
+            self.words_analyzer = WordAnalyzer(lang)
+            self.name = "blank+crf" if self.words_analyzer.trained else "blank+simplemma"
+        else:
+            self.lookup = LookupPipeline(lang)
+            self.nlp = self.lookup.nlp
+            self.name = self.lookup.name
+
+    def words(self, doc: Any) -> list[tuple[str, str]]:
+        """(POS, lemma) for each token of the doc."""
+        if self.lookup is not None:
+            return self.lookup.words(doc)
+        assert self.words_analyzer is not None
+        analysed = []
+        for sent in doc.sents:
+            for token, (pos, lemma) in zip(sent, self.words_analyzer.analyze([t.text for t in sent]), strict=True):
+                pos = pos or LookupPipeline.pos(token)
+                if token.is_space:
+                    pos, lemma = "SPACE", token.text
+                elif pos not in _KEEP_CASE_POS and self.lang not in _CAPITALISED_NOUNS:
+                    # German lemmas keep the dictionary's case (nouns are capitalised); elsewhere a
+                    # sentence-initial "Compramos" is "comprar".
+                    lemma = lemma.lower()
+                analysed.append((pos, lemma))
+        return analysed
+
+
 class SpacyNLP:
     provider = PROVIDER
 
@@ -96,10 +139,11 @@ class SpacyNLP:
         self._pipelines: dict[str, _Pipeline] = {}
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}
+        self._phrases: dict[tuple[str, str], Analysis] = {}
 
     def supports(self, language: str) -> bool:
         lang = _base(language)
-        return lang in self._pipelines or _trained_package(lang) is not None or _has_lookup_table(lang)
+        return lang in self._pipelines or has_model(lang) or _has_lookup_table(lang)
 
     def loaded_languages(self) -> list[str]:
         return sorted(self._pipelines)
@@ -124,16 +168,35 @@ class SpacyNLP:
         return self._pipelines[lang]
 
     def analyze(self, text: str, language: str) -> Analysis:
+        """Tokens with lemma and POS, plus the curated expressions of the language found in the text
+        (and German particle verbs). A learner's own phrases: `langlearn.nlp.expressions.find`."""
+        plain = self.analyze_words(text, language)
+        lang = _base(language)
+        spans = expressions.find(plain, expressions.curated(lang), self.analyze_phrase)
+        if lang == "de":
+            spans = sorted(spans + expressions.separable_verbs(plain), key=lambda span: span.tokens)
+        return dataclasses.replace(plain, expressions=spans)
+
+    def analyze_phrase(self, text: str, language: str) -> Analysis:
+        """A dictionary phrase's analysis, cached: the same few hundred phrases are matched in every text."""
+        key = (text, _base(language))
+        found = self._phrases.get(key)
+        if found is None:
+            found = self._phrases[key] = self.analyze_words(text, language)
+        return found
+
+    def analyze_words(self, text: str, language: str) -> Analysis:
         pipe = self.pipeline(language)
         doc = pipe.nlp(text)
+        words = pipe.words(doc)
         sentences = []
         for sent in doc.sents:
             tokens = [
                 Token(
                     text=t.text,
                     whitespace=t.whitespace_,
-                    lemma=pipe.lemma(t),
-                    pos=pipe.pos(t),
+                    lemma=words[t.i][1],
+                    pos=words[t.i][0],
                     is_alpha=t.is_alpha,
                     is_punct=t.is_punct,
                     is_digit=t.is_digit,

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from langlearn.clients.base import NLPClient, TranslationClient
+from langlearn.nlp import expressions as mwe
 
-from ..models import UserLanguagePair
+from ..models import LearnableWordBankEntry, UserLanguagePair
 from ..selectors import entries_existing_lemmas
 from .enrich import check_text, normalize_key, texts_translate, word_analyze
+
+
+@dataclass(frozen=True)
+class LookupExpression:
+    text: str
+    in_word_bank: bool
+    entry_id: str | None
 
 
 @dataclass(frozen=True)
@@ -19,11 +27,16 @@ class WordLookup:
     translation: str | None
     in_word_bank: bool
     entry_id: str | None
+    expressions: list[LookupExpression] = field(default_factory=list)
 
 
-def word_lookup(*, pair: UserLanguagePair, text: str, nlp: NLPClient, translator: TranslationClient) -> WordLookup:
-    """Lemma and POS from the NLP client; the translation from the learner's own entry when the word is
-    already in the word bank (free and what they chose), otherwise from the translation client."""
+def word_lookup(
+    *, pair: UserLanguagePair, text: str, nlp: NLPClient, translator: TranslationClient, sentence: str = ""
+) -> WordLookup:
+    """Lemma and POS from the NLP client; the translation of the lemma from the learner's own entry when
+    the word is already in the word bank (free and what they chose), otherwise from the translation
+    client. With the sentence the word was tapped in, the expressions (curated ones and the learner's
+    own phrases) that the word is part of there."""
     text = check_text(text)
     analysis = word_analyze(text=text, language=pair.target_language, nlp=nlp)
     key = normalize_key(analysis.lemma or text)
@@ -31,7 +44,7 @@ def word_lookup(*, pair: UserLanguagePair, text: str, nlp: NLPClient, translator
     if entry is not None and entry.translation:
         translation: str | None = entry.translation
     else:
-        translation = texts_translate(texts=[text], pair=pair, translator=translator, strict=True)[0]
+        translation = texts_translate(texts=[analysis.lemma or text], pair=pair, translator=translator, strict=True)[0]
     return WordLookup(
         text=text,
         lemma=analysis.lemma,
@@ -39,4 +52,32 @@ def word_lookup(*, pair: UserLanguagePair, text: str, nlp: NLPClient, translator
         translation=translation,
         in_word_bank=entry is not None,
         entry_id=str(entry.pk) if entry else None,
+        expressions=_expressions_of(pair=pair, text=text, sentence=sentence, nlp=nlp) if sentence.strip() else [],
     )
+
+
+def _expressions_of(*, pair: UserLanguagePair, text: str, sentence: str, nlp: NLPClient) -> list[LookupExpression]:
+    if not nlp.supports(pair.target_language):
+        return []
+    analysis = nlp.analyze(sentence, pair.target_language)
+    own = list(
+        LearnableWordBankEntry.objects.filter(pair=pair, text__contains=" ").values_list("text", flat=True)[:2000]
+    )
+    analyze = getattr(nlp, "analyze_phrase", nlp.analyze)
+    spans = list(analysis.expressions) + mwe.find(analysis, own, analyze)
+    tokens = analysis.tokens
+    tapped = normalize_key(text)
+    texts = []
+    for span in spans:
+        if any(normalize_key(tokens[i].text) == tapped for i in span.tokens) and span.text not in texts:
+            texts.append(span.text)
+    keys = {normalize_key(t): t for t in texts}
+    existing = entries_existing_lemmas(pair=pair, normalized_lemmas=list(keys))
+    return [
+        LookupExpression(
+            text=t,
+            in_word_bank=normalize_key(t) in existing,
+            entry_id=str(existing[normalize_key(t)].pk) if normalize_key(t) in existing else None,
+        )
+        for t in texts
+    ]

@@ -145,9 +145,10 @@ def test_lookup(auth_client, pair, fake_providers):
         "text": "Comiendo",
         "lemma": "comer",
         "part_of_speech": r.json()["part_of_speech"],
-        "translation": "[EN-US] Comiendo",
+        "translation": "[EN-US] comer",  # the lemma is translated, not the tapped form
         "in_word_bank": False,
         "entry_id": None,
+        "expressions": [],
     }
     entry = EntryFactory(pair=pair, text="comer", lemma="comer", translation="to eat")
     r = auth_client.post("/api/vocab/lookup", {"language_pair": str(pair.pk), "text": "comiendo"}).json()

@@ -1,0 +1,67 @@
+"""POS-aware lemmas: the treebank's own lemma for a known (form, tag), otherwise simplemma's dictionary
+candidate when its edit fits the tag, otherwise the tag's most frequent edit for the form's ending.
+
+simplemma alone has no POS and so picks one reading: "casa" may come out as the verb "casar" and
+"vino" as the noun. The tag decides: a NOUN is never lemmatised by an edit only verbs take.
+"""
+
+from __future__ import annotations
+
+import simplemma
+
+from .conllu import CONTENT
+from .lexicon import Lexicon, apply_script, edit_script
+
+_KEEP_FORM = frozenset({"PUNCT", "NUM", "SYM", "X"})
+# A candidate's edit "fits" when it is this common among the edits seen for the suffix under the tag.
+FIT_SHARE = 0.05
+
+
+def simplemma_lemma(form: str, lang: str) -> str:
+    try:
+        return simplemma.lemmatize(form, lang=lang)
+    except ValueError:  # a language simplemma does not have
+        return form
+
+
+class Lemmatizer:
+    def __init__(self, lang: str, lexicon: Lexicon | None) -> None:
+        self.lang = lang
+        self.lexicon = lexicon
+
+    def lemma(self, form: str, upos: str, *, sure: bool = True) -> str:
+        if self.lexicon is None:
+            return simplemma_lemma(form, self.lang)
+        known = self.lexicon.lemma(form, upos)
+        if known and not (upos == "VERB" and known == form.lower()):
+            return known
+        # A verb whose treebank lemma is the form itself is either an infinitive or an annotation slip
+        # ("come" → "come" once in es GSD): the dictionary decides.
+        if known and simplemma_lemma(form, self.lang).lower() == known:
+            return known
+        if upos in _KEEP_FORM:
+            return form
+        candidate = simplemma_lemma(form, self.lang)
+        if upos not in CONTENT and upos != "AUX":
+            return candidate
+        # An unsure tag overrides only a guess: simplemma's affix rules can invent "comendar".
+        if not sure and simplemma.is_known(candidate, self.lang):
+            return candidate
+        _, scripts = self.lexicon.scripts(form, upos)
+        if not scripts:
+            return candidate
+        total = sum(n for _, n in scripts)
+        wanted = edit_script(form, candidate)
+        if any(s == wanted and n >= FIT_SHARE * total for s, n in scripts):
+            return candidate
+        best = apply_script(form, scripts[0][0])
+        # Only a real word replaces the dictionary's answer: a mistagged form must not be "lemmatised"
+        # into a non-word ("encabezaba" tagged ADJ would become "encabezabo").
+        # It must also be a lemma, not another inflected form ("Ergebnissen" for "Ergebnissen").
+        if not best or best == form.lower() or simplemma_lemma(best, self.lang).lower() != best:
+            return candidate
+        if not simplemma.is_known(best, self.lang):
+            return candidate
+        if self.lang == "de" and upos == "NOUN":
+            best = best[:1].upper() + best[1:]
+        return best
