@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from knowledge.coverage import coverage_measure
+from knowledge.selectors import has_vocabulary
 from langlearn import leveling
 from langlearn.clients.base import NLPClient, ProviderError
 from vocab.keys import normalize_key
@@ -16,7 +17,7 @@ from .analysis import analyse_paragraphs, merge_analyses, split_paragraphs
 
 
 def measure_draft(*, pair: UserLanguagePair, body: str, nlp: NLPClient, target_words: Sequence[str]) -> dict[str, Any]:
-    """The draft's fit for this learner (two queries plus local NLP). Unmeasurable (no pipeline for
+    """The draft's fit for this learner (a few queries plus local NLP). Unmeasurable (no pipeline for
     the language) gives ratio None, which the loop treats as fitting: there is nothing to fix."""
     language = pair.target_language
     if not nlp.supports(language):
@@ -28,4 +29,6 @@ def measure_draft(*, pair: UserLanguagePair, body: str, nlp: NLPClient, target_w
     coverage = coverage_measure(pair=pair, analysis=analysis)
     keys = {normalize_key(v) for t in analysis.tokens for v in (t.lemma, t.text) if v}
     used = [w for w in target_words if normalize_key(w) in keys]
-    return leveling.fit_from_coverage(coverage, target_used=used, measured_by=analysis.pipeline)
+    return leveling.fit_from_coverage(
+        coverage, target_used=used, measured_by=analysis.pipeline, vocabulary=has_vocabulary(pair=pair)
+    )

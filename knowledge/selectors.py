@@ -37,6 +37,14 @@ def word_statuses(*, pair: UserLanguagePair, keys: Iterable[str]) -> dict[str, s
     return {k: s for k, s in statuses.items() if s != Status.NEW}
 
 
+def has_vocabulary(*, pair: UserLanguagePair) -> bool:
+    """Whether the learner has any word of this pair that is not new: a word-bank entry or a mark
+    "known" / "learning". At most two small queries. A learner without one has nothing a text could be levelled
+    against (every content word is new, whatever the LLM writes)."""
+    marks = WordStatusMark.objects.filter(pair=pair, status__in=[Status.KNOWN, Status.LEARNING])
+    return pair.entries.exists() or marks.exists()
+
+
 def word_status_marks_for_user(
     *,
     user,

@@ -22,14 +22,20 @@ from typing import Any
 # decides how many may run. A step beyond it, or after the target is reached, is skipped.
 MAX_ROUNDS = 5
 ROUND_STEPS = tuple(f"revise_{n}" for n in range(1, MAX_ROUNDS + 1))
+# A revision that gains less than this (in coverage) over the best draft before it ends the loop:
+# the LLM has done what it can with this learner's vocabulary, and another round only costs.
+MIN_GAIN = 0.005
 # How many unknown lemmas a revision request names (the rarest first): more only makes the prompt long.
 NAMED_UNKNOWN = 15
 DEFAULTS = {"coverage_target": 0.95, "new_words_per_100": 3.0, "revision_rounds": 2}
 
 
-def fit_from_coverage(coverage: Any, *, target_used: Sequence[str], measured_by: str) -> dict[str, Any]:
+def fit_from_coverage(
+    coverage: Any, *, target_used: Sequence[str], measured_by: str, vocabulary: bool = True
+) -> dict[str, Any]:
     """The JSON a step stores about one draft, from the coverage engine's result (duck-typed:
-    `token_ratio`, `tokens`, `covered_tokens`, `unknown` [{lemma, ...}] rarest first)."""
+    `token_ratio`, `tokens`, `covered_tokens`, `unknown` [{lemma, ...}] rarest first).
+    `vocabulary`: whether the learner has any word of the language that is not new."""
     return {
         "ratio": coverage.token_ratio,
         "tokens": coverage.tokens,
@@ -37,6 +43,7 @@ def fit_from_coverage(coverage: Any, *, target_used: Sequence[str], measured_by:
         "unknown": [u["lemma"] for u in coverage.unknown],
         "target_used": list(target_used),
         "measured_by": measured_by,
+        "vocabulary": vocabulary,
     }
 
 
@@ -91,9 +98,14 @@ def round_decision(
         return None, "no draft to revise"
     if len(drafts) < round_number:  # an earlier round was skipped: the loop has ended
         return None, "the loop ended in an earlier round"
+    if (drafts[0].get("fit") or {}).get("vocabulary") is False:
+        # Every content word is new to a learner who knows none: no draft can come closer.
+        return None, "the learner has no known or learning words in this language yet"
     best = drafts[best_index(drafts, settings["coverage_target"])]
     if reaches(best, settings["coverage_target"]):
         return None, "coverage target reached"
+    if len(drafts) >= 2 and _ratio(drafts[-1]) - max(_ratio(d) for d in drafts[:-1]) < MIN_GAIN:
+        return None, "the last revision did not bring the text closer to the target"
     return best, ""
 
 

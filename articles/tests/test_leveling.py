@@ -100,6 +100,31 @@ def test_when_no_revision_reaches_the_target_the_closest_draft_is_kept_and_marke
     assert "salmón" in report["new_words"]
 
 
+def test_a_revision_that_gains_nothing_ends_the_loop(auth_client, learner_pair, fake_providers, broker, worker):
+    fake_providers.push_tool_input(draft(HARD))
+    fake_providers.push_tool_input(draft("El felino devora salmón ahumado hoy."))  # no closer
+    job = generate(auth_client, learner_pair, broker, worker)
+    assert job["status"] == "succeeded", job
+    assert len(prompts(fake_providers)) == 2  # round 2 is not bought
+    steps = {s["name"]: s for s in job["steps"]}
+    assert steps["revise_2"]["note"] == "the last revision did not bring the text closer to the target"
+    assert TranslatedArticle.objects.get(pair=learner_pair).generation["rounds_used"] == 1
+
+
+def test_a_learner_with_no_words_yet_gets_the_first_draft_without_revisions(
+    auth_client, user, fake_providers, broker, worker
+):
+    pair = PairFactory(user=user, coverage_target=0.9, revision_rounds=2)
+    fake_providers.push_tool_input(draft(HARD))
+    job = generate(auth_client, pair, broker, worker)
+    assert job["status"] == "succeeded", job
+    assert len(prompts(fake_providers)) == 1  # every word is new to them: no round could help
+    steps = {s["name"]: s for s in job["steps"]}
+    assert steps["revise_1"]["note"] == "the learner has no known or learning words in this language yet"
+    report = TranslatedArticle.objects.get(pair=pair).generation
+    assert (report["rounds_used"], report["below_target"], report["coverage_after"]) == (0, True, 0.0)
+
+
 def test_a_redelivered_message_pays_for_no_round_twice(auth_client, learner_pair, fake_providers, broker, worker):
     from langlearn.jobs.tasks import run_job
 

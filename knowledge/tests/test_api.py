@@ -58,7 +58,7 @@ def test_a_mark_changes_the_readers_colours_and_coverage(auth_client, other_clie
 
     # Ignored words leave the coverage altogether.
     auth_client.post(
-        STATUSES, {"language_pair": str(pair.pk), "words": [{"word": "pescar", "status": "ignored"}]}, format="json"
+        STATUSES, {"language_pair": str(pair.pk), "words": [{"word": "pescado", "status": "ignored"}]}, format="json"
     )
     ignored = reader(auth_client, article)
     assert colours(ignored)["pescado"] == "ignored"
@@ -80,16 +80,19 @@ def test_finish_page_marks_the_new_words_known_once_and_undo_restores(auth_clien
     body = reader(auth_client, article)
     words = page_words(body)
     auth_client.post(
-        STATUSES, {"language_pair": str(pair.pk), "words": [{"word": "la", "status": "ignored"}]}, format="json"
+        # Marks are kept by lemma: ignoring the article "el" ignores "El" and "la" alike.
+        STATUSES,
+        {"language_pair": str(pair.pk), "words": [{"word": "el", "status": "ignored"}]},
+        format="json",
     )
 
     first = auth_client.post(FINISH, {"language_pair": str(pair.pk), "words": words}, format="json")
     assert first.status_code == 200
-    new_before = {t for t, s in colours(body).items() if s == "new"} - {"la"}
+    new_before = {t for t, s in colours(body).items() if s == "new"} - {"la", "El"}
     assert first.json()["changed"] >= 1
     after = colours(reader(auth_client, article))
     assert after["perro"] == "learning"
-    assert after["la"] == "ignored"
+    assert after["la"] == after["El"] == "ignored"
     assert {t for t in new_before if after[t] != "known"} == set()
     assert reader(auth_client, article)["coverage"]["ratio"] == 1.0
 
@@ -103,7 +106,7 @@ def test_finish_page_marks_the_new_words_known_once_and_undo_restores(auth_clien
     undone = auth_client.post(f"{FINISH}/undo", {"language_pair": str(pair.pk)}, format="json")
     assert undone.status_code == 200
     restored = colours(reader(auth_client, article))
-    assert restored == {**colours(body), "la": "ignored", "casa": "ignored"}
+    assert restored == {**colours(body), "la": "ignored", "El": "ignored", "casa": "ignored"}
     assert auth_client.post(f"{FINISH}/undo", {"language_pair": str(pair.pk)}, format="json").json()["changed"] == 0
     sources = set(WordStatusEvent.objects.filter(pair=pair).values_list("source", flat=True))
     assert sources == {"reader", "finish_page", "undo"}
