@@ -202,6 +202,7 @@ _DRAMATIQ_MIDDLEWARE = [
     "dramatiq.middleware.Callbacks",
     "dramatiq.middleware.Retries",
     "django_dramatiq.middleware.DbConnectionsMiddleware",
+    "langlearn.jobs.middleware.ImportAtBoot",
 ]
 if BROKER_URL.startswith(("redis://", "rediss://")):
     DRAMATIQ_BROKER = {

@@ -67,6 +67,7 @@ def worker_env(fake_url: str) -> dict[str, str]:
         "PROVIDER_SDK_MAX_RETRIES": "0",
         "READALONG_MAX_TTS_CALLS": "1",  # one speech call per run, so the counts below are exact
         "JOB_TIME_LIMIT_SECONDS": "60",
+        "NLP_PRELOAD": "es",  # built at boot (ImportAtBoot), not inside a time-limited step
         "LOG_LEVEL": "WARNING",
     }
 
@@ -90,7 +91,7 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen:
     )
 
 
-def wait_for(predicate, timeout: float = 60.0) -> None:
+def wait_for(predicate, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
