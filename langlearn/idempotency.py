@@ -104,6 +104,7 @@ def idempotent(view_method):
         # The concurrent request with this key committed first: answer what it answered.
         return _replay(IdempotencyRecord.objects.get(user=request.user, key=key), fingerprint)
 
+    wrapper.idempotent = True  # the OpenAPI schema documents the header on it (langlearn.openapi)
     return wrapper
 
 

@@ -12,12 +12,40 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular import openapi
-from drf_spectacular.plumbing import is_list_serializer
+from drf_spectacular.plumbing import build_parameter_type, is_list_serializer
+from drf_spectacular.utils import OpenApiParameter
+
+from langlearn import idempotency
+
+IDEMPOTENCY_KEY = build_parameter_type(
+    name=idempotency.HEADER,
+    schema={"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any string (1-255 printable ASCII characters) that names this request: a retry with the same key and "
+        "the same body replays the first 2xx answer (header `Idempotent-Replayed: true`) instead of doing the "
+        "work again; the same key with a different request is a 422 `idempotency_key_reused`. Keys are per "
+        "learner and kept 24 hours. Send one with every request that creates work, so a retry after a lost "
+        "answer neither duplicates it nor spends quota twice."
+    ),
+)
 
 
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's, plus the item limits of a nested `many=True` serializer (`min_length`,
-    `max_length`), which it leaves out: `{"entries": []}` must read as invalid in the schema too."""
+    `max_length`), which it leaves out: `{"entries": []}` must read as invalid in the schema too;
+    and the `Idempotency-Key` header on every operation whose view method is `@idempotent`."""
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        if getattr(self._handler(), "idempotent", False):
+            parameters.append(IDEMPOTENCY_KEY)
+        return parameters
+
+    def _handler(self):
+        action = getattr(self.view, "action", None)
+        return getattr(self.view, action or self.method.lower(), None)
 
     def _unwrap_list_serializer(self, serializer, direction):
         schema = super()._unwrap_list_serializer(serializer, direction)

@@ -81,3 +81,15 @@ def test_schema_errors_reports_an_answer_the_schema_does_not_describe():
     assert schema_errors(teapot, path="/api/auth/me", method="get") == [
         "status 418 is not documented for GET /api/auth/me"
     ]
+
+
+def test_the_idempotency_key_is_documented_on_the_operations_that_honour_it(schema):
+    with_key = {
+        (method, path)
+        for path, method, operation in _operations(schema)
+        if any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in operation.get("parameters", []))
+    }
+    creating_work = {("post", "/api/vocab/entries"), ("post", "/api/generation/articles"), ("post", "/api/adventures")}
+    assert creating_work <= with_key
+    assert {method for method, _ in with_key} == {"post"}
+    assert ("get", "/api/vocab/entries") not in with_key
