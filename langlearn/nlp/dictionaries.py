@@ -114,7 +114,11 @@ class MappedTrieFactory(DictionaryFactory):
             except Exception:  # truncated by a full disk, say: build it again
                 logger.warning("simplemma trie %s is unreadable; rebuilding it", path)
         started = time.perf_counter()
-        build(lang, self._directory)
+        try:
+            build(lang, self._directory)
+        except OSError as exc:  # a read-only or full disk: the trie in this process's memory (~8 MB) still works
+            logger.warning("cannot write simplemma trie %s (%s); keeping it in memory", path, exc)
+            return marisa_trie.BytesTrie(_records(lang))
         logger.info("built simplemma trie for %s in %.1f s (%s)", lang, time.perf_counter() - started, path)
         return marisa_trie.BytesTrie().mmap(str(path))
 

@@ -56,6 +56,13 @@ def test_an_unreadable_trie_is_rebuilt(tmp_path):
     assert path.stat().st_size > 1_000_000
 
 
+def test_an_unwritable_cache_directory_still_answers(tmp_path):
+    blocked = tmp_path / "file-not-dir"
+    blocked.write_text("")
+
+    assert MappedTrieFactory(blocked / "nlp").get_dictionary("en").get("went") == "go"
+
+
 def test_concurrent_builds_each_leave_a_whole_file(tmp_path):
     # Two workers starting at once both build; the rename makes the last one win, never a mix.
     threads = [threading.Thread(target=build, args=("en", tmp_path)) for _ in range(2)]
