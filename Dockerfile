@@ -5,6 +5,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -r
 COPY requirements/ requirements/
 RUN pip install -r requirements/prod.txt
 COPY . .
+# simplemma's dictionaries as mapped tries in /app/var/nlp, so no worker builds them at first use.
+RUN python -m langlearn.nlp.dictionaries
 RUN DJANGO_ENV=development python manage.py collectstatic --noinput
 RUN useradd --system --uid 1000 app && chown -R app /app
 USER app

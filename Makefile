@@ -32,6 +32,8 @@ $(STAMP): $(REQS)
 	$(BIN)/python -m pip install $$pip_output --disable-pip-version-check --upgrade pip \
 	&& $(BIN)/python -m pip install $$pip_output --disable-pip-version-check -r requirements/dev.txt \
 	&& echo "Installed $$($(BIN)/python -m pip list --format=freeze --disable-pip-version-check | wc -l) packages in $$(( $$(date +%s) - start )) s."
+	@# simplemma's dictionaries as mapped tries (langlearn/nlp/dictionaries.py); built lazily otherwise.
+	$(BIN)/python -m langlearn.nlp.dictionaries
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -4,7 +4,8 @@ For languages with a trained model in langlearn/nlp/models (es, fr, de, pt, en) 
 the part of speech and the lemma is chosen by it among dictionary and treebank candidates
 (bench/nlp_accuracy.py has the figures). Other languages get simplemma's dictionary lemma and no POS
 (Italian today), or, when simplemma lacks the language, the old spacy-lookups-data table. Pipelines
-are built lazily on first use and shared by every thread afterwards.
+are built lazily on first use and shared by every thread afterwards. simplemma's dictionaries are
+memory-mapped tries (langlearn/nlp/dictionaries.py): five languages take ~130 MB of a process, not ~480.
 """
 
 from __future__ import annotations

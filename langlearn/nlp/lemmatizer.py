@@ -7,8 +7,7 @@ simplemma alone has no POS and so picks one reading: "casa" may come out as the 
 
 from __future__ import annotations
 
-import simplemma
-
+from . import dictionaries
 from .conllu import CONTENT
 from .lexicon import Lexicon, apply_script, edit_script
 
@@ -19,7 +18,7 @@ FIT_SHARE = 0.05
 
 def simplemma_lemma(form: str, lang: str) -> str:
     try:
-        return simplemma.lemmatize(form, lang=lang)
+        return dictionaries.lemmatize(form, lang)
     except ValueError:  # a language simplemma does not have
         return form
 
@@ -45,7 +44,7 @@ class Lemmatizer:
         if upos not in CONTENT and upos != "AUX":
             return candidate
         # An unsure tag overrides only a guess: simplemma's affix rules can invent "comendar".
-        if not sure and simplemma.is_known(candidate, self.lang):
+        if not sure and dictionaries.is_known(candidate, self.lang):
             return candidate
         _, scripts = self.lexicon.scripts(form, upos)
         if not scripts:
@@ -60,7 +59,7 @@ class Lemmatizer:
         # It must also be a lemma, not another inflected form ("Ergebnissen" for "Ergebnissen").
         if not best or best == form.lower() or simplemma_lemma(best, self.lang).lower() != best:
             return candidate
-        if not simplemma.is_known(best, self.lang):
+        if not dictionaries.is_known(best, self.lang):
             return candidate
         if self.lang == "de" and upos == "NOUN":
             best = best[:1].upper() + best[1:]

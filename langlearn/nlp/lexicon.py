@@ -78,9 +78,8 @@ class Lexicon:
     def load(cls, directory: Path, lang: str) -> Lexicon:
         tries = {}
         for name in ("classes", "lemmas", "rules"):
-            trie = marisa_trie.BytesTrie()
-            trie.load(str(directory / f"{lang}.{name}.marisa"))
-            tries[name] = trie
+            # Mapped read-only: the pages are the OS's file cache, shared by every process.
+            tries[name] = marisa_trie.BytesTrie().mmap(str(directory / f"{lang}.{name}.marisa"))
         return cls(**tries)
 
     @staticmethod

@@ -4,6 +4,7 @@ lexicon's ambiguity classes. Trained on the UD dev treebanks by `python -m langl
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -96,12 +97,21 @@ class Tagger:
         self._tagger.open(str(model_path))
         self._open_labels = [label for label in self._tagger.labels() if label not in CLOSED]
         self.lexicon = lexicon
+        # A crfsuite tagger keeps the last sentence it tagged, and `marginal` reads it: two threads of a
+        # Dramatiq worker (or a gthread web worker) tagging at once would read each other's sentence
+        # (wrong confidences, or "position out of range"). The C call holds the GIL anyway, so the lock
+        # costs no parallelism; one tagger per thread would cost the model's memory per thread.
+        self._lock = threading.Lock()
 
     def tag(self, words: Sequence[str]) -> list[tuple[str, float]]:
         """Each word's tag and the model's marginal probability of it."""
         if not words:
             return []
-        tags = self._tagger.tag(sentence_features(words, self.lexicon, self.lang))
+        features = sentence_features(words, self.lexicon, self.lang)
+        with self._lock:
+            return self._tag(words, self._tagger.tag(features))
+
+    def _tag(self, words: Sequence[str], tags: list[str]) -> list[tuple[str, float]]:
         out = []
         for i, (word, tag) in enumerate(zip(words, tags, strict=True)):
             if tag in CLOSED and self.lexicon.ambiguity_class(word) == "UNK":

@@ -32,17 +32,27 @@ def treebank(lang: str, data: Path = DEFAULT_DATA) -> list[list[Unit]]:
 
 
 def cross_validate(
-    sentences: list[list[Unit]], lang: str, folds: int
+    sentences: list[list[Unit]], lang: str, folds: int, *, blocks: bool = False
 ) -> Iterator[tuple[list[Unit], list[tuple[str, str]]]]:
-    """Train on k-1 folds (every k-th sentence held out), predict the held-out fold: each held-out
-    sentence with the (UPOS, lemma) predicted for its tokens by a model that never saw it."""
+    """Train on k-1 folds, predict the held-out fold: each held-out sentence with the (UPOS, lemma)
+    predicted for its tokens by a model that never saw it.
+
+    Folds interleave sentences (every k-th held out) unless `blocks`: then each fold is one contiguous
+    k-th of the file. UD files keep a document's sentences together, so an interleaved fold still
+    shares its documents' names and topics with the training folds; a block mostly does not, which is
+    closer to a learner's new text."""
+    size = -(-len(sentences) // folds)
     for fold in range(folds):
-        train = [s for i, s in enumerate(sentences) if i % folds != fold]
+        if blocks:
+            held = set(range(fold * size, min((fold + 1) * size, len(sentences))))
+        else:
+            held = set(range(fold, len(sentences), folds))
+        train = [s for i, s in enumerate(sentences) if i not in held]
         with tempfile.TemporaryDirectory() as tmp:
             fit(train, lang, Path(tmp))
             analyzer = WordAnalyzer(lang, Path(tmp))
-            for sentence in sentences[fold::folds]:
-                yield sentence, analyzer.analyze([u.form for u in sentence])
+            for i in sorted(held):
+                yield sentences[i], analyzer.analyze([u.form for u in sentences[i]])
 
 
 def main() -> None:

@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
-import simplemma
-
 from langlearn.clients.base import Analysis, ExpressionSpan
+from langlearn.nlp import dictionaries
 
 HERE = Path(__file__).resolve().parent
 MAX_GAP = 3  # words allowed between two parts of an expression ("echar mucho de menos")
@@ -118,7 +117,7 @@ def separable_verbs(analysis: Analysis) -> list[ExpressionSpan]:
                 closes = j + 1 == len(tokens) or tokens[j + 1].is_punct
                 if particle in SEPARABLE and closes:
                     lemma = particle + verb.lemma.lower()
-                    if simplemma.is_known(lemma, "de"):
+                    if dictionaries.is_known(lemma, "de"):
                         found.append(ExpressionSpan(text=lemma, lemma=lemma, tokens=(offset + i, offset + j)))
                     break
         offset += len(tokens)
