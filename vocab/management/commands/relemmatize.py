@@ -116,34 +116,34 @@ class Command(BaseCommand):
         finally:
             for bar in bars:
                 bar.close()
-        self._report(result, dry_run=dry_run)
+        for line in report_lines(result, dry_run=dry_run):
+            self.stdout.write(line)
 
-    def _report(self, result: Reanalysis, *, dry_run: bool) -> None:
-        would = "would " if dry_run else ""
-        entries = result.entries
-        for merge in entries.merges:
-            self.stdout.write(f"{'would merge' if dry_run else 'merge'}: {merge}")
-        for line in entries.kept:
-            self.stdout.write(f"kept: {line}")
-        for line in entries.skipped:
-            self.stdout.write(f"skipped: {line}")
-        self.stdout.write(
-            f"word bank: {entries.checked} entries checked, {would}update {entries.updated}, "
-            f"{entries.unchanged} unchanged, {would}merge {len(entries.merges)}, "
-            f"{would}move {entries.marks_moved} status marks ({entries.marks_kept} kept: the new key had one)"
+
+def report_lines(result: Reanalysis, *, dry_run: bool) -> list[str]:
+    """One line per merge, kept or skipped word and pack collision, then a summary per part."""
+    would = "would " if dry_run else ""
+    entries = result.entries
+    lines = [f"{'would merge' if dry_run else 'merge'}: {merge}" for merge in entries.merges]
+    lines += [f"kept: {line}" for line in entries.kept]
+    lines += [f"skipped: {line}" for line in entries.skipped]
+    lines.append(
+        f"word bank: {entries.checked} entries checked, {would}update {entries.updated}, "
+        f"{entries.unchanged} unchanged, {would}merge {len(entries.merges)}, "
+        f"{would}move {entries.marks_moved} status marks ({entries.marks_kept} kept: the new key had one)"
+    )
+    if result.packs is not None:
+        lines += [f"pack collision: {line}" for line in result.packs.collisions]
+        lines.append(
+            f"packs: {result.packs.checked} pack entries checked, {would}fill POS of {result.packs.pos_filled}, "
+            f"{len(result.packs.collisions)} lemma collisions reported"
         )
-        if result.packs is not None:
-            for line in result.packs.collisions:
-                self.stdout.write(f"pack collision: {line}")
-            self.stdout.write(
-                f"packs: {result.packs.checked} pack entries checked, {would}fill POS of {result.packs.pos_filled}, "
-                f"{len(result.packs.collisions)} lemma collisions reported"
-            )
-        if result.articles is not None:
-            a = result.articles
-            self.stdout.write(
-                f"articles: {a.stale} with tokens of an older analyser, {would}clear {a.cleared}, "
-                f"rebuilt {a.rebuilt}, {a.failed} failed"
-                if not dry_run
-                else f"articles: {a.stale} with tokens of an older analyser would be refreshed"
-            )
+    if result.articles is not None:
+        a = result.articles
+        lines.append(
+            f"articles: {a.stale} with tokens of an older analyser would be refreshed"
+            if dry_run
+            else f"articles: {a.stale} with tokens of an older analyser, cleared {a.cleared}, "
+            f"rebuilt {a.rebuilt}, {a.failed} failed"
+        )
+    return lines
