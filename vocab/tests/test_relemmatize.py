@@ -99,12 +99,13 @@ def test_colliding_entries_merge_into_the_oldest_keeping_both_cards_histories(au
     assert "update 0, 2 unchanged, merge 0" in again
 
 
-def test_a_key_moving_between_entries_is_not_a_collision(pair):
+@pytest.mark.parametrize("batch_size", ["1", "500"])
+def test_a_key_moving_between_entries_is_not_a_collision(pair, batch_size):
     # "casas" (stored under "casar") needs "casa", which "libros" holds and is leaving for "libro".
     casas, _ = _old_entry(pair, "casas", "casar")
     libros, _ = _old_entry(pair, "libros", "casa")
 
-    out = _run("--batch-size", "1")
+    out = _run("--batch-size", batch_size)
 
     assert "merge 0" in out
     assert dict(LearnableWordBankEntry.objects.values_list("text", "normalized_lemma")) == {
@@ -112,6 +113,17 @@ def test_a_key_moving_between_entries_is_not_a_collision(pair):
         "libros": "libro",
     }
     assert Flashcard.objects.filter(entry__in=[casas, libros]).count() == 4
+
+
+def test_a_mark_on_the_new_key_wins_and_the_old_one_stays(pair):
+    _old_entry(pair, "casas", "casar")
+    WordStatusMark.objects.create(user=pair.user, pair=pair, key="casar", status="known", source="reader")
+    WordStatusMark.objects.create(user=pair.user, pair=pair, key="casa", status="ignored", source="reader")
+
+    out = _run()
+
+    assert "move 0 status marks (1 kept: the new key had one)" in out
+    assert dict(WordStatusMark.objects.values_list("key", "status")) == {"casar": "known", "casa": "ignored"}
 
 
 def test_a_part_of_speech_given_by_a_person_wins_over_the_analysis_of_a_lone_word(pair):

@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from articles.reanalysis import TokensReport, reader_tokens_refresh
-from knowledge.services.rekey import word_status_mark_rekey
+from knowledge.services.rekey import word_status_marks_rekey
 from langlearn import clients
 from langlearn.clients.base import NLPClient
 from packs.models import WordBankPackEntry
@@ -59,7 +59,7 @@ def relemmatize_all(
         nlp=nlp,
         dry_run=dry_run,
         batch_size=batch_size,
-        on_key_moved=word_status_mark_rekey,
+        on_key_moved=word_status_marks_rekey,
         progress=progress("word bank", entries.count()) if progress else None,
     )
     packs_report = articles_report = None
