@@ -73,27 +73,44 @@ def _combined(survivor: LearnableWordBankEntry, merged: LearnableWordBankEntry, 
 
 
 def entries_merge(
-    *, survivor: LearnableWordBankEntry, merged: LearnableWordBankEntry, key: str, dry_run: bool = False
-) -> EntryMerge:
-    """Merge entry `merged` into `survivor` (same pair) and delete it. Call inside a transaction; the
-    survivor is then given `key` by the caller."""
-    if survivor.pair_id != merged.pair_id or survivor.pk == merged.pk:
+    *, merges: list[tuple[LearnableWordBankEntry, list[LearnableWordBankEntry], str]], dry_run: bool = False
+) -> list[EntryMerge]:
+    """For each (survivor, entries merged into it, key) of one pair: the cards move, the content is
+    combined and the merged entries are deleted, a few statements for the whole list. Call it
+    inside a transaction; the caller then gives each survivor its key."""
+    flat = [(survivor, merged, key) for survivor, others, key in merges for merged in others]
+    if any(s.pair_id != m.pair_id or s.pk == m.pk for s, m, _ in flat):
         raise ValueError("entries of one pair, two different ones, are merged")
-    report = EntryMerge(
-        pair_id=survivor.pair_id,
-        key=key,
-        survivor=f"{survivor.text!r} ({survivor.pk})",
-        merged=f"{merged.text!r} ({merged.pk})",
-    )
-    cards = flashcards_merge_entries(survivor_id=survivor.pk, merged_id=merged.pk, dry_run=dry_run)
-    report.cards_moved, report.cards_combined, report.events_moved = cards.moved, cards.combined, cards.events_moved
-    changes = _combined(survivor, merged, report)
+    cards = flashcards_merge_entries(merges=[(s.pk, m.pk) for s, m, _ in flat], dry_run=dry_run)
+    reports = []
+    changed: dict[object, tuple[LearnableWordBankEntry, set[str]]] = {}
+    for survivor, merged, key in flat:
+        report = EntryMerge(
+            pair_id=survivor.pair_id,
+            key=key,
+            survivor=f"{survivor.text!r} ({survivor.pk})",
+            merged=f"{merged.text!r} ({merged.pk})",
+        )
+        moved = cards[merged.pk]
+        report.cards_moved, report.cards_combined, report.events_moved = (
+            moved.moved,
+            moved.combined,
+            moved.events_moved,
+        )
+        changes = _combined(survivor, merged, report)
+        for name, value in changes.items():
+            setattr(survivor, name, value)  # a third entry of the word is combined with the result
+        if changes:
+            changed.setdefault(survivor.pk, (survivor, set()))[1].update(changes)
+        reports.append(report)
     if dry_run:
-        return report
-    for name, value in changes.items():
-        setattr(survivor, name, value)
-    # The merged entry goes first: it no longer has cards, and its key must be free for the survivor.
-    merged.delete()
-    if changes:
-        LearnableWordBankEntry.objects.filter(pk=survivor.pk).update(**changes, updated_at=timezone.now())
-    return report
+        return reports
+    # The merged entries go first: their cards are gone, and their keys must be free for the survivors.
+    LearnableWordBankEntry.objects.filter(pk__in=[m.pk for _, m, _ in flat]).delete()
+    fields = sorted({name for _, names in changed.values() for name in names})
+    if fields:
+        now = timezone.now()
+        for survivor, _ in changed.values():
+            survivor.updated_at = now
+        LearnableWordBankEntry.objects.bulk_update([s for s, _ in changed.values()], [*fields, "updated_at"])
+    return reports

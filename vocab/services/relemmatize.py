@@ -142,10 +142,10 @@ def _apply(
                 LearnableWordBankEntry.objects.filter(pk=pk).update(normalized_lemma=f"~{pk}")
         survivors = []
         moves: dict[str, str] = {}
+        merges = [(current[w.entries[0].pk], [current[e.pk] for e in w.entries[1:]], w.key) for w in ready]
+        report.merges += entries_merge(merges=[m for m in merges if m[1]], dry_run=dry_run)
         for word in ready:
-            survivor, *others = [current[e.pk] for e in word.entries]
-            for other in others:
-                report.merges.append(entries_merge(survivor=survivor, merged=other, key=word.key, dry_run=dry_run))
+            survivor = current[word.entries[0].pk]
             survivor.lemma, survivor.part_of_speech = word.analysis.lemma, word.analysis.part_of_speech
             survivor.normalized_lemma = word.key
             survivors.append(survivor)

@@ -99,6 +99,23 @@ def test_colliding_entries_merge_into_the_oldest_keeping_both_cards_histories(au
     assert "update 0, 2 unchanged, merge 0" in again
 
 
+def test_three_entries_of_one_word_become_one_with_every_review(auth_client, pair):
+    start = timezone.now() - timedelta(days=10)
+    entries = [_old_entry(pair, text, key) for text, key in (("casa", "casa"), ("casas", "casar"), ("Casas", "casas"))]
+    for day, (_, (recognise, produce)) in enumerate(entries):
+        _review(auth_client, recognise, "good", start + timedelta(days=day))
+        _review(auth_client, produce, "again", start + timedelta(days=day, hours=1))
+
+    out = _run("--batch-size", "1")
+
+    assert out.count("merge: ") == 2
+    (survivor,) = LearnableWordBankEntry.objects.filter(pair=pair)
+    assert survivor.pk == entries[0][0].pk
+    cards = Flashcard.objects.filter(entry=survivor)
+    assert {c.direction: c.events.count() for c in cards} == {"recognise": 3, "produce": 3}
+    assert FlashcardEvent.objects.count() == 6
+
+
 @pytest.mark.parametrize("batch_size", ["1", "500"])
 def test_a_key_moving_between_entries_is_not_a_collision(pair, batch_size):
     # "casas" (stored under "casar") needs "casa", which "libros" holds and is leaving for "libro".
