@@ -4,9 +4,9 @@ An article stores its analysed tokens (`TranslatedArticle.reader_tokens`, with t
 pipeline that made them). Tokens of an older pipeline show the old lemmas ("casa" → "casar") and so
 the wrong statuses. By default they are cleared, one UPDATE per language, and the reader analyses the
 text again on its next read (`screens.selectors.reading.cached_reader_tokens` recomputes a missing
-cache and keeps it in the process cache): analysing every stored article inline would cost ~80 ms
-each (2,000 words), over two hours for 100,000 articles, inside a migration. `rebuild=True` analyses
-them now instead, for an operator who prefers to pay that up front."""
+cache and keeps it in the process cache): analysing a 2,000-word article takes 0.55-0.95 s on the
+2-core test server (bench/relemmatize.py), 15-27 hours inline for 100,000 articles inside a
+migration. `rebuild=True` analyses them now instead, for an operator who prefers to pay up front."""
 
 from __future__ import annotations
 
