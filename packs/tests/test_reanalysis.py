@@ -35,3 +35,32 @@ def test_pack_entries_get_a_pos_and_lemma_collisions_are_reported():
     assert (pos[libro.pk], pos[libros.pk], pos[vino.pk]) == ("NOUN", "NOUN", "noun")
     assert WordBankPackEntry.objects.filter(pack=pack).count() == 3
     assert "fill POS of 0" in _run()
+    keys = dict(WordBankPackEntry.objects.values_list("text", "lemma_key"))
+    assert keys == {"libro": "libro", "libros": "libro", "vino": "vino"}
+    assert "set the word-bank key of 0" in _run()
+
+
+def test_adding_a_pack_after_the_word_bank_was_reanalysed_adds_nothing_twice(auth_client, pair):
+    pack = PackFactory(slug="plurals")
+    PackEntryFactory(pack=pack, text="libros", translation="books")
+    PackEntryFactory(pack=pack, text="casas", translation="houses")
+    add = f"/api/packs/{pack.pk}/add-to-word-bank"
+    assert auth_client.post(add, {"language_pair": str(pair.pk)}).json() == {"added": 2, "already_present": 0}
+
+    _run()  # the learner's copies are re-keyed ("libros" → "libro") and the pack learns its keys
+
+    assert set(pair.entries.values_list("normalized_lemma", flat=True)) == {"libro", "casa"}
+    assert auth_client.post(add, {"language_pair": str(pair.pk)}).json() == {"added": 0, "already_present": 2}
+    assert pair.entries.count() == 2
+
+
+def test_an_edited_text_drops_the_lemma_key_it_was_analysed_for():
+    entry = PackEntryFactory(text="libros")
+    _run()
+    entry = WordBankPackEntry.objects.get(pk=entry.pk)
+    assert entry.word_bank_key == "libro"
+
+    entry.text = "mesas"
+    entry.save()
+
+    assert WordBankPackEntry.objects.get(pk=entry.pk).word_bank_key == "mesas"

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         ("vocab", "0005_merge_20261203_1023"),
         ("flashcards", "0003_pair_day_counters"),
         ("knowledge", "0001_word_statuses_and_placement"),
-        ("packs", "0003_clear_published_at_of_unpublished_packs"),
+        ("packs", "0004_entry_lemma_key"),
         ("articles", "0003_readalong_timings_and_generation_report"),
     ]
 

@@ -135,7 +135,8 @@ def report_lines(result: Reanalysis, *, dry_run: bool) -> list[str]:
     if result.packs is not None:
         lines += [f"pack collision: {line}" for line in result.packs.collisions]
         lines.append(
-            f"packs: {result.packs.checked} pack entries checked, {would}fill POS of {result.packs.pos_filled}, "
+            f"packs: {result.packs.checked} pack entries checked, {would}set the word-bank key of "
+            f"{result.packs.keys_set}, {would}fill POS of {result.packs.pos_filled}, "
             f"{len(result.packs.collisions)} lemma collisions reported"
         )
     if result.articles is not None:
