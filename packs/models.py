@@ -96,8 +96,8 @@ class WordBankPackEntry(TimeStampedModel):
         return self.text
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._stored_text_key = instance.__dict__.get("normalized_text")
         return instance
 
