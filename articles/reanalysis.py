@@ -29,6 +29,14 @@ class TokensReport:
     rebuilt: int = 0
     failed: int = 0
 
+    def lines(self, *, dry_run: bool) -> list[str]:
+        if dry_run:
+            return [f"articles: {self.stale} with tokens of an older analyser would be refreshed"]
+        return [
+            f"articles: {self.stale} with tokens of an older analyser, cleared {self.cleared}, "
+            f"rebuilt {self.rebuilt}, {self.failed} failed"
+        ]
+
 
 def _current_pipeline(nlp: NLPClient, language: str) -> str | None:
     """The name of the pipeline analysing `language` now; None when there is none (stored tokens, made
@@ -39,12 +47,17 @@ def _current_pipeline(nlp: NLPClient, language: str) -> str | None:
         return None
 
 
+def articles_with_tokens() -> int:
+    return TranslatedArticle.objects.exclude(reader_tokens={}).count()
+
+
 def reader_tokens_refresh(
     *,
     nlp: NLPClient,
     dry_run: bool = False,
     rebuild: bool = False,
     progress: Callable[[int], None] | None = None,
+    **_options,
 ) -> TokensReport:
     """Clear (or, with `rebuild`, recompute) the stored reader tokens made by another pipeline than
     the current one. Idempotent: rebuilt tokens carry the current pipeline's name, cleared ones are

@@ -31,6 +31,14 @@ class PacksReport:
     checked: int = 0
     pos_filled: int = 0
     keys_set: int = 0
+
+    def lines(self, *, dry_run: bool) -> list[str]:
+        would = "would " if dry_run else ""
+        return [f"pack collision: {line}" for line in self.collisions] + [
+            f"packs: {self.checked} pack entries checked, {would}set the word-bank key of {self.keys_set}, "
+            f"{would}fill POS of {self.pos_filled}, {len(self.collisions)} lemma collisions reported"
+        ]
+
     collisions: list[str] = field(default_factory=list)
 
 
@@ -53,7 +61,7 @@ def _save_lemma_keys(rows: list[tuple]) -> None:
 
 
 def pack_entries_reanalyse(
-    *, nlp: NLPClient, dry_run: bool = False, progress: Callable[[int], None] | None = None
+    *, nlp: NLPClient, dry_run: bool = False, progress: Callable[[int], None] | None = None, **_options
 ) -> PacksReport:
     """Set every pack entry's word-bank key, fill blank POS and report lemma collisions per pack.
     Idempotent: keys and filled POS are found as they should be on the next run; collisions are

@@ -5,11 +5,10 @@
 
 1. Word-bank entries get the new lemma, POS and key; entries of a pair that now share a key are merged
    into the oldest (cards and review history kept; one report line per merge), and the learner's
-   status marks follow the keys that moved.
-2. Pack entries get a POS where the editor gave none; words of one pack that now share a lemma are
-   reported (the pack's key is its text, an editor's natural key, so both are kept).
-3. Reader token caches made by an older pipeline are cleared (rebuilt lazily on the next read), or
-   rebuilt now with --rebuild-articles.
+   status marks follow the keys that moved (knowledge registers that).
+2. What the apps above vocab registered in `vocab.reanalysis`: pack entries (their word-bank key, a
+   POS where the editor gave none, lemma collisions reported) and reader token caches of an older
+   pipeline (cleared and rebuilt lazily on the next read, or rebuilt now with --rebuild-articles).
 
 Idempotent: a second run changes nothing. Migration vocab 0006 runs the same `relemmatize_all`.
 """
@@ -17,26 +16,24 @@ Idempotent: a second run changes nothing. Migration vocab 0006 runs the same `re
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.reanalysis import TokensReport, reader_tokens_refresh
-from knowledge.services.rekey import word_status_marks_rekey
 from langlearn import clients
 from langlearn.clients.base import NLPClient
-from packs.models import WordBankPackEntry
-from packs.services.reanalysis import PacksReport, pack_entries_reanalyse
 from vocab.models import LearnableWordBankEntry
+from vocab.reanalysis import REANALYSERS, Report, keys_moved
 from vocab.services.relemmatize import RelemmatizeReport, entries_relemmatize, pairs_to_relemmatize
+
+Progress = Callable[[str, int], Callable[[int], None]]
 
 
 @dataclass
 class Reanalysis:
     entries: RelemmatizeReport
-    packs: PacksReport | None
-    articles: TokensReport | None
+    others: dict[str, Report] = field(default_factory=dict)
 
 
 def relemmatize_all(
@@ -46,34 +43,48 @@ def relemmatize_all(
     user_email: str | None = None,
     pair_id: str | None = None,
     batch_size: int = 500,
-    packs: bool = True,
-    articles: bool = True,
-    rebuild_articles: bool = False,
-    progress: Callable[[str, int], Callable[[int], None]] | None = None,
+    skip: frozenset[str] = frozenset(),
+    rebuild: bool = False,
+    progress: Progress | None = None,
 ) -> Reanalysis:
     """The whole re-analysis; `progress(label, total)` returns the callback told of each step."""
     pairs = pairs_to_relemmatize(user_email=user_email, pair_id=pair_id)
-    entries = LearnableWordBankEntry.objects.filter(pair__in=pairs)
-    entries_report = entries_relemmatize(
-        pairs=pairs,
-        nlp=nlp,
-        dry_run=dry_run,
-        batch_size=batch_size,
-        on_key_moved=word_status_marks_rekey,
-        progress=progress("word bank", entries.count()) if progress else None,
+    total = LearnableWordBankEntry.objects.filter(pair__in=pairs).count() if progress else 0
+    result = Reanalysis(
+        entries=entries_relemmatize(
+            pairs=pairs,
+            nlp=nlp,
+            dry_run=dry_run,
+            batch_size=batch_size,
+            on_key_moved=keys_moved,
+            progress=progress("word bank", total) if progress else None,
+        )
     )
-    packs_report = articles_report = None
-    # A learner's or a pair's run is about their word bank; packs and articles are everyone's.
-    if packs and not (user_email or pair_id):
-        total = WordBankPackEntry.objects.count()
-        packs_report = pack_entries_reanalyse(
-            nlp=nlp, dry_run=dry_run, progress=progress("packs", total) if progress else None
-        )
-    if articles and not (user_email or pair_id):
-        articles_report = reader_tokens_refresh(
-            nlp=nlp, dry_run=dry_run, rebuild=rebuild_articles, progress=progress("articles", 0) if progress else None
-        )
-    return Reanalysis(entries=entries_report, packs=packs_report, articles=articles_report)
+    if user_email or pair_id:
+        return result  # a learner's or a pair's run is about their word bank; packs and articles are everyone's
+    for name, reanalyser in REANALYSERS.items():
+        if name in skip:
+            continue
+        step = progress(name, reanalyser.count()) if progress else None
+        result.others[name] = reanalyser.run(nlp=nlp, dry_run=dry_run, rebuild=rebuild, progress=step)
+    return result
+
+
+def report_lines(result: Reanalysis, *, dry_run: bool) -> list[str]:
+    """One line per merge, kept or skipped word, then a summary per part."""
+    would = "would " if dry_run else ""
+    entries = result.entries
+    lines = [f"{'would merge' if dry_run else 'merge'}: {merge}" for merge in entries.merges]
+    lines += [f"kept: {line}" for line in entries.kept]
+    lines += [f"skipped: {line}" for line in entries.skipped]
+    lines.append(
+        f"word bank: {entries.checked} entries checked, {would}update {entries.updated}, "
+        f"{entries.unchanged} unchanged, {would}merge {len(entries.merges)}, "
+        f"{would}move {entries.marks_moved} status marks ({entries.marks_kept} kept: the new key had one)"
+    )
+    for report in result.others.values():
+        lines += report.lines(dry_run=dry_run)
+    return lines
 
 
 class Command(BaseCommand):
@@ -100,51 +111,20 @@ class Command(BaseCommand):
             bars.append(bar)
             return bar.update
 
-        dry_run = options["dry_run"]
+        skip = {name for name in ("packs", "articles") if options[f"skip_{name}"]}
         try:
             result = relemmatize_all(
                 nlp=clients.get_nlp(),
-                dry_run=dry_run,
+                dry_run=options["dry_run"],
                 user_email=options["user"],
                 pair_id=options["pair"],
                 batch_size=options["batch_size"],
-                packs=not options["skip_packs"],
-                articles=not options["skip_articles"],
-                rebuild_articles=options["rebuild_articles"],
+                skip=frozenset(skip),
+                rebuild=options["rebuild_articles"],
                 progress=progress,
             )
         finally:
             for bar in bars:
                 bar.close()
-        for line in report_lines(result, dry_run=dry_run):
+        for line in report_lines(result, dry_run=options["dry_run"]):
             self.stdout.write(line)
-
-
-def report_lines(result: Reanalysis, *, dry_run: bool) -> list[str]:
-    """One line per merge, kept or skipped word and pack collision, then a summary per part."""
-    would = "would " if dry_run else ""
-    entries = result.entries
-    lines = [f"{'would merge' if dry_run else 'merge'}: {merge}" for merge in entries.merges]
-    lines += [f"kept: {line}" for line in entries.kept]
-    lines += [f"skipped: {line}" for line in entries.skipped]
-    lines.append(
-        f"word bank: {entries.checked} entries checked, {would}update {entries.updated}, "
-        f"{entries.unchanged} unchanged, {would}merge {len(entries.merges)}, "
-        f"{would}move {entries.marks_moved} status marks ({entries.marks_kept} kept: the new key had one)"
-    )
-    if result.packs is not None:
-        lines += [f"pack collision: {line}" for line in result.packs.collisions]
-        lines.append(
-            f"packs: {result.packs.checked} pack entries checked, {would}set the word-bank key of "
-            f"{result.packs.keys_set}, {would}fill POS of {result.packs.pos_filled}, "
-            f"{len(result.packs.collisions)} lemma collisions reported"
-        )
-    if result.articles is not None:
-        a = result.articles
-        lines.append(
-            f"articles: {a.stale} with tokens of an older analyser would be refreshed"
-            if dry_run
-            else f"articles: {a.stale} with tokens of an older analyser, cleared {a.cleared}, "
-            f"rebuilt {a.rebuilt}, {a.failed} failed"
-        )
-    return lines
