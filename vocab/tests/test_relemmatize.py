@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
@@ -164,6 +165,15 @@ def test_a_learners_run_touches_only_their_word_bank(pair, other_pair):
     assert LearnableWordBankEntry.objects.get(pk=theirs.pk).normalized_lemma == "librar"
 
 
-def test_a_bad_batch_size_is_refused():
-    with pytest.raises(Exception, match="batch-size"):
-        _run("--batch-size", "0")
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--batch-size", "0"], "must be at least 1"),
+        (["--pair", "nope"], "not an id"),
+        (["--pair", "3f2b0000-0000-0000-0000-000000000000"], "no language pair with id"),
+        (["--user", "nobody@example.com"], "no learner nobody@example.com"),
+    ],
+)
+def test_mistakes_are_one_line_and_exit_status_2(args, message):
+    with pytest.raises(CommandError, match=message):
+        _run(*args)

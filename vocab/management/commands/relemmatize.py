@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from langlearn import clients
 from langlearn.clients.base import NLPClient
+from langlearn.commands import positive_int, usage_error, uuid_arg
 from vocab.models import LearnableWordBankEntry
 from vocab.reanalysis import REANALYSERS, Report, keys_moved
 from vocab.services.relemmatize import RelemmatizeReport, entries_relemmatize, pairs_to_relemmatize
@@ -93,8 +94,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
         parser.add_argument("--user", help="only this learner's word bank (email)")
-        parser.add_argument("--pair", help="only this language pair's word bank (id)")
-        parser.add_argument("--batch-size", type=int, default=500, help="words per transaction (default 500)")
+        parser.add_argument("--pair", type=uuid_arg, help="only this language pair's word bank (id)")
+        parser.add_argument("--batch-size", type=positive_int, default=500, help="words per transaction (default 500)")
         parser.add_argument("--skip-packs", action="store_true", help="leave pack entries alone")
         parser.add_argument("--skip-articles", action="store_true", help="leave reader token caches alone")
         parser.add_argument(
@@ -102,8 +103,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if options["batch_size"] < 1:
-            raise CommandError("--batch-size must be at least 1.")
+        pairs = pairs_to_relemmatize(user_email=options["user"], pair_id=options["pair"])
+        if (options["user"] or options["pair"]) and not pairs.exists():
+            missing = f"language pair with id {options['pair']}" if options["pair"] else f"learner {options['user']}"
+            raise usage_error(f"no {missing} (with a word bank to re-analyse)")
         bars: list[tqdm] = []
 
         def progress(label: str, total: int) -> Callable[[int], None]:
