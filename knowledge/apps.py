@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class KnowledgeConfig(AppConfig):
     name = "knowledge"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from vocab.reanalysis import register_key_moved
+
+        from .services.rekey import word_status_marks_rekey
+
+        # `manage.py relemmatize`: a learner's status marks follow the word-bank keys that moved.
+        register_key_moved(word_status_marks_rekey)

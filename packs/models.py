@@ -69,6 +69,10 @@ class WordBankPackEntry(TimeStampedModel):
     position = models.PositiveIntegerField(default=0)
     text = models.CharField(max_length=200)
     normalized_text = models.CharField(max_length=200, editable=False)
+    # The word-bank key of the word (`vocab.keys.normalize_key` of its lemma), set by the analyser
+    # (`manage.py relemmatize`); blank until then, and again once the text changes: the word bank then
+    # keys the copy by the text (`word_bank_key`). The database default keeps raw-SQL imports valid.
+    lemma_key = models.CharField(max_length=200, blank=True, default="", db_default="", editable=False)
     translation = models.CharField(max_length=500, blank=True)
     part_of_speech = models.CharField(max_length=16, blank=True)
     example_sentence = models.TextField(blank=True)
@@ -91,7 +95,21 @@ class WordBankPackEntry(TimeStampedModel):
     def __str__(self) -> str:
         return self.text
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._stored_text_key = instance.__dict__.get("normalized_text")
+        return instance
+
+    @property
+    def word_bank_key(self) -> str:
+        """The key a learner's copy of this word has in the word bank."""
+        return self.lemma_key or self.normalized_text
+
     def save(self, *args, **kwargs) -> None:
         self.text = " ".join(self.text.split())  # as imports store it
         self.normalized_text = normalize_key(self.text)
+        if getattr(self, "_stored_text_key", self.normalized_text) != self.normalized_text:
+            self.lemma_key = ""  # analysed for another word
         super().save(*args, **kwargs)
+        self._stored_text_key = self.normalized_text

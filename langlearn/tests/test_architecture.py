@@ -2,9 +2,9 @@
 
 Imports run downward only: the kernel (`langlearn/`) imports no app; accounts, then vocab, then
 flashcards, then knowledge (word statuses, coverage), then packs / articles / adventures, then
-screens on top. vocab calls flashcards through
-one seam only (card creation for new entries). Tests, migrations and benchmarks are not the product
-and are not checked."""
+screens on top. vocab calls flashcards through two seams only (card creation for new entries, card
+merging for entries found to be one word). Tests, migrations and benchmarks are not the product and
+are not checked."""
 
 from __future__ import annotations
 
@@ -26,7 +26,14 @@ LAYERS = {
     "screens": 6,
 }
 # The only names vocab may import from flashcards.
-SEAMS = {("vocab", "flashcards"): {("flashcards.services", "flashcards_create_for_entries")}}
+SEAMS = {
+    ("vocab", "flashcards"): {
+        ("flashcards.services", "flashcards_create_for_entries"),
+        # Entries of one word merged after a re-analysis (`manage.py relemmatize`): their cards and
+        # review history move to the surviving entry.
+        ("flashcards.services.merging", "flashcards_merge_entries"),
+    }
+}
 
 
 def _product_modules(package: str) -> list[Path]:

@@ -20,7 +20,7 @@ def pack_entry_changes_reach_learners(*, entry: WordBankPackEntry, old: dict[str
             changed += entries_refresh_from_source(
                 source=EntrySource.PACK,
                 source_ref=entry.pack_id,
-                key=entry.normalized_text,
+                key=entry.word_bank_key,
                 field=field,
                 old=old[field] or "",
                 new=getattr(entry, field) or "",
@@ -42,7 +42,7 @@ def packs_audio_backfill(*, packs=None, dry_run: bool = False) -> AudioBackfill:
     if packs is not None:
         entries = entries.filter(pack__in=packs)
     touched = copies = 0
-    for entry in entries.only("id", "pack_id", "normalized_text", "audio").iterator(chunk_size=500):
+    for entry in entries.only("id", "pack_id", "normalized_text", "lemma_key", "audio").iterator(chunk_size=500):
         found = pack_entry_changes_reach_learners(entry=entry, old={"audio": ""}, dry_run=dry_run)
         if found:
             touched += 1

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from knowledge.models import StatusSource
 from knowledge.selectors import word_statuses
@@ -42,8 +43,10 @@ def pack_add_to_word_bank(*, user, pack_id: UUID, pair_id: UUID) -> AddResult:
             f"{pair.source_language}→{pair.target_language}.",
             code="language_mismatch",
         )
-    rows = pack_entries(pack=pack).values(*COPIED_FIELDS, key=F("normalized_text"))
-    keys = list(pack_entries(pack=pack).values_list("normalized_text", flat=True))
+    # The word's word-bank key: its lemma's once the pack was analysed (`lemma_key`), else its text.
+    key = Coalesce(NullIf(F("lemma_key"), Value("")), F("normalized_text"))
+    rows = pack_entries(pack=pack).values(*COPIED_FIELDS, key=key)
+    keys = list(dict.fromkeys(pack_entries(pack=pack).annotate(key=key).values_list("key", flat=True)))
     with transaction.atomic():
         before = word_statuses(pair=pair, keys=keys)
         copied = entries_copy(pair=pair, rows=rows, source=EntrySource.PACK, source_ref=pack.pk)

@@ -77,19 +77,22 @@ def _copy_generic(*, pair, rows: QuerySet, source: str, source_ref, now) -> tupl
             "normalized_lemma", flat=True
         )
     )
-    new = [
-        LearnableWordBankEntry(
-            user_id=pair.user_id,
-            pair=pair,
-            lemma="",
-            normalized_lemma=r["key"],
-            source=source,
-            source_ref=source_ref,
-            **{f: r[f] for f in COPIED_FIELDS},
+    new = []
+    for r in found:
+        if r["key"] in present:
+            continue
+        present.add(r["key"])  # two rows of one word (a pack's "libro" and "libros"): the first is added
+        new.append(
+            LearnableWordBankEntry(
+                user_id=pair.user_id,
+                pair=pair,
+                lemma="",
+                normalized_lemma=r["key"],
+                source=source,
+                source_ref=source_ref,
+                **{f: r[f] for f in COPIED_FIELDS},
+            )
         )
-        for r in found
-        if r["key"] not in present
-    ]
     LearnableWordBankEntry.objects.bulk_create(new, batch_size=2000)
     return [e.pk for e in new], len(found)
 

@@ -1,0 +1,62 @@
+"""Reader token caches after the analyser changed (`manage.py relemmatize`): tokens of an older
+pipeline are cleared (the reader analyses the text again) or rebuilt now; current ones are kept."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import TranslatedArticle
+from articles.tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+OLD_TOKENS = {
+    "version": 1,
+    "digest": "made-by-the-old-analyser",
+    "pipeline": "blank+lookup",
+    "paragraphs": [[[{"text": "casa", "whitespace": "", "lemma": "casar", "pos": "", "is_word": True}]]],
+}
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command("relemmatize", "--skip-packs", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def _reader_lemma(client, article, text: str) -> str:
+    r = client.get(f"/bff/articles/{article.pk}/reader")
+    assert r.status_code == 200, r.json()
+    tokens = [t for p in r.json()["paragraphs"] for s in p["sentences"] for t in s["tokens"]]
+    return next(t["lemma"] for t in tokens if t["text"] == text)
+
+
+def test_tokens_of_the_old_analyser_are_cleared_and_the_reader_shows_new_lemmas(auth_client, pair):
+    stale = ArticleFactory(pair=pair, user=pair.user, body="La casa es grande.", reader_tokens=OLD_TOKENS)
+    fresh_tokens = {**OLD_TOKENS, "pipeline": "blank+crf"}
+    fresh = ArticleFactory(pair=pair, user=pair.user, reader_tokens=fresh_tokens)
+
+    assert "1 with tokens of an older analyser would be refreshed" in _run("--dry-run")
+    assert TranslatedArticle.objects.get(pk=stale.pk).reader_tokens == OLD_TOKENS
+
+    out = _run()
+
+    assert "articles: 1 with tokens of an older analyser, cleared 1" in out
+    assert TranslatedArticle.objects.get(pk=stale.pk).reader_tokens == {}
+    assert TranslatedArticle.objects.get(pk=fresh.pk).reader_tokens == fresh_tokens
+    assert _reader_lemma(auth_client, stale, "casa") == "casa"
+    assert "articles: 0 with tokens of an older analyser, cleared 0" in _run()
+
+
+def test_rebuild_analyses_stale_articles_now(pair):
+    stale = ArticleFactory(pair=pair, user=pair.user, body="Leo libros.\n\nLa casa.", reader_tokens=OLD_TOKENS)
+
+    out = _run("--rebuild-articles")
+
+    assert "rebuilt 1" in out
+    tokens = TranslatedArticle.objects.get(pk=stale.pk).reader_tokens
+    assert tokens["pipeline"] == "blank+crf"
+    lemmas = {t["text"]: t["lemma"] for p in tokens["paragraphs"] for s in p for t in s}
+    assert (lemmas["libros"], lemmas["casa"]) == ("libro", "casa")
+    assert "0 with tokens of an older analyser" in _run("--rebuild-articles")
