@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from knowledge.coverage import COVERED, Coverage, stop_words
-from langlearn.clients.base import Analysis, NLPClient, Token
+from langlearn.clients.base import Analysis, ExpressionSpan, NLPClient, Sentence, Token
+from langlearn.nlp.expressions.units import surface
 from vocab.keys import normalize_key
 
 # Content words only; the lookup lemmatiser leaves `pos` empty, so an empty POS counts too and
@@ -19,7 +20,8 @@ from vocab.keys import normalize_key
 CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", ""}
 KEY_VOCABULARY_SIZE = 25
 # Bump when the shape of `reader_tokens` changes: readers recompute rows with an older version.
-READER_TOKENS_VERSION = 1
+# 2: the curated expressions found in the text ("expressions").
+READER_TOKENS_VERSION = 2
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
 
 
@@ -81,8 +83,23 @@ def analyse_paragraphs(nlp: NLPClient, paragraphs: Sequence[str], language: str)
 
 
 def merge_analyses(analyses: Sequence[Analysis], *, language: str) -> Analysis:
+    """One analysis of the whole text; each paragraph's expressions kept, their token indices moved
+    past the paragraphs before (they index `Analysis.tokens`)."""
     pipeline = analyses[0].pipeline if analyses else ""
-    return Analysis(language=language, sentences=[s for a in analyses for s in a.sentences], pipeline=pipeline)
+    expressions: list[ExpressionSpan] = []
+    offset = 0
+    for analysis in analyses:
+        for span in analysis.expressions:
+            expressions.append(
+                ExpressionSpan(text=span.text, lemma=span.lemma, tokens=tuple(offset + i for i in span.tokens))
+            )
+        offset += sum(len(s.tokens) for s in analysis.sentences)
+    return Analysis(
+        language=language,
+        sentences=[s for a in analyses for s in a.sentences],
+        pipeline=pipeline,
+        expressions=expressions,
+    )
 
 
 def is_word(token: Token) -> bool:
@@ -98,8 +115,12 @@ def paragraphs_digest(paragraphs: Sequence[str]) -> str:
 
 def reader_tokens(analyses: Sequence[Analysis], *, paragraphs: Sequence[str]) -> dict[str, Any]:
     """What a reading screen needs from the NLP analysis of `paragraphs` (one analysis each), as JSON
-    to store with the text: paragraphs → sentences → tokens {text, whitespace, lemma, pos, is_word}.
-    Statuses are not in here: they change with the learner's word bank and are computed per request."""
+    to store with the text: paragraphs → sentences → tokens {text, whitespace, lemma, pos, is_word},
+    and the curated expressions found {text as written, lemma: dictionary form, tokens: indices
+    counted over every token of the text in order}. Statuses and the learner's own phrases are not
+    in here: they change with the learner's word bank and are found per request."""
+    merged = merge_analyses(analyses, language=analyses[0].language if analyses else "")
+    tokens = merged.tokens
     return {
         "version": READER_TOKENS_VERSION,
         "digest": paragraphs_digest(paragraphs),
@@ -120,4 +141,36 @@ def reader_tokens(analyses: Sequence[Analysis], *, paragraphs: Sequence[str]) ->
             ]
             for analysis in analyses
         ],
+        "expressions": [
+            {"text": surface(tokens, span.tokens), "lemma": span.text, "tokens": list(span.tokens)}
+            for span in merged.expressions
+        ],
     }
+
+
+def analysis_of_reader_tokens(tokens: dict[str, Any], *, language: str) -> Analysis:
+    """The stored reader tokens as an `Analysis` (sentences in order, the stored expressions), so the
+    phrase matcher and the coverage engine read them like a fresh analysis; token indices agree
+    with the stored expressions'."""
+    sentences = []
+    for paragraph in tokens.get("paragraphs", []):
+        for sentence in paragraph:
+            items = [
+                Token(
+                    text=t["text"],
+                    whitespace=t.get("whitespace", ""),
+                    lemma=t.get("lemma") or t["text"],
+                    pos=t.get("pos", ""),
+                    is_alpha=bool(t.get("is_word")),
+                    is_punct=not t.get("is_word"),
+                )
+                for t in sentence
+            ]
+            sentences.append(Sentence(text="".join(t.text + t.whitespace for t in items).strip(), tokens=items))
+    expressions = [
+        ExpressionSpan(text=e["lemma"], lemma=e["lemma"], tokens=tuple(e["tokens"]))
+        for e in tokens.get("expressions") or ()
+        if e.get("lemma") and e.get("tokens")
+    ]
+    pipeline = tokens.get("pipeline", "")
+    return Analysis(language=language, sentences=sentences, pipeline=pipeline, expressions=expressions)

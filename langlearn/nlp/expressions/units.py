@@ -1,0 +1,114 @@
+"""Phrases as units of a text: a given list of phrases (a learner's multi-word word-bank entries)
+found in an analysis, the spans of several sources made non-overlapping so that each token belongs
+to at most one unit, and the text seen with a unit in place of its words.
+
+Matching is `langlearn.nlp.expressions.find` (lemma sequence, same gaps as the curated lists), run
+only on the phrases whose every word occurs in the text: a learner may have hundreds of phrases and
+a text of 2,000 tokens contains few of them, so the cheap set test saves almost all of the scans.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from langlearn.clients.base import Analysis, ExpressionSpan, Sentence, Token
+
+from . import find
+
+Analyze = Callable[[str, str], Analysis]
+# What a unit's stand-in token is tagged: a content word for coverage whatever its parts are
+# ("a lo mejor" is three function words, but one thing to learn).
+PHRASE_POS = "PHRASE"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A phrase found in a text. `lemma`: its dictionary form (the curated text, or the learner's
+    entry text); `key`: the word-bank key its status is read under; `tokens`: indices into
+    `Analysis.tokens`, ascending; `source`: "word_bank" or "curated"."""
+
+    key: str
+    lemma: str
+    tokens: tuple[int, ...]
+    source: str
+
+
+def _keys(token: Token) -> set[str]:
+    return {token.text.lower(), (token.lemma or "").lower()} - {""}
+
+
+def split_words(text: str, language: str) -> Analysis:
+    """A stand-in analyser for a language without an NLP pipeline: a phrase's words as themselves."""
+    words = text.split()
+    tokens = [
+        Token(text=w, whitespace=" ", lemma=w.lower(), pos="", is_alpha=w.isalpha(), is_punct=False) for w in words
+    ]
+    return Analysis(language=language, sentences=[Sentence(text=text, tokens=tokens)], pipeline="split")
+
+
+def find_phrases(analysis: Analysis, phrases: Iterable[str], analyze: Analyze) -> list[ExpressionSpan]:
+    """Spans of those `phrases` (several words each) that occur in `analysis`, inflected or not."""
+    present: set[str] = set()
+    for token in analysis.tokens:
+        present |= _keys(token)
+    candidates = []
+    for phrase in dict.fromkeys(phrases):
+        if len(phrase.split()) < 2:
+            continue
+        parts = [_keys(t) for t in analyze(phrase, analysis.language).tokens if not t.is_punct]
+        if len(parts) >= 2 and all(part & present for part in parts):
+            candidates.append(phrase)
+    return find(analysis, candidates, analyze) if candidates else []
+
+
+def non_overlapping(units: Sequence[Unit]) -> list[Unit]:
+    """Units in text order, none sharing a token. The learner's own phrases win over curated ones
+    (theirs carry the status they chose), then the longer span, then the earlier one."""
+    ranked = sorted(units, key=lambda u: (0 if u.source == "word_bank" else 1, -len(u.tokens), u.tokens))
+    taken: set[int] = set()
+    kept: list[Unit] = []
+    seen: set[tuple[str, tuple[int, ...]]] = set()
+    for unit in ranked:
+        if (unit.key, unit.tokens) in seen or taken & set(unit.tokens):
+            continue
+        seen.add((unit.key, unit.tokens))
+        taken |= set(unit.tokens)
+        kept.append(unit)
+    return sorted(kept, key=lambda u: u.tokens)
+
+
+def surface(analysis_tokens: Sequence[Token], indices: Sequence[int]) -> str:
+    """The unit as written in the text: "echaba de menos", "hört … auf" (a gap shown as an ellipsis)."""
+    out = []
+    for n, i in enumerate(indices):
+        token = analysis_tokens[i]
+        out.append(token.text)
+        if n + 1 < len(indices):
+            out.append((token.whitespace or "") if indices[n + 1] == i + 1 else " … ")
+    return "".join(out).strip()
+
+
+def collapse(analysis: Analysis, units: Iterable[Unit]) -> Analysis:
+    """`analysis` with each unit read as one word: its first token stands for it (lemma = the unit's
+    key, POS "PHRASE"), its other tokens drop out of the words (marked as punctuation). Only for
+    counting; never shown."""
+    replace: dict[int, Token | None] = {}
+    tokens = analysis.tokens
+    for unit in units:
+        first = tokens[unit.tokens[0]]
+        replace[unit.tokens[0]] = dataclasses.replace(
+            first, text=surface(tokens, unit.tokens), lemma=unit.key, pos=PHRASE_POS, is_punct=False, is_digit=False
+        )
+        for i in unit.tokens[1:]:
+            replace[i] = dataclasses.replace(tokens[i], is_punct=True, is_alpha=False, pos="PUNCT")
+    if not replace:
+        return analysis
+    sentences = []
+    offset = 0
+    for sentence in analysis.sentences:
+        new = [replace.get(offset + i) or t for i, t in enumerate(sentence.tokens)]
+        offset += len(sentence.tokens)
+        sentences.append(Sentence(text=sentence.text, tokens=new))
+    return Analysis(language=analysis.language, sentences=sentences, pipeline=analysis.pipeline, expressions=[])
