@@ -117,7 +117,7 @@ class PhraseSerializer(serializers.Serializer):
     multi-word word-bank entries, found in inflected form ("echaba de menos" for "echar de menos")."""
 
     id = serializers.IntegerField(help_text="What the phrase's tokens carry in `phrase`.")
-    text = serializers.CharField(help_text="As written in the text; a gap is shown as an ellipsis: 'hört … auf'.")
+    text = serializers.CharField(help_text="As written in the text, with any words between its parts.")
     lemma = serializers.CharField(help_text="Its dictionary form: your entry's text, or the curated phrase.")
     status = serializers.ChoiceField(choices=WordStatus.choices, help_text="Your status for the phrase.")
     source = serializers.ChoiceField(

@@ -80,14 +80,10 @@ def non_overlapping(units: Sequence[Unit]) -> list[Unit]:
 
 
 def surface(analysis_tokens: Sequence[Token], indices: Sequence[int]) -> str:
-    """The unit as written in the text: "echaba de menos", "hört … auf" (a gap shown as an ellipsis)."""
-    out = []
-    for n, i in enumerate(indices):
-        token = analysis_tokens[i]
-        out.append(token.text)
-        if n + 1 < len(indices):
-            out.append((token.whitespace or "") if indices[n + 1] == i + 1 else " … ")
-    return "".join(out).strip()
+    """The unit as written in the text, from its first token to its last, with the words between
+    ("echaba de menos", "daremos un largo paseo", "hört mit dem Rauchen auf")."""
+    span = analysis_tokens[indices[0] : indices[-1] + 1]
+    return "".join(t.text + (t.whitespace or "") for t in span).strip()
 
 
 def collapse(analysis: Analysis, units: Iterable[Unit]) -> Analysis:
