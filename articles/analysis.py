@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from knowledge.coverage import COVERED, Coverage, stop_words
+from knowledge.phrases import Phrase
 from langlearn.clients.base import Analysis, ExpressionSpan, NLPClient, Sentence, Token
-from langlearn.nlp.expressions.units import surface
+from langlearn.nlp.expressions.units import PHRASE_POS, merge, surface
 from vocab.keys import normalize_key
 
 # Content words only; the lookup lemmatiser leaves `pos` empty, so an empty POS counts too and
@@ -37,9 +38,13 @@ def _lemma(token) -> str:
     return normalize_key(token.lemma or token.text)
 
 
-def analyse_article(analysis: Analysis, *, coverage: Coverage, language: str) -> ArticleAnalysis:
-    """`coverage`: the coverage engine's measure of `analysis` for the learner
-    (`knowledge.coverage.coverage_measure`); the article's coverage figure is its token ratio."""
+def analyse_article(
+    analysis: Analysis, *, coverage: Coverage, language: str, phrases: Sequence[Phrase] = ()
+) -> ArticleAnalysis:
+    """`coverage`: the coverage engine's measure of `analysis` for the learner with phrases as units
+    (`knowledge.phrases.coverage_with_phrases`); the article's coverage figure is its token ratio.
+    `phrases`: the phrases found in it (curated and the learner's own), which join the key
+    vocabulary as one item each (POS "PHRASE")."""
     words = [t for t in analysis.tokens if t.is_alpha]
     stops = stop_words(language)
     counts: Counter[str] = Counter()
@@ -50,6 +55,9 @@ def analyse_article(analysis: Analysis, *, coverage: Coverage, language: str) ->
             continue
         counts[lemma] += 1
         pos_of.setdefault(lemma, Counter())[token.pos] += 1
+    for phrase in phrases:
+        counts[phrase.key] += 1
+        pos_of.setdefault(phrase.key, Counter())[PHRASE_POS] += 1
     key_vocabulary = []
     for lemma, count in counts.most_common(KEY_VOCABULARY_SIZE):
         status = coverage.status_of(lemma)
@@ -83,23 +91,8 @@ def analyse_paragraphs(nlp: NLPClient, paragraphs: Sequence[str], language: str)
 
 
 def merge_analyses(analyses: Sequence[Analysis], *, language: str) -> Analysis:
-    """One analysis of the whole text; each paragraph's expressions kept, their token indices moved
-    past the paragraphs before (they index `Analysis.tokens`)."""
-    pipeline = analyses[0].pipeline if analyses else ""
-    expressions: list[ExpressionSpan] = []
-    offset = 0
-    for analysis in analyses:
-        for span in analysis.expressions:
-            expressions.append(
-                ExpressionSpan(text=span.text, lemma=span.lemma, tokens=tuple(offset + i for i in span.tokens))
-            )
-        offset += sum(len(s.tokens) for s in analysis.sentences)
-    return Analysis(
-        language=language,
-        sentences=[s for a in analyses for s in a.sentences],
-        pipeline=pipeline,
-        expressions=expressions,
-    )
+    """The paragraphs' analyses as one, their expressions kept (`langlearn.nlp.expressions.units.merge`)."""
+    return merge(analyses, language=language)
 
 
 def is_word(token: Token) -> bool:

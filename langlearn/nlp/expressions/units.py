@@ -39,6 +39,24 @@ def _keys(token: Token) -> set[str]:
     return {token.text.lower(), (token.lemma or "").lower()} - {""}
 
 
+def merge(analyses: Sequence[Analysis], *, language: str) -> Analysis:
+    """One analysis of texts analysed apart (paragraphs): the sentences in order, each part's
+    expressions kept with their token indices moved past the parts before (they index
+    `Analysis.tokens`)."""
+    expressions: list[ExpressionSpan] = []
+    offset = 0
+    for analysis in analyses:
+        for span in analysis.expressions:
+            expressions.append(dataclasses.replace(span, tokens=tuple(offset + i for i in span.tokens)))
+        offset += sum(len(s.tokens) for s in analysis.sentences)
+    return Analysis(
+        language=language,
+        sentences=[s for a in analyses for s in a.sentences],
+        pipeline=analyses[0].pipeline if analyses else "",
+        expressions=expressions,
+    )
+
+
 def split_words(text: str, language: str) -> Analysis:
     """A stand-in analyser for a language without an NLP pipeline: a phrase's words as themselves."""
     words = text.split()
