@@ -17,12 +17,23 @@ whatever the length of the text.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+
 from langlearn.clients.base import Analysis, NLPClient, ProviderError
-from langlearn.nlp.expressions.units import Unit, collapse, find_phrases, non_overlapping, split_words, surface
+from langlearn.nlp.expressions.units import (
+    Analyze,
+    Unit,
+    collapse,
+    find_phrases,
+    non_overlapping,
+    split_words,
+    surface,
+)
 from vocab.keys import normalize_key
 from vocab.models import UserLanguagePair
 from vocab.selectors import phrases_for_pair
@@ -35,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 WORD_BANK = "word_bank"
 CURATED = "curated"
+# A phrase's analysis costs ~2.5 ms of CPU (bench/reader_phrases.py): a learner's few hundred
+# phrases are analysed once per cache lifetime, shared by every process when CACHE_URL is set.
+PHRASE_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -70,8 +84,8 @@ def phrase_units(*, pair: UserLanguagePair, analysis: Analysis, nlp: NLPClient) 
     units: list[Unit] = []
     if own:
         language = analysis.language
-        analyze = getattr(nlp, "analyze_phrase", nlp.analyze) if nlp.supports(language) else split_words
         try:
+            analyze = _phrase_analyses(nlp, list(own), language) if nlp.supports(language) else split_words
             spans = find_phrases(analysis, own, analyze)
         except ProviderError as exc:  # local NLP: the text still reads, without the learner's phrases
             logger.warning("own phrases not matched (%s): %s", language, exc)
@@ -81,6 +95,20 @@ def phrase_units(*, pair: UserLanguagePair, analysis: Analysis, nlp: NLPClient) 
         if normalize_key(span.text):
             units.append(Unit(key=normalize_key(span.text), lemma=span.text, tokens=span.tokens, source=CURATED))
     return non_overlapping(units)
+
+
+def _phrase_analyses(nlp: NLPClient, phrases: list[str], language: str) -> Analyze:
+    """An analyser for `phrases` answering from the cache (one round trip for all), analysing and
+    storing the missing ones."""
+    analyze = getattr(nlp, "analyze_phrase", nlp.analyze)
+    keys = {p: f"phrase-analysis:v1:{language}:{hashlib.sha256(p.encode()).hexdigest()}" for p in phrases}
+    stored = cache.get_many(list(keys.values()))
+    known = {p: stored[k] for p, k in keys.items() if k in stored}
+    missing = {p: analyze(p, language) for p in phrases if p not in known}
+    if missing:
+        cache.set_many({keys[p]: a for p, a in missing.items()}, PHRASE_CACHE_SECONDS)
+    known |= missing
+    return lambda text, lang: known.get(text) or analyze(text, lang)
 
 
 def coverage_with_phrases(

@@ -2,9 +2,9 @@
 found in an analysis, the spans of several sources made non-overlapping so that each token belongs
 to at most one unit, and the text seen with a unit in place of its words.
 
-Matching is `langlearn.nlp.expressions.find` (lemma sequence, same gaps as the curated lists), run
-only on the phrases whose every word occurs in the text: a learner may have hundreds of phrases and
-a text of 2,000 tokens contains few of them, so the cheap set test saves almost all of the scans.
+Matching follows `langlearn.nlp.expressions.find` (lemma sequence, the curated lists' gaps), from an
+index of the text's words: a learner may have hundreds of phrases and a text thousands of tokens,
+and a phrase is tried only where its first word occurs.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from langlearn.clients.base import Analysis, ExpressionSpan, Sentence, Token
 
-from . import find
+from . import MAX_GAP
 
 Analyze = Callable[[str, str], Analysis]
 # What a unit's stand-in token is tagged: a content word for coverage whatever its parts are
@@ -67,18 +67,49 @@ def split_words(text: str, language: str) -> Analysis:
 
 
 def find_phrases(analysis: Analysis, phrases: Iterable[str], analyze: Analyze) -> list[ExpressionSpan]:
-    """Spans of those `phrases` (several words each) that occur in `analysis`, inflected or not."""
-    present: set[str] = set()
-    for token in analysis.tokens:
-        present |= _keys(token)
-    candidates = []
+    """Spans of those `phrases` (several words each) that occur in `analysis`, inflected or not: the
+    same spans as `langlearn.nlp.expressions.find` (same parts, same gaps, within one sentence,
+    non-overlapping per phrase), found from an index of the text's words instead of a scan of the
+    whole text per phrase (a learner's 2,000 phrases against a 2,000-token text: see
+    bench/reader_phrases.py)."""
+    tokens = analysis.tokens
+    keys = [_keys(t) for t in tokens]
+    sentence_end: list[int] = []
+    for sentence in analysis.sentences:
+        sentence_end += [len(sentence_end) + len(sentence.tokens)] * len(sentence.tokens)
+    where: dict[str, list[int]] = {}
+    for i, token_keys in enumerate(keys):
+        for key in token_keys:
+            where.setdefault(key, []).append(i)
+    found: list[ExpressionSpan] = []
     for phrase in dict.fromkeys(phrases):
         if len(phrase.split()) < 2:
             continue
         parts = [_keys(t) for t in analyze(phrase, analysis.language).tokens if not t.is_punct]
-        if len(parts) >= 2 and all(part & present for part in parts):
-            candidates.append(phrase)
-    return find(analysis, candidates, analyze) if candidates else []
+        if len(parts) < 2 or not all(any(k in where for k in part) for part in parts):
+            continue
+        starts = sorted({i for k in parts[0] for i in where.get(k, ())})
+        free = 0  # a phrase's matches do not overlap: the next one starts after the last one's end
+        for i in starts:
+            if i < free:
+                continue
+            indices = _match_from(keys, parts, i, sentence_end[i])
+            if indices:
+                lemma = " ".join(tokens[j].lemma for j in indices)
+                found.append(ExpressionSpan(text=phrase, lemma=lemma, tokens=tuple(indices)))
+                free = indices[-1] + 1
+    return sorted(found, key=lambda span: span.tokens)
+
+
+def _match_from(keys: list[set[str]], parts: list[set[str]], i: int, end: int) -> list[int] | None:
+    indices = [i]
+    for part in parts[1:]:
+        window = range(indices[-1] + 1, min(indices[-1] + 2 + MAX_GAP, end))
+        nxt = next((j for j in window if keys[j] & part), None)
+        if nxt is None:
+            return None
+        indices.append(nxt)
+    return indices
 
 
 def non_overlapping(units: Sequence[Unit]) -> list[Unit]:
