@@ -130,3 +130,19 @@ def test_the_player_shows_the_scenes_phrases(auth_client, pair):
         ("Sin embargo", "new", "curated"),
     ]
     assert phrases[1]["tokens"][0] == {"paragraph": 1, "sentence": 0, "token": 0}
+
+
+def test_a_german_particle_verb_in_the_word_bank_is_found_split(auth_client, user):
+    from vocab.tests.factories import PairFactory
+
+    german = PairFactory(user=user, target_language="de")
+    word(german, "aufhören", "learning")
+    article = ArticleFactory(pair=german, language="de", body="Er hört mit dem Rauchen auf.", translation="")
+
+    body = auth_client.get(f"/bff/articles/{article.pk}/reader").json()
+
+    assert [(p["text"], p["lemma"], p["status"]) for p in body["phrases"]] == [
+        ("hört mit dem Rauchen auf", "aufhören", "learning")
+    ]
+    marked = [(t["text"], t["status"]) for t in tokens(body) if t["phrase"] is not None]
+    assert marked == [("hört", "learning"), ("auf", "learning")]
