@@ -121,7 +121,7 @@ def coverage_with_phrases(
     keys = {w.key for w in words} | {w.text_key for w in words} | {u.key for u in units} | set(extra_keys)
     statuses = word_statuses(pair=pair, keys=keys)
     held = [u for u in units if statuses.get(u.key, Status.NEW) != Status.NEW]
-    counted = list(words_of_analysis(collapse(analysis, held)))
+    counted = list(words_of_analysis(collapse(analysis, held))) if held else words
     coverage = measure(counted, statuses=statuses, language=pair.target_language, expressions=[u.key for u in units])
     tokens = analysis.tokens
     phrases = [
