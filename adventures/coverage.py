@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from knowledge.coverage import COVERED, Coverage, is_content, stop_words, words_of_analysis
+from knowledge.phrases import Phrase
 from langlearn.clients.base import Analysis
+from langlearn.nlp.expressions.units import PHRASE_POS
 from vocab.keys import normalize_key
 
 MAX_VOCABULARY = 300
@@ -38,16 +40,41 @@ def scene_vocabulary(analysis: Analysis, *, language: str) -> list[dict[str, Any
     return words
 
 
+def phrase_vocabulary(analysis: Analysis, phrases: Iterable[Phrase]) -> list[dict[str, Any]]:
+    """The scene's phrases (curated and the learner's own), one per phrase, in the vocabulary's
+    shape: what the learner can add from the scene like a word."""
+    sentence_of: list[str] = []
+    for sentence in analysis.sentences:
+        sentence_of += [sentence.text.strip()] * len(sentence.tokens)
+    seen: set[str] = set()
+    words = []
+    for phrase in phrases:
+        if phrase.key in seen:
+            continue
+        seen.add(phrase.key)
+        sentence = sentence_of[phrase.tokens[0]] if phrase.tokens[0] < len(sentence_of) else ""
+        words.append({"lemma": phrase.lemma, "text": phrase.text, "pos": PHRASE_POS, "sentence": sentence})
+    return words
+
+
 def scene_coverage(
-    analysis: Analysis, *, coverage: Coverage, language: str, study_words: Iterable[str] = ()
+    analysis: Analysis,
+    *,
+    coverage: Coverage,
+    language: str,
+    study_words: Iterable[str] = (),
+    phrases: Iterable[Phrase] = (),
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(coverage, vocabulary). `coverage`: the engine's measure of `analysis` for the learner
-    (`knowledge.coverage.coverage_measure`). The stored figures: content words, how many are
-    covered (tokens and distinct lemmas), the ratio, and which study words the story used."""
+    """(coverage, vocabulary). `coverage`: the engine's measure of `analysis` for the learner with
+    phrases as units (`knowledge.phrases.coverage_with_phrases`), `phrases` the phrases it found.
+    The stored figures: content words, how many are covered (tokens and distinct lemmas), the
+    ratio, and which study words the story used (a study phrase counts in any inflected form)."""
+    phrases = list(phrases)
     vocabulary = scene_vocabulary(analysis, language=language)
+    vocabulary = vocabulary[: MAX_VOCABULARY - len(phrases)] + phrase_vocabulary(analysis, phrases)
     for word in vocabulary:
         word["known"] = coverage.status_of(normalize_key(word["lemma"]), normalize_key(word["text"])) in COVERED
-    lemmas = {key for keys in coverage.by_status.values() for key in keys}
+    lemmas = {key for keys in coverage.by_status.values() for key in keys} | {p.key for p in phrases}
     surface = {normalize_key(w["text"]) for w in vocabulary}
     used = [w for w in study_words if normalize_key(w) in lemmas or normalize_key(w) in surface]
     figures = {

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from flashcards.selectors import target_words_for_pair
-from knowledge.coverage import coverage_measure
+from knowledge.phrases import coverage_with_phrases
 from langlearn import leveling, storage
 from langlearn.clients.base import MalformedOutput, ProviderError
 from langlearn.clients.readalong import speech_sentences, synthesize_read_along
@@ -284,11 +284,13 @@ def finish_scene(ctx: StepContext) -> StepOutcome:
     except ProviderError as exc:  # local NLP: coverage is a nice-to-have, the scene is still ready
         logger.warning("scene %s: no coverage (%s)", scene.pk, exc)
     else:
+        measured = coverage_with_phrases(pair=pair, analysis=analysis, nlp=ctx.providers.nlp)
         coverage, vocabulary = scene_coverage(
             analysis,
-            coverage=coverage_measure(pair=pair, analysis=analysis),
+            coverage=measured.coverage,
             language=pair.target_language,
             study_words=scene.study_words,
+            phrases=measured.phrases,
         )
         new_words = [{**w, "sentence": sentence_for(w["lemma"], vocabulary, scene.paragraphs)} for w in scene.new_words]
         fields |= {"coverage": coverage, "vocabulary": vocabulary, "new_words": new_words}

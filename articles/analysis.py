@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from knowledge.coverage import COVERED, Coverage, stop_words
-from langlearn.clients.base import Analysis, NLPClient, Token
+from knowledge.phrases import Phrase
+from langlearn.clients.base import Analysis, ExpressionSpan, NLPClient, Sentence, Token
+from langlearn.nlp.expressions.units import PHRASE_POS, merge, surface
 from vocab.keys import normalize_key
 
 # Content words only; the lookup lemmatiser leaves `pos` empty, so an empty POS counts too and
@@ -19,7 +21,8 @@ from vocab.keys import normalize_key
 CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", ""}
 KEY_VOCABULARY_SIZE = 25
 # Bump when the shape of `reader_tokens` changes: readers recompute rows with an older version.
-READER_TOKENS_VERSION = 1
+# 2: the curated expressions found in the text ("expressions").
+READER_TOKENS_VERSION = 2
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
 
 
@@ -35,9 +38,13 @@ def _lemma(token) -> str:
     return normalize_key(token.lemma or token.text)
 
 
-def analyse_article(analysis: Analysis, *, coverage: Coverage, language: str) -> ArticleAnalysis:
-    """`coverage`: the coverage engine's measure of `analysis` for the learner
-    (`knowledge.coverage.coverage_measure`); the article's coverage figure is its token ratio."""
+def analyse_article(
+    analysis: Analysis, *, coverage: Coverage, language: str, phrases: Sequence[Phrase] = ()
+) -> ArticleAnalysis:
+    """`coverage`: the coverage engine's measure of `analysis` for the learner with phrases as units
+    (`knowledge.phrases.coverage_with_phrases`); the article's coverage figure is its token ratio.
+    `phrases`: the phrases found in it (curated and the learner's own), which join the key
+    vocabulary as one item each (POS "PHRASE")."""
     words = [t for t in analysis.tokens if t.is_alpha]
     stops = stop_words(language)
     counts: Counter[str] = Counter()
@@ -48,6 +55,9 @@ def analyse_article(analysis: Analysis, *, coverage: Coverage, language: str) ->
             continue
         counts[lemma] += 1
         pos_of.setdefault(lemma, Counter())[token.pos] += 1
+    for phrase in phrases:
+        counts[phrase.key] += 1
+        pos_of.setdefault(phrase.key, Counter())[PHRASE_POS] += 1
     key_vocabulary = []
     for lemma, count in counts.most_common(KEY_VOCABULARY_SIZE):
         status = coverage.status_of(lemma)
@@ -81,8 +91,8 @@ def analyse_paragraphs(nlp: NLPClient, paragraphs: Sequence[str], language: str)
 
 
 def merge_analyses(analyses: Sequence[Analysis], *, language: str) -> Analysis:
-    pipeline = analyses[0].pipeline if analyses else ""
-    return Analysis(language=language, sentences=[s for a in analyses for s in a.sentences], pipeline=pipeline)
+    """The paragraphs' analyses as one, their expressions kept (`langlearn.nlp.expressions.units.merge`)."""
+    return merge(analyses, language=language)
 
 
 def is_word(token: Token) -> bool:
@@ -98,8 +108,12 @@ def paragraphs_digest(paragraphs: Sequence[str]) -> str:
 
 def reader_tokens(analyses: Sequence[Analysis], *, paragraphs: Sequence[str]) -> dict[str, Any]:
     """What a reading screen needs from the NLP analysis of `paragraphs` (one analysis each), as JSON
-    to store with the text: paragraphs → sentences → tokens {text, whitespace, lemma, pos, is_word}.
-    Statuses are not in here: they change with the learner's word bank and are computed per request."""
+    to store with the text: paragraphs → sentences → tokens {text, whitespace, lemma, pos, is_word},
+    and the curated expressions found {text as written, lemma: dictionary form, tokens: indices
+    counted over every token of the text in order}. Statuses and the learner's own phrases are not
+    in here: they change with the learner's word bank and are found per request."""
+    merged = merge_analyses(analyses, language=analyses[0].language if analyses else "")
+    tokens = merged.tokens
     return {
         "version": READER_TOKENS_VERSION,
         "digest": paragraphs_digest(paragraphs),
@@ -120,4 +134,36 @@ def reader_tokens(analyses: Sequence[Analysis], *, paragraphs: Sequence[str]) ->
             ]
             for analysis in analyses
         ],
+        "expressions": [
+            {"text": surface(tokens, span.tokens), "lemma": span.text, "tokens": list(span.tokens)}
+            for span in merged.expressions
+        ],
     }
+
+
+def analysis_of_reader_tokens(tokens: dict[str, Any], *, language: str) -> Analysis:
+    """The stored reader tokens as an `Analysis` (sentences in order, the stored expressions), so the
+    phrase matcher and the coverage engine read them like a fresh analysis; token indices agree
+    with the stored expressions'."""
+    sentences = []
+    for paragraph in tokens.get("paragraphs", []):
+        for sentence in paragraph:
+            items = [
+                Token(
+                    text=t["text"],
+                    whitespace=t.get("whitespace", ""),
+                    lemma=t.get("lemma") or t["text"],
+                    pos=t.get("pos", ""),
+                    is_alpha=bool(t.get("is_word")),
+                    is_punct=not t.get("is_word"),
+                )
+                for t in sentence
+            ]
+            sentences.append(Sentence(text="".join(t.text + t.whitespace for t in items).strip(), tokens=items))
+    expressions = [
+        ExpressionSpan(text=e["lemma"], lemma=e["lemma"], tokens=tuple(e["tokens"]))
+        for e in tokens.get("expressions") or ()
+        if e.get("lemma") and e.get("tokens")
+    ]
+    pipeline = tokens.get("pipeline", "")
+    return Analysis(language=language, sentences=sentences, pipeline=pipeline, expressions=expressions)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from knowledge.coverage import coverage_measure
+from knowledge.phrases import coverage_with_phrases
 from knowledge.selectors import has_vocabulary
 from langlearn import leveling
 from langlearn.clients.base import NLPClient, ProviderError
@@ -26,8 +26,10 @@ def measure_draft(*, pair: UserLanguagePair, body: str, nlp: NLPClient, target_w
         analysis = merge_analyses(analyse_paragraphs(nlp, split_paragraphs(body), language), language=language)
     except ProviderError as exc:
         return {**leveling.UNMEASURED, "measured_by": f"analysis failed: {exc.message}"[:200]}
-    coverage = coverage_measure(pair=pair, analysis=analysis)
-    keys = {normalize_key(v) for t in analysis.tokens for v in (t.lemma, t.text) if v}
+    measured = coverage_with_phrases(pair=pair, analysis=analysis, nlp=nlp)
+    coverage = measured.coverage
+    # A target word is used by its lemma or form, a target phrase by any inflected form of it.
+    keys = {normalize_key(v) for t in analysis.tokens for v in (t.lemma, t.text) if v} | measured.keys
     used = [w for w in target_words if normalize_key(w) in keys]
     return leveling.fit_from_coverage(
         coverage, target_used=used, measured_by=analysis.pipeline, vocabulary=has_vocabulary(pair=pair)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from flashcards.selectors import target_words_for_pair
-from knowledge.coverage import coverage_measure
+from knowledge.phrases import coverage_with_phrases
 from langlearn import leveling, storage
 from langlearn.clients.base import ProviderError, StructuredResult, UnsupportedLanguage
 from langlearn.clients.readalong import speech_sentences, synthesize_read_along
@@ -314,8 +314,9 @@ def analyse(ctx: StepContext) -> StepOutcome:
         # The article is readable without its vocabulary list: do not fail the whole job for it.
         return skipped(f"language analysis failed: {exc.message}")
     analysis = merge_analyses(analyses, language=pair.target_language)
+    measured = coverage_with_phrases(pair=pair, analysis=analysis, nlp=nlp)
     result = analyse_article(
-        analysis, coverage=coverage_measure(pair=pair, analysis=analysis), language=pair.target_language
+        analysis, coverage=measured.coverage, language=pair.target_language, phrases=measured.phrases
     )
     TranslatedArticle.objects.filter(pk=article.pk).update(
         sentences=result.sentences,

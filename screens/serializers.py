@@ -68,6 +68,11 @@ class TokenSerializer(serializers.Serializer):
     target = serializers.BooleanField(
         required=False, help_text="A word the text was written to practise (one of your due or learning words)."
     )
+    phrase = serializers.IntegerField(
+        allow_null=True,
+        help_text="The id of the phrase (in `phrases`) this token belongs to, null when none. A token of a phrase "
+        "you hold (learning, known, ignored) shows the phrase's status.",
+    )
 
 
 class SentenceSerializer(serializers.Serializer):
@@ -101,8 +106,29 @@ class CoverageSerializer(serializers.Serializer):
     )
 
 
+class TokenPositionSerializer(serializers.Serializer):
+    paragraph = serializers.IntegerField()
+    sentence = serializers.IntegerField()
+    token = serializers.IntegerField()
+
+
+class PhraseSerializer(serializers.Serializer):
+    """A multi-word expression of the text, read as one unit: a curated one or one of your own
+    multi-word word-bank entries, found in inflected form ("echaba de menos" for "echar de menos")."""
+
+    id = serializers.IntegerField(help_text="What the phrase's tokens carry in `phrase`.")
+    text = serializers.CharField(help_text="As written in the text, with any words between its parts.")
+    lemma = serializers.CharField(help_text="Its dictionary form: your entry's text, or the curated phrase.")
+    status = serializers.ChoiceField(choices=WordStatus.choices, help_text="Your status for the phrase.")
+    source = serializers.ChoiceField(
+        choices=["word_bank", "curated"], help_text="Found from your word bank, or from the curated list."
+    )
+    tokens = TokenPositionSerializer(many=True, help_text="Where its tokens are, in text order.")
+
+
 class TokenizedTextSerializer(serializers.Serializer):
     paragraphs = ParagraphSerializer(many=True)
+    phrases = PhraseSerializer(many=True)
     translation_aligned = serializers.BooleanField()
     coverage = CoverageSerializer()
     tokenizer = serializers.CharField(allow_blank=True, help_text="spaCy pipeline, or 'regex' without one.")

@@ -49,15 +49,16 @@ class ReaderView(ScreenView):
     @extend_schema(responses=ReaderScreenSerializer)
     def get(self, request, article_id):
         """The article as paragraphs of sentences of tokens, each with its status for you, the
-        translation by paragraph, the audio and the share of known words."""
+        phrases of the text as units (curated ones and your own multi-word entries, found inflected),
+        the translation by paragraph, the audio and the share of known words."""
         return Response(selectors.reader_screen(user=request.user, article_id=article_id, nlp=clients.get_nlp()))
 
 
 class PlayView(ScreenView):
     @extend_schema(responses=PlayScreenSerializer)
     def get(self, request, adventure_id):
-        """The current scene as tokens with statuses, its choices, the path so far and whether the
-        next scene is being written."""
+        """The current scene as tokens with statuses and its phrases as units, its choices, the path
+        so far and whether the next scene is being written."""
         return Response(selectors.play_screen(user=request.user, adventure_id=adventure_id, nlp=clients.get_nlp()))
 
 

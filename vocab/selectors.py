@@ -83,3 +83,24 @@ def entries_from_source(*, user, source: str, source_ref: Any) -> QuerySet[Learn
     """The learner's entries that came from one pack/article/adventure (`source_ref` may be an
     `OuterRef`, for an `Exists(...)` annotation)."""
     return LearnableWordBankEntry.objects.filter(user=user, source=source, source_ref=source_ref)
+
+
+MAX_PHRASES = 2000
+
+
+def phrases_for_pair(*, pair: UserLanguagePair, limit: int = MAX_PHRASES) -> dict[str, str]:
+    """The learner's multi-word entries of `pair` as {phrase as written: word-bank key}: the text and,
+    when the learner gave one, the lemma of each (either may be found in a text). One query; the
+    newest `limit` entries when there are more."""
+    rows = (
+        LearnableWordBankEntry.objects.filter(pair=pair)
+        .filter(Q(text__contains=" ") | Q(normalized_lemma__contains=" "))
+        .order_by("-created_at")
+        .values_list("text", "lemma", "normalized_lemma")[:limit]
+    )
+    phrases: dict[str, str] = {}
+    for text, lemma, key in rows:
+        for phrase in (lemma, text):
+            if phrase and len(phrase.split()) > 1:
+                phrases.setdefault(" ".join(phrase.split()), key)
+    return phrases

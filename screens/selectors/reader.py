@@ -17,15 +17,15 @@ from .reading import NEW, cached_reader_tokens, split_paragraphs, statuses_for, 
 
 
 def reader_screen(*, user, article_id, nlp: NLPClient) -> dict[str, Any]:
-    """Another learner's article is not found (404). Three queries: the article, the statuses (marks
-    and word bank)."""
+    """Another learner's article is not found (404). Four queries: the article, the learner's
+    phrases, the statuses (marks and word bank)."""
     article = articles_for_user(user=user).select_related("pair").filter(pk=article_id).first()
     if article is None:
         raise NotFound("Article not found.", code="article_not_found")
     tokens = cached_reader_tokens(
         stored=article.reader_tokens, paragraphs=split_paragraphs(article.body), language=article.language, nlp=nlp
     )
-    coverage = statuses_for(tokens, pair=article.pair)
+    coverage = statuses_for(tokens, pair=article.pair, nlp=nlp)
     text = with_statuses(tokens, coverage=coverage, translations=split_paragraphs(article.translation))
     mark_target_words(text, (article.generation or {}).get("target_words_used") or [])
     return {
@@ -52,13 +52,20 @@ def reader_screen(*, user, article_id, nlp: NLPClient) -> dict[str, Any]:
 
 def mark_target_words(text: dict[str, Any], words: list[str]) -> None:
     """Flag the tokens of the words the text was written to practise (`target: true`), so the
-    reader can highlight them."""
+    reader can highlight them: by a word's lemma or form, and every token of a phrase that is one
+    of them ("echar de menos" marks "echaba de menos")."""
     keys = {normalize_key(w) for w in words}
+    phrases = {p["id"] for p in text.get("phrases", []) if {normalize_key(p["lemma"]), normalize_key(p["text"])} & keys}
     for paragraph in text.get("paragraphs", []):
         for sentence in paragraph["sentences"]:
             for token in sentence["tokens"]:
                 token["target"] = bool(
-                    token["is_word"] and (normalize_key(token["lemma"]) in keys or normalize_key(token["text"]) in keys)
+                    token["is_word"]
+                    and (
+                        normalize_key(token["lemma"]) in keys
+                        or normalize_key(token["text"]) in keys
+                        or token.get("phrase") in phrases
+                    )
                 )
 
 
@@ -76,8 +83,8 @@ def _scene_link(scene) -> dict[str, Any]:
 
 def play_screen(*, user, adventure_id, nlp: NLPClient) -> dict[str, Any]:
     """The current scene drawn like the reader, its choices (and which already have a scene behind
-    them), the path from the opening, and whether a scene is being written. Five queries: the
-    adventure, its tree (two), the statuses (two)."""
+    them), the path from the opening, and whether a scene is being written. Six queries: the
+    adventure, its tree (two), the learner's phrases, the statuses (two)."""
     try:
         adventure = adventure_get_for_user(user=user, adventure_id=adventure_id)
     except NotFound:
@@ -96,15 +103,16 @@ def play_screen(*, user, adventure_id, nlp: NLPClient) -> dict[str, Any]:
         )
         # The scene's new words are looked up with its tokens: whether each is in the word bank yet.
         new_words = [{**w, "key": normalize_key(w.get("lemma", ""))} for w in current.new_words]
-        coverage = statuses_for(tokens, pair=adventure.pair, extra_keys=[w["key"] for w in new_words])
+        coverage = statuses_for(tokens, pair=adventure.pair, nlp=nlp, extra_keys=[w["key"] for w in new_words])
         scene_text = with_statuses(tokens, coverage=coverage, translations=current.translation)
+        status_of = coverage.coverage.status_of
         mark_target_words(scene_text, (current.generation or {}).get("target_words_used") or [])
         scene = {
             **_scene_link(current),
             **scene_text,
             "choices": [{**c, "taken": c.get("id") in taken} for c in current.choices],
             "new_words": [
-                {**{k: v for k, v in w.items() if k != "key"}, "in_word_bank": coverage.status_of(w["key"]) != NEW}
+                {**{k: v for k, v in w.items() if k != "key"}, "in_word_bank": status_of(w["key"]) != NEW}
                 for w in new_words
             ],
             "audio_url": media(current.audio),

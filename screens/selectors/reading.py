@@ -20,12 +20,13 @@ from django.core.cache import cache
 from articles.analysis import (
     READER_TOKENS_VERSION,
     analyse_paragraphs,
+    analysis_of_reader_tokens,
     paragraphs_digest,
     reader_tokens,
     split_paragraphs,
 )
-from knowledge.coverage import Coverage, coverage_measure_tokens
 from knowledge.models import Status as WordStatus
+from knowledge.phrases import PhraseCoverage, coverage_with_phrases
 from langlearn.clients.base import NLPClient, ProviderError, UnsupportedLanguage
 from vocab.keys import normalize_key
 from vocab.models import UserLanguagePair
@@ -65,6 +66,7 @@ def _regex_tokens(paragraphs: Sequence[str]) -> dict[str, Any]:
             ]
             for paragraph in paragraphs
         ],
+        "expressions": [],
     }
 
 
@@ -101,48 +103,77 @@ def _keys(token: dict[str, Any]) -> tuple[str, str]:
     return normalize_key(token["lemma"]), normalize_key(token["text"])
 
 
-def statuses_for(tokens: dict[str, Any], *, pair: UserLanguagePair, extra_keys: Iterable[str] = ()) -> Coverage:
-    """The learner's statuses for the text's words (and `extra_keys`) and the text's coverage, from
-    the coverage engine (`knowledge.coverage`). Two queries."""
-    return coverage_measure_tokens(pair=pair, tokens=tokens, extra_keys=extra_keys)
+def statuses_for(
+    tokens: dict[str, Any], *, pair: UserLanguagePair, nlp: NLPClient, extra_keys: Iterable[str] = ()
+) -> PhraseCoverage:
+    """The learner's statuses for the text's words and phrases (curated ones and their own multi-word
+    entries) and `extra_keys`, and the text's coverage with each phrase they hold counted once
+    (`knowledge.phrases`, over the coverage engine). Three queries."""
+    analysis = analysis_of_reader_tokens(tokens, language=pair.target_language)
+    return coverage_with_phrases(pair=pair, analysis=analysis, nlp=nlp, extra_keys=extra_keys)
 
 
-def with_statuses(tokens: dict[str, Any], *, coverage: Coverage, translations: Sequence[str] = ()) -> dict[str, Any]:
+def with_statuses(
+    tokens: dict[str, Any], *, coverage: PhraseCoverage, translations: Sequence[str] = ()
+) -> dict[str, Any]:
     """The screen's paragraphs (sentences of tokens, each with its status, and the translation of the
-    paragraph when the texts align) and the coverage."""
+    paragraph when the texts align), the phrases and the coverage. A token of a phrase carries the
+    phrase's id (`phrase`); when the learner holds the phrase (not new), the token shows the
+    phrase's status: the phrase reads as one unit."""
     paragraphs = tokens.get("paragraphs", [])
+    by_token = coverage.by_token()
+    spans: dict[int, list[dict[str, int]]] = {p.id: [] for p in coverage.phrases}
     counts = {"known": 0, "learning": 0, "new": 0, "ignored": 0}
     out = []
+    position = 0
     for index, paragraph in enumerate(paragraphs):
         sentences = []
-        for sentence in paragraph:
+        for s_index, sentence in enumerate(paragraph):
             rendered = []
-            for token in sentence:
+            for t_index, token in enumerate(sentence):
+                phrase = by_token.get(position)
+                position += 1
                 if token["is_word"]:
-                    status = coverage.status_of(*_keys(token))
+                    status = coverage.coverage.status_of(*_keys(token))
+                    if phrase is not None and phrase.status != NEW:
+                        status = phrase.status
                     counts[status] += 1
                 else:
                     status = IGNORED
-                rendered.append({**token, "status": status})
+                if phrase is not None:
+                    spans[phrase.id].append({"paragraph": index, "sentence": s_index, "token": t_index})
+                rendered.append({**token, "status": status, "phrase": phrase.id if phrase is not None else None})
             sentences.append({"tokens": rendered})
         out.append({"index": index, "sentences": sentences, "translation": None})
     aligned = bool(translations) and len(translations) == len(out)
     if aligned:
         for paragraph, translation in zip(out, translations, strict=True):
             paragraph["translation"] = translation
+    figures = coverage.coverage
     return {
         "paragraphs": out,
+        "phrases": [
+            {
+                "id": p.id,
+                "text": p.text,
+                "lemma": p.lemma,
+                "status": p.status,
+                "source": p.source,
+                "tokens": spans[p.id],
+            }
+            for p in coverage.phrases
+        ],
         "translation_aligned": aligned,
         "coverage": {
             "words": sum(counts.values()),
             **counts,
-            "ratio": coverage.token_ratio,
-            "content_words": coverage.tokens,
-            "covered_words": coverage.covered_tokens,
-            "lemmas": coverage.lemmas,
-            "covered_lemmas": coverage.covered_lemmas,
-            "lemma_ratio": coverage.lemma_ratio,
-            "unknown_lemmas": [u["lemma"] for u in coverage.unknown[:UNKNOWN_SHOWN]],
+            "ratio": figures.token_ratio,
+            "content_words": figures.tokens,
+            "covered_words": figures.covered_tokens,
+            "lemmas": figures.lemmas,
+            "covered_lemmas": figures.covered_lemmas,
+            "lemma_ratio": figures.lemma_ratio,
+            "unknown_lemmas": [u["lemma"] for u in figures.unknown[:UNKNOWN_SHOWN]],
         },
         "tokenizer": tokens.get("pipeline", ""),
     }

@@ -101,8 +101,8 @@ def test_play_query_count_is_constant(auth_client, pair, entries, depth, django_
     adventure.current_scene = scene
     adventure.save()
 
-    # The account (JWT), the adventure, its tree (the nodes, then the path's scenes), the statuses
-    # (marks, word bank).
-    with django_assert_num_queries(6):
+    # The account (JWT), the adventure, its tree (the nodes, then the path's scenes), the learner's
+    # phrases, the statuses (marks, word bank).
+    with django_assert_num_queries(7):
         body = auth_client.get(url(adventure)).json()
     assert len(body["path"]) == depth - 1

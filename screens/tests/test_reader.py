@@ -1,6 +1,6 @@
 import pytest
 
-from articles.analysis import analyse_paragraphs, reader_tokens, split_paragraphs
+from articles.analysis import READER_TOKENS_VERSION, analyse_paragraphs, reader_tokens, split_paragraphs
 from articles.models import TranslatedArticle
 from articles.tests.factories import ArticleFactory
 from flashcards.models import CardState, Flashcard
@@ -136,7 +136,7 @@ def test_pipeline_stores_the_tokens_and_the_reader_uses_them(
 
     article = TranslatedArticle.objects.get(user=user)
     cached = article.reader_tokens
-    assert cached["version"] == 1
+    assert cached["version"] == READER_TOKENS_VERSION
     assert [[t["text"] for t in s] for p in cached["paragraphs"] for s in p] == [
         [text for text, _ in sentence] for sentence in EXPECTED
     ]
@@ -193,6 +193,7 @@ def test_reader_query_count_is_constant(auth_client, pair, entries, articles, dj
     word(pair, "gato", "known")
     made = [ArticleFactory(pair=pair, body=BODY, translation=TRANSLATION) for _ in range(articles)]
 
-    with django_assert_num_queries(4):  # the account (JWT), the article, the statuses (marks, word bank)
+    # The account (JWT), the article, the learner's phrases, the statuses (marks, word bank).
+    with django_assert_num_queries(5):
         body = auth_client.get(url(made[-1])).json()
     assert body["coverage"]["known"] == 1

@@ -1,0 +1,139 @@
+"""Phrases as units of a text for one learner, and the coverage that counts them once.
+
+A phrase in a text is a curated expression the analyser found (`Analysis.expressions`) or one of the
+learner's own multi-word word-bank entries ("echar de menos" in "te echaba de menos"), matched by
+lemma sequence with the curated matcher's gaps (`langlearn.nlp.expressions.units`). Where two
+claim a token, the learner's own wins.
+
+A phrase the learner holds (learning, known or ignored) is one unit: its words take its status
+and count once, as one token and one lemma ("echaba de menos" is one covered word for a learner
+learning "echar de menos", not two new ones). A phrase the learner has not met leaves its words
+counted as themselves and adds itself once among the new lemmas (the engine's rule for
+expressions).
+
+Queries: the learner's phrases (one) and the statuses (two: `knowledge.selectors.word_statuses`),
+whatever the length of the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+from langlearn.clients.base import Analysis, NLPClient, ProviderError
+from langlearn.nlp.expressions.units import (
+    Analyze,
+    Unit,
+    collapse,
+    find_phrases,
+    non_overlapping,
+    split_words,
+    surface,
+)
+from vocab.keys import normalize_key
+from vocab.models import UserLanguagePair
+from vocab.selectors import phrases_for_pair
+
+from .coverage import Coverage, measure, words_of_analysis
+from .models import Status
+from .selectors import word_statuses
+
+logger = logging.getLogger(__name__)
+
+WORD_BANK = "word_bank"
+CURATED = "curated"
+# A phrase's analysis costs ~2.5 ms of CPU (bench/reader_phrases.py): a learner's few hundred
+# phrases are analysed once per cache lifetime, shared by every process when CACHE_URL is set.
+PHRASE_CACHE_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase unit of the text: `text` as written there, `lemma` its dictionary form (the curated
+    text or the learner's entry), `key` the word-bank key, `tokens` indices into `Analysis.tokens`."""
+
+    id: int
+    text: str
+    lemma: str
+    key: str
+    status: str
+    source: str
+    tokens: tuple[int, ...]
+
+
+@dataclass
+class PhraseCoverage:
+    coverage: Coverage
+    phrases: list[Phrase] = field(default_factory=list)
+
+    def by_token(self) -> dict[int, Phrase]:
+        return {i: phrase for phrase in self.phrases for i in phrase.tokens}
+
+    @property
+    def keys(self) -> set[str]:
+        return {phrase.key for phrase in self.phrases}
+
+
+def phrase_units(*, pair: UserLanguagePair, analysis: Analysis, nlp: NLPClient) -> list[Unit]:
+    """The phrases of `analysis` for this learner, non-overlapping, in text order (one query)."""
+    own = phrases_for_pair(pair=pair)
+    units: list[Unit] = []
+    if own:
+        language = analysis.language
+        try:
+            analyze = _phrase_analyses(nlp, list(own), language) if nlp.supports(language) else split_words
+            spans = find_phrases(analysis, own, analyze)
+        except ProviderError as exc:  # local NLP: the text still reads, without the learner's phrases
+            logger.warning("own phrases not matched (%s): %s", language, exc)
+            spans = []
+        units += [Unit(key=own[s.text], lemma=s.text, tokens=s.tokens, source=WORD_BANK) for s in spans]
+    for span in analysis.expressions:
+        if normalize_key(span.text):
+            units.append(Unit(key=normalize_key(span.text), lemma=span.text, tokens=span.tokens, source=CURATED))
+    return non_overlapping(units)
+
+
+def _phrase_analyses(nlp: NLPClient, phrases: list[str], language: str) -> Analyze:
+    """An analyser for `phrases` answering from the cache (one round trip for all), analysing and
+    storing the missing ones."""
+    analyze = getattr(nlp, "analyze_phrase", nlp.analyze)
+    keys = {p: f"phrase-analysis:v1:{language}:{hashlib.sha256(p.encode()).hexdigest()}" for p in phrases}
+    stored = cache.get_many(list(keys.values()))
+    known = {p: stored[k] for p, k in keys.items() if k in stored}
+    missing = {p: analyze(p, language) for p in phrases if p not in known}
+    if missing:
+        cache.set_many({keys[p]: a for p, a in missing.items()}, PHRASE_CACHE_SECONDS)
+    known |= missing
+    return lambda text, lang: known.get(text) or analyze(text, lang)
+
+
+def coverage_with_phrases(
+    *, pair: UserLanguagePair, analysis: Analysis, nlp: NLPClient, extra_keys: Iterable[str] = ()
+) -> PhraseCoverage:
+    """Coverage of `analysis` for the learner of `pair` with phrases as units, and the phrases with
+    their statuses. Three queries."""
+    units = phrase_units(pair=pair, analysis=analysis, nlp=nlp)
+    words = list(words_of_analysis(analysis))
+    keys = {w.key for w in words} | {w.text_key for w in words} | {u.key for u in units} | set(extra_keys)
+    statuses = word_statuses(pair=pair, keys=keys)
+    held = [u for u in units if statuses.get(u.key, Status.NEW) != Status.NEW]
+    counted = list(words_of_analysis(collapse(analysis, held))) if held else words
+    coverage = measure(counted, statuses=statuses, language=pair.target_language, expressions=[u.key for u in units])
+    tokens = analysis.tokens
+    phrases = [
+        Phrase(
+            id=n,
+            text=surface(tokens, u.tokens),
+            lemma=u.lemma,
+            key=u.key,
+            status=statuses.get(u.key, Status.NEW.value),
+            source=u.source,
+            tokens=u.tokens,
+        )
+        for n, u in enumerate(units)
+    ]
+    return PhraseCoverage(coverage=coverage, phrases=phrases)
