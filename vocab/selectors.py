@@ -83,3 +83,9 @@ def entries_from_source(*, user, source: str, source_ref: Any) -> QuerySet[Learn
     """The learner's entries that came from one pack/article/adventure (`source_ref` may be an
     `OuterRef`, for an `Exists(...)` annotation)."""
     return LearnableWordBankEntry.objects.filter(user=user, source=source, source_ref=source_ref)
+
+
+def word_bank_keys(*, pair: UserLanguagePair) -> QuerySet[LearnableWordBankEntry]:
+    """The pair's word-bank keys as a one-column queryset, to be used as a subquery (`key__in=`)
+    by a bulk write that must skip words already in the word bank."""
+    return LearnableWordBankEntry.objects.filter(pair=pair).values("normalized_lemma")

@@ -1,19 +1,19 @@
 """The placement test: an adaptive yes/no vocabulary test over wordfreq's frequency bands.
 
 Each round shows 6 real words from one frequency band and 2 pseudo-words (made from real words of
-the language and checked absent from wordfreq's list), mixed. The band is found by binary search
-over 16 bands spanning the 50,000 most frequent words: a band where at least half of the real
-words are known (after the correction for guessing below) moves the search up, else down.
-4 to 5 rounds: 32 to 40 answers.
+the language and checked absent from wordfreq's list), mixed. The real words are lemmas — the
+dictionary forms a learner says they know — ranked by the summed frequency of their forms
+(`frequency.ranked_lemmas`). The band is found by binary search over 16 bands spanning the
+20,000 most frequent lemmas: a band where at least half of the real words are known (after the
+correction for guessing below) moves the search up, else down. 4 to 5 rounds: 32 to 40 answers.
 
 The estimate corrects each tested band's hit rate h for guessing with the false-alarm rate f on
 pseudo-words, (h - f) / (1 - f) (the usual yes/no-test correction, Meara & Buxton 1987), then
-interpolates between tested bands (rank 0 counts as all known once a band passed, rank 50,000 as
-none) and sums over the bands. The words up to that rank are marked known with source "placement"
-in one batch; `placement_undo` puts back what the batch changed.
-
-The words marked are wordfreq's forms (it counts surface forms, not lemmas): the reader looks a
-token up by its lemma and by its text, so both a lemma and its frequent inflections match.
+interpolates between tested bands (rank 0 counts as all known once a band passed, the last band's
+end as none) and sums over the bands: a number of lemmas. The lemmas up to that rank are marked
+known with source "placement" in one batch (one INSERT ... SELECT, see `_mark_known`);
+`placement_undo` puts back what the batch changed. Lemma keys are the word bank's and the reader's
+(`vocab.keys.normalize_key` of the lemma), so "tener" marked known paints "tiene" and "tenía".
 """
 
 from __future__ import annotations
@@ -27,25 +27,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from langlearn.errors import Conflict, InvalidInput
-from vocab.keys import normalize_key
 from vocab.models import UserLanguagePair
 
-from ..frequency import frequency_language, ranked_words, zipf
+from ..frequency import frequency_language, ranked_lemmas, ranked_words, zipf
 from ..models import PlacementState, PlacementTest, Status, StatusSource
-from ..selectors import word_statuses
-from .statuses import _apply, batch_undo
+from .statuses import batch_undo, new_words_mark
 
-BANDS = (0, 500, 1000, 2000, 3000, 4000, 5000, 6500, 8000, 10000, 12500, 15000, 20000, 25000, 30000, 40000, 50000)
+BANDS = (0, 250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 7500, 9000, 11000, 13000, 15500, 18000, 20000)
 REAL_PER_ROUND = 6
 PSEUDO_PER_ROUND = 2
 PASS_RATE = 0.5
 MAX_ROUNDS = 7
-_MARK_CHUNK = 5_000
 
 
 def _band_words(language: str, band: int) -> list[str]:
-    words = ranked_words(language)
-    return [w for w in words[BANDS[band] : BANDS[band + 1]] if len(w) >= 2]
+    lemmas = ranked_lemmas(language)
+    return [w for w in lemmas[BANDS[band] : BANDS[band + 1]] if len(w) >= 2 and " " not in w]
 
 
 def _pseudo_word(rng: random.Random, language: str, pool: list[str], taken: set[str]) -> str:
@@ -83,7 +80,14 @@ def placement_start(*, pair: UserLanguagePair) -> PlacementTest:
             f"No placement test for {pair.target_language}: wordfreq has no frequency list for it.",
             code="placement_unsupported_language",
         )
-    lo, hi = 0, len(BANDS) - 2
+    # A language whose lemma list is short (a small wordfreq list) is tested over the bands it fills.
+    hi = max((b for b in range(len(BANDS) - 1) if len(_band_words(language, b)) >= REAL_PER_ROUND), default=-1)
+    if hi < 0:
+        raise InvalidInput(
+            f"No placement test for {pair.target_language}: its frequency list is too short.",
+            code="placement_unsupported_language",
+        )
+    lo = 0
     test = PlacementTest(
         user_id=pair.user_id,
         pair=pair,
@@ -131,18 +135,12 @@ def placement_estimate(items: list[dict[str, Any]]) -> tuple[int, float]:
 
 
 def _mark_known(test: PlacementTest) -> int:
-    """The `estimate` most frequent words become known (words with a status already keep it)."""
-    keys = list(dict.fromkeys(normalize_key(w) for w in ranked_words(test.language)[: test.estimate or 0]))
+    """The `estimate` most frequent lemmas become known (words with a status already keep it)."""
+    keys = ranked_lemmas(test.language)[: test.estimate or 0]
     test.batch = uuid.uuid4()
-    marked = 0
-    for start in range(0, len(keys), _MARK_CHUNK):
-        chunk = keys[start : start + _MARK_CHUNK]
-        current = word_statuses(pair=test.pair, keys=chunk)
-        targets = {k: Status.KNOWN.value for k in chunk if k not in current}
-        marked += _apply(
-            pair=test.pair, targets=targets, current=current, source=StatusSource.PLACEMENT, batch=test.batch
-        )
-    return marked
+    return new_words_mark(
+        pair=test.pair, keys=keys, status=Status.KNOWN, source=StatusSource.PLACEMENT, batch=test.batch
+    )
 
 
 def placement_answer(*, test: PlacementTest, answers: dict[int, bool]) -> PlacementTest:

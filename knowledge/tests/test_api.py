@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from articles.tests.factories import ArticleFactory
-from knowledge.frequency import ranked_words
+from knowledge.frequency import ranked_lemmas, ranked_words
 from knowledge.models import PlacementTest, WordStatusEvent, WordStatusMark
 from vocab.tests.factories import EntryFactory, PairFactory
 
@@ -137,9 +137,9 @@ def test_bad_input_and_other_learners_objects(auth_client, other_client, pair, o
 
 
 def run_placement(client, pair, *, knows_up_to: int, guesses: bool = False) -> dict:
-    """A scripted learner: says yes to real words ranked below `knows_up_to`; to pseudo-words, says
-    `guesses`."""
-    rank = {w: i for i, w in enumerate(ranked_words("es"))}
+    """A scripted learner: says yes to real words (lemmas) ranked below `knows_up_to`; to
+    pseudo-words, says `guesses`."""
+    rank = {w: i for i, w in enumerate(ranked_lemmas("es"))}
     body = client.post(PLACEMENT, {"language_pair": str(pair.pk)}, format="json").json()
     rounds = 0
     while body["state"] == "running":
@@ -165,16 +165,19 @@ def test_a_scripted_placement_marks_the_expected_range_and_undo_restores(auth_cl
     assert 2000 <= result["estimate"] <= 4500
     test = PlacementTest.objects.get(pk=result["id"])
     assert all(item["answer"] is False for item in test.items if item["pseudo"])
-    words = ranked_words("es")
+    lemmas = ranked_lemmas("es")
     known = set(
         WordStatusMark.objects.filter(pair=pair, status="known", source="placement").values_list("key", flat=True)
     )
     assert result["marked"] == len(known) > 1500
-    assert {"casa", "tiempo", "perro"} <= known
-    assert words[20_000] not in known
+    assert set(lemmas[: len(known)]) == known  # exactly the most frequent lemmas, no form twice
+    assert {"casa", "tiempo", "perro", "tener", "comer"} <= known
+    assert not {"tiene", "tenía", "casas"} & known  # lemmas are marked, not their forms
+    assert lemmas[10_000] not in known
 
-    article = ArticleFactory(pair=pair, body="El perro come en la casa.", translation="x")
-    assert colours(reader(auth_client, article))["casa"] == "known"
+    article = ArticleFactory(pair=pair, body="El perro come en la casa. Tenían casas.", translation="x")
+    painted = colours(reader(auth_client, article))
+    assert painted["casa"] == painted["come"] == painted["Tenían"] == painted["casas"] == "known"
     assert other_client.get(STATUSES).json()["results"] == []
 
     undone = auth_client.post(f"{PLACEMENT}/{result['id']}/undo")
@@ -194,7 +197,7 @@ def test_pseudo_words_catch_a_learner_who_says_yes_to_everything(auth_client, pa
     test = PlacementTest.objects.get(pk=result["id"])
     pseudo = [i["word"] for i in test.items if i["pseudo"]]
     assert len(pseudo) >= 8
-    assert not set(pseudo) & set(ranked_words("es"))
+    assert not set(pseudo) & (set(ranked_words("es")) | set(ranked_lemmas("es")))
     assert result["false_alarm_rate"] == 1.0
     assert result["estimate"] == 0
     assert result["marked"] == 0
