@@ -97,6 +97,6 @@ def last_batch(*, pair: UserLanguagePair, source: str):
 
 def placement_get_for_user(*, user, placement_id) -> PlacementTest:
     try:
-        return PlacementTest.objects.select_related("pair").get(user=user, pk=placement_id)
+        return PlacementTest.objects.select_related("pair", "job").get(user=user, pk=placement_id)
     except (PlacementTest.DoesNotExist, ValueError, TypeError):
         raise NotFound("Placement test not found.", code="placement_not_found")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from langlearn import serializers
+from langlearn.jobs.serializers import JobSerializer
 from langlearn.query import QuerySerializer
 
 from .models import PlacementTest, Status, StatusSource, WordStatusMark
@@ -62,6 +63,17 @@ class PairOnlySerializer(serializers.Serializer):
     language_pair = serializers.UUIDField()
 
 
+# The sources whose last batch a learner may take back with /word-statuses/undo.
+UNDOABLE_SOURCES = [(s.value, s.label) for s in (StatusSource.READER, StatusSource.API, StatusSource.ANKI)]
+
+
+class StatusUndoSerializer(PairOnlySerializer):
+    source = serializers.ChoiceField(
+        choices=UNDOABLE_SOURCES,
+        help_text="Take back the pair's last change from this source (a mark, a bulk update, an Anki import).",
+    )
+
+
 class PlacementItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     word = serializers.CharField()
@@ -71,6 +83,12 @@ class PlacementSerializer(serializers.ModelSerializer):
     language_pair = serializers.UUIDField(source="pair_id", read_only=True)
     items = serializers.SerializerMethodField(help_text="The words of the current round to answer yes/no.")
     answered = serializers.SerializerMethodField()
+    job = JobSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The job marking the estimated words known (state `marking` until it has run; "
+        "follow it at /api/jobs/{id}). Null before the last round and when nothing is to be marked.",
+    )
 
     class Meta:
         model = PlacementTest
@@ -84,6 +102,7 @@ class PlacementSerializer(serializers.ModelSerializer):
             "estimate",
             "false_alarm_rate",
             "marked",
+            "job",
             "created_at",
             "finished_at",
         ]

@@ -13,7 +13,7 @@ from langlearn.pagination import CursorPagination
 from vocab.selectors import pair_get_for_user
 
 from . import selectors, services
-from .models import PlacementTest, WordStatusMark
+from .models import PlacementState, PlacementTest, WordStatusMark
 from .serializers import (
     FinishPageSerializer,
     PairOnlySerializer,
@@ -21,6 +21,7 @@ from .serializers import (
     PlacementSerializer,
     PlacementStartSerializer,
     StatusChangeSerializer,
+    StatusUndoSerializer,
     WordStatusBulkSerializer,
     WordStatusFilterSerializer,
     WordStatusSerializer,
@@ -72,6 +73,18 @@ class WordStatusViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return _change(services.word_statuses_set(pair=pair, words=words, source=data["source"]))
 
 
+class WordStatusUndoView(APIView):
+    @extend_schema(request=StatusUndoSerializer, responses=StatusChangeSerializer)
+    def post(self, request):
+        """Take back the pair's last change from `source` — a reader mark, a bulk update, the
+        statuses an Anki import set. Words changed again since keep their newer status; a second
+        undo changes nothing."""
+        serializer = StatusUndoSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pair = pair_get_for_user(user=request.user, pair_id=serializer.validated_data["language_pair"])
+        return _change(services.last_batch_undo(pair=pair, source=serializer.validated_data["source"]))
+
+
 class FinishPageView(APIView):
     @extend_schema(request=FinishPageSerializer, responses=StatusChangeSerializer)
     def post(self, request):
@@ -111,17 +124,26 @@ class PlacementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         test = services.placement_start(pair=pair)
         return Response(PlacementSerializer(test).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PlacementAnswerSerializer, responses=PlacementSerializer)
+    @extend_schema(
+        request=PlacementAnswerSerializer,
+        responses={200: PlacementSerializer, 202: PlacementSerializer},
+    )
     def answers(self, request, pk=None):
-        """Answer every word of the current round. The next round comes back in `items`; after the
-        last, `state` is `applied`, `estimate` the vocabulary size and `marked` the words marked known."""
+        """Answer every word of the current round. The next round comes back in `items` (200).
+        After the last round the answer is 202: `estimate` is the vocabulary size (in lemmas),
+        `state` is `marking` and `job` the job marking that many words known; once it has run,
+        `state` is `applied` and `marked` the words it marked. (200 with `state` `applied` when the
+        estimate is 0 and nothing is to be marked.)"""
         test = self.get_object()
         serializer = PlacementAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         answers = {a["id"]: a["known"] for a in serializer.validated_data["answers"]}
-        return Response(PlacementSerializer(services.placement_answer(test=test, answers=answers)).data)
+        test = services.placement_answer(test=test, answers=answers)
+        code = status.HTTP_202_ACCEPTED if test.state == PlacementState.MARKING else status.HTTP_200_OK
+        return Response(PlacementSerializer(test).data, status=code)
 
     @extend_schema(request=None, responses=PlacementSerializer)
     def undo(self, request, pk=None):
-        """Take back the words this placement marked known."""
+        """Take back the words this placement marked known (undone before its job ran, the job
+        marks nothing)."""
         return Response(PlacementSerializer(services.placement_undo(test=self.get_object())).data)

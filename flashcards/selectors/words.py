@@ -18,6 +18,16 @@ LEARNING = "learning"
 MATURE_STABILITY_DAYS = 21.0
 
 
+def card_is_mature(card) -> bool:
+    """The Python side of the maturity rule `word_statuses_for_pair` applies in SQL below."""
+    return (
+        card.state == CardState.REVIEW
+        and card.last_review is not None
+        and card.stability is not None
+        and card.stability >= MATURE_STABILITY_DAYS
+    )
+
+
 def word_statuses_for_pair(*, pair: UserLanguagePair, keys: Iterable[str]) -> dict[str, str]:
     """{normalised lemma: "known" | "learning"} for those of `keys` in the pair's word bank; a key
     not in the result is new to the learner.

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from langlearn.errors import Conflict, InvalidInput
+from langlearn.jobs.services import job_create
 from vocab.models import UserLanguagePair
 
 from ..frequency import frequency_language, ranked_lemmas, ranked_words, zipf
@@ -38,6 +39,7 @@ REAL_PER_ROUND = 6
 PSEUDO_PER_ROUND = 2
 PASS_RATE = 0.5
 MAX_ROUNDS = 7
+PLACEMENT_JOB_KIND = "placement_marks"
 
 
 def _band_words(language: str, band: int) -> list[str]:
@@ -134,20 +136,28 @@ def placement_estimate(items: list[dict[str, Any]]) -> tuple[int, float]:
     return round(size), round(false_alarm, 4)
 
 
-def _mark_known(test: PlacementTest) -> int:
+def _mark_known(test: PlacementTest, lemmas: tuple[str, ...]) -> int:
     """The `estimate` most frequent lemmas become known (words with a status already keep it)."""
-    keys = ranked_lemmas(test.language)[: test.estimate or 0]
-    test.batch = uuid.uuid4()
     return new_words_mark(
-        pair=test.pair, keys=keys, status=Status.KNOWN, source=StatusSource.PLACEMENT, batch=test.batch
+        pair=test.pair,
+        keys=lemmas[: test.estimate or 0],
+        status=Status.KNOWN,
+        source=StatusSource.PLACEMENT,
+        batch=test.batch,
     )
 
 
 def placement_answer(*, test: PlacementTest, answers: dict[int, bool]) -> PlacementTest:
     """Record the answers to the current round ({item id: known?}); then the next round, or the
-    result and the marks. Answers to items already answered are ignored (a retried request)."""
+    result. Answers to items already answered are ignored (a retried request).
+
+    After the last round the estimate is known at once, and the marking — up to 20,000 rows of
+    marks and as many events, ~2 s in one INSERT ... SELECT (bench/knowledge_placement.py), far
+    over what a request may take — is a job (`placement_marks`, created in this transaction, so it
+    runs only once the answer is committed): `state` is `marking` with the job linked until it has
+    run, then `applied`. An estimate of 0 needs no job."""
     with transaction.atomic():
-        test = PlacementTest.objects.select_for_update().select_related("pair").get(pk=test.pk)
+        test = PlacementTest.objects.select_for_update(of=("self",)).select_related("pair", "user").get(pk=test.pk)
         if test.state != PlacementState.RUNNING:
             raise Conflict("This placement test is finished.", code="placement_finished")
         pending = {item["id"]: item for item in test.items if item["answer"] is None}
@@ -171,9 +181,15 @@ def placement_answer(*, test: PlacementTest, answers: dict[int, bool]) -> Placem
             search["hi"] = band - 1
         if search["lo"] > search["hi"] or search["round"] >= MAX_ROUNDS:
             test.estimate, test.false_alarm_rate = placement_estimate(test.items)
-            test.state = PlacementState.APPLIED
             test.finished_at = timezone.now()
-            test.marked = _mark_known(test)
+            test.batch = uuid.uuid4()
+            if test.estimate:
+                test.state = PlacementState.MARKING
+                test.job = job_create(
+                    user=test.user, kind=PLACEMENT_JOB_KIND, params={"placement": str(test.pk)}, count_quota=False
+                )
+            else:
+                test.state = PlacementState.APPLIED
         else:
             search["band"] = (search["lo"] + search["hi"]) // 2
             search["round"] += 1
@@ -183,15 +199,35 @@ def placement_answer(*, test: PlacementTest, answers: dict[int, bool]) -> Placem
     return test
 
 
-def placement_undo(*, test: PlacementTest) -> PlacementTest:
-    """Take back the marks of a finished placement (words changed since keep their new status)."""
+def placement_marks_apply(*, placement_id: uuid.UUID | str) -> PlacementTest | None:
+    """The placement job's work: mark the estimated lemmas known, once. A second run (Dramatiq
+    delivers at least once), or a run after the learner undid the placement, changes nothing.
+    None when the placement is gone."""
+    test = PlacementTest.objects.filter(pk=placement_id).only("language").first()
+    if test is None:
+        return None
+    lemmas = ranked_lemmas(test.language)  # built outside the transaction: the first build is slow
     with transaction.atomic():
-        test = PlacementTest.objects.select_for_update().select_related("pair").get(pk=test.pk)
+        test = PlacementTest.objects.select_for_update(of=("self",)).select_related("pair").get(pk=placement_id)
+        if test.state != PlacementState.MARKING:
+            return test
+        test.marked = _mark_known(test, lemmas)
+        test.state = PlacementState.APPLIED
+        test.save(update_fields=["marked", "state", "updated_at"])
+    return test
+
+
+def placement_undo(*, test: PlacementTest) -> PlacementTest:
+    """Take back the marks of a finished placement (words changed since keep their new status).
+    Undone while its job has not run yet, the job then marks nothing."""
+    with transaction.atomic():
+        test = PlacementTest.objects.select_for_update(of=("self",)).select_related("pair").get(pk=test.pk)
         if test.state == PlacementState.UNDONE:
             return test
-        if test.state != PlacementState.APPLIED or test.batch is None:
+        if test.state == PlacementState.RUNNING or test.batch is None:
             raise Conflict("This placement test has not finished yet.", code="placement_running")
-        batch_undo(pair=test.pair, batch=test.batch)
+        if test.state == PlacementState.APPLIED:
+            batch_undo(pair=test.pair, batch=test.batch)
         test.state = PlacementState.UNDONE
         test.save(update_fields=["state", "updated_at"])
     return test

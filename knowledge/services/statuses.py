@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Max
 
 from flashcards.selectors import word_statuses_for_pair
 from langlearn.errors import InvalidInput
@@ -252,14 +253,19 @@ def batch_undo(*, pair: UserLanguagePair, batch: uuid.UUID) -> StatusChange:
     changed again since keeps its newer status). Undoing twice changes nothing."""
     with transaction.atomic():
         events = list(events_of_batch(pair=pair, batch=batch).exclude(source=StatusSource.UNDO))
-        marks = dict(
-            WordStatusMark.objects.select_for_update()
-            .filter(pair=pair, key__in=[e.key for e in events])
-            .values_list("key", "batch")
+        keys = [e.key for e in events]
+        # Lock the keys' marks: a concurrent change to them waits for the undo (or the undo for it).
+        list(WordStatusMark.objects.select_for_update().filter(in_values("key", keys), pair=pair).values_list("pk"))
+        # A key is restored while the batch is still its last change: no later event for the key (a
+        # reader mark, a review's lapse, an undo of this same batch) since.
+        latest = dict(
+            WordStatusEvent.objects.filter(in_values("key", keys), pair=pair)
+            .order_by()
+            .values("key")
+            .annotate(last=Max("id"))
+            .values_list("key", "last")
         )
-        # A key is restored while the batch is still its last change: its mark carries the batch, or
-        # the batch removed the mark and nothing marked the key since.
-        restore = {e.key: e.old_status for e in events if marks.get(e.key, batch) == batch}
+        restore = {e.key: e.old_status for e in events if latest.get(e.key) == e.id}
         current = word_statuses(pair=pair, keys=restore)
         changed = _apply(pair=pair, targets=restore, current=current, source=StatusSource.UNDO, batch=batch)
     return StatusChange(batch=batch if changed else None, changed=changed, unchanged=len(events) - changed)
@@ -267,7 +273,12 @@ def batch_undo(*, pair: UserLanguagePair, batch: uuid.UUID) -> StatusChange:
 
 def page_finish_undo(*, pair: UserLanguagePair) -> StatusChange:
     """Undo the pair's last finished page."""
-    batch = last_batch(pair=pair, source=StatusSource.FINISH_PAGE)
+    return last_batch_undo(pair=pair, source=StatusSource.FINISH_PAGE)
+
+
+def last_batch_undo(*, pair: UserLanguagePair, source: str) -> StatusChange:
+    """Undo the pair's last change from `source` (a finished page, a reader mark, an Anki import)."""
+    batch = last_batch(pair=pair, source=source)
     if batch is None:
         return StatusChange(batch=None, changed=0, unchanged=0)
     return batch_undo(pair=pair, batch=batch)
