@@ -4,28 +4,41 @@ from langlearn import serializers
 from langlearn.jobs.serializers import JobSerializer
 from langlearn.query import QuerySerializer
 
-from .models import PlacementTest, Status, StatusSource, WordStatusMark
+from .listing import LIST_SOURCES
+from .models import PlacementTest, Status, StatusSource
 from .services.statuses import MAX_KEY_LENGTH, MAX_WORDS_PER_REQUEST
 
 # The sources a client may name when it sets statuses; the others are written by the server.
 CLIENT_SOURCES = [(s.value, s.label) for s in (StatusSource.READER, StatusSource.API)]
 
 
-class WordStatusSerializer(serializers.ModelSerializer):
-    language_pair = serializers.UUIDField(source="pair_id", read_only=True)
-    word = serializers.CharField(source="key", read_only=True, help_text="The word's key: its normalised lemma.")
+class WordStatusSerializer(serializers.Serializer):
+    language_pair = serializers.UUIDField(source="pair_id")
+    word = serializers.CharField(help_text="The word's key: its normalised lemma (or expression).")
+    status = serializers.ChoiceField(choices=Status.choices)
+    source = serializers.ChoiceField(
+        choices=LIST_SOURCES,
+        help_text="Where the status comes from: a mark's source, or `word_bank` for a word-bank word "
+        "without a mark, whose status its cards give (known once every active card is mature).",
+    )
+    updated_at = serializers.DateTimeField()
+    cards = serializers.IntegerField(allow_null=True, help_text="Word-bank words: active cards.")
+    mature_cards = serializers.IntegerField(allow_null=True, help_text="Word-bank words: mature cards among them.")
 
-    class Meta:
-        model = WordStatusMark
-        fields = ["id", "language_pair", "word", "status", "source", "updated_at"]
-        read_only_fields = fields
+
+class WordStatusPageSerializer(serializers.Serializer):
+    next = serializers.CharField(allow_null=True, help_text="The next page's URL; null on the last page.")
+    previous = serializers.CharField(allow_null=True, help_text="The previous page's URL; null on the first.")
+    results = WordStatusSerializer(many=True)
 
 
 class WordStatusFilterSerializer(QuerySerializer):
     language_pair = serializers.UUIDField(required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
-    source = serializers.ChoiceField(choices=StatusSource.choices, required=False)
+    source = serializers.ChoiceField(choices=LIST_SOURCES, required=False)
     search = serializers.CharField(max_length=MAX_KEY_LENGTH, required=False, help_text="Prefix of the word.")
+    cursor = serializers.CharField(max_length=2000, required=False, help_text="From a page's next/previous link.")
+    page_size = serializers.IntegerField(min_value=1, required=False, help_text="At most 100; default 50.")
 
 
 class WordStatusInputSerializer(serializers.Serializer):

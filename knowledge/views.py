@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from langlearn.pagination import CursorPagination
 from vocab.selectors import pair_get_for_user
 
 from . import selectors, services
+from .listing import Position, word_statuses_page
 from .models import PlacementState, PlacementTest, WordStatusMark
 from .serializers import (
     FinishPageSerializer,
@@ -24,38 +25,62 @@ from .serializers import (
     StatusUndoSerializer,
     WordStatusBulkSerializer,
     WordStatusFilterSerializer,
+    WordStatusPageSerializer,
     WordStatusSerializer,
 )
-
-
-class WordStatusPagination(CursorPagination):
-    ordering = "-updated_at"
 
 
 def _change(result: services.StatusChange) -> Response:
     return Response(StatusChangeSerializer(asdict(result)).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[WordStatusFilterSerializer]))
-class WordStatusViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The learner's marked words (known, ignored, learning, new) with where each mark came from.
-    Words in the word bank without a mark read as learning (known once every card is mature) and
-    are listed by /api/vocab/entries."""
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 50
+
+
+class WordStatusViewSet(viewsets.GenericViewSet):
+    """The learner's words that are not new, each with its status and where it comes from: the
+    explicit marks (known, ignored, learning from the reader, a placement, a pack, an Anki
+    import...) and every word-bank word without a mark, with the status its cards give it."""
 
     serializer_class = WordStatusSerializer
     queryset = WordStatusMark.objects.none()
-    pagination_class = WordStatusPagination
+    pagination_class = None
     filter_backends: list = []
 
-    def get_queryset(self):
-        data = WordStatusFilterSerializer.parse(self.request)
-        return selectors.word_status_marks_for_user(
-            user=self.request.user,
+    @extend_schema(parameters=[WordStatusFilterSerializer], responses=WordStatusPageSerializer)
+    def list(self, request):
+        """Every non-new word, in word order, filterable by pair, status, source (`word_bank` for the
+        statuses the word bank implies) and word prefix; keyset pages (`next`/`previous` links),
+        one query a page."""
+        data = WordStatusFilterSerializer.parse(request)
+        size = min(data.get("page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
+        position = Position.decode(data["cursor"]) if data.get("cursor") else None
+        rows = word_statuses_page(
+            user=request.user,
             pair_id=data.get("language_pair"),
             status=data.get("status"),
             source=data.get("source"),
             search=data.get("search"),
+            position=position,
+            limit=size + 1,
         )
+        backwards = bool(position and position.backwards)
+        more = len(rows) > size
+        rows = (rows[1:] if backwards else rows[:size]) if more else rows
+
+        def link(row, back: bool) -> str:
+            cursor = Position(row.word, str(row.pair_id), back).encode()
+            return replace_query_param(request.build_absolute_uri(), "cursor", cursor)
+
+        has_next = bool(rows) and (more or backwards)
+        has_previous = bool(rows) and (position is not None and (more or not backwards))
+        body = {
+            "next": link(rows[-1], False) if has_next else None,
+            "previous": link(rows[0], True) if has_previous else None,
+            "results": WordStatusSerializer([asdict(r) for r in rows], many=True).data,
+        }
+        return Response(body)
 
     @extend_schema(
         request=WordStatusBulkSerializer,

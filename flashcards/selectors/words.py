@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, F, Max, Q, QuerySet, Value, When
 
 from langlearn.lookups import in_values
 from vocab.models import LearnableWordBankEntry, UserLanguagePair
@@ -39,22 +39,47 @@ def word_statuses_for_pair(*, pair: UserLanguagePair, keys: Iterable[str]) -> di
     keys = {k for k in keys if k}
     if not keys:
         return {}
-    active = Q(flashcards__suspended=False)
-    rows = (
-        LearnableWordBankEntry.objects.filter(in_values("normalized_lemma", keys), pair=pair)
-        .values("normalized_lemma")
-        .annotate(
-            cards=Count("flashcards", filter=active),
-            graduated=Count(
-                "flashcards",
-                filter=active
-                & Q(
-                    flashcards__state=CardState.REVIEW,
-                    flashcards__last_review__isnull=False,
-                    flashcards__stability__gte=MATURE_STABILITY_DAYS,
-                ),
-            ),
-        )
-        .values_list("normalized_lemma", "cards", "graduated")
+    rows = _counted(LearnableWordBankEntry.objects.filter(in_values("normalized_lemma", keys), pair=pair)).values_list(
+        "normalized_lemma", "cards", "graduated"
     )
     return {key: KNOWN if cards and cards == graduated else LEARNING for key, cards, graduated in rows}
+
+
+_ACTIVE = Q(flashcards__suspended=False)
+_MATURE = _ACTIVE & Q(
+    flashcards__state=CardState.REVIEW,
+    flashcards__last_review__isnull=False,
+    flashcards__stability__gte=MATURE_STABILITY_DAYS,
+)
+
+
+def _counted(entries: QuerySet[LearnableWordBankEntry]) -> QuerySet:
+    """Per entry (grouped by pair and key): its active cards and how many of them are mature."""
+    return (
+        entries.order_by()
+        .values("pair_id", "normalized_lemma")
+        .annotate(cards=Count("flashcards", filter=_ACTIVE), graduated=Count("flashcards", filter=_MATURE))
+    )
+
+
+def word_bank_statuses(*, user, pair_id=None, status: str | None = None, search: str | None = None) -> QuerySet:
+    """The learner's word-bank words with the status their cards give them, as rows of
+    (pair_id, normalized_lemma, cards, graduated, status, updated_at): the same rule as
+    `word_statuses_for_pair`, for listing every word rather than looking up a text's. `status`
+    ("known" / "learning") and `search` (a key prefix) filter in the database."""
+    entries = LearnableWordBankEntry.objects.filter(user=user)
+    if pair_id is not None:
+        entries = entries.filter(pair_id=pair_id)
+    if search:
+        entries = entries.filter(normalized_lemma__startswith=search)
+    rows = _counted(entries).annotate(
+        status=Case(
+            When(Q(cards__gt=0) & Q(cards=F("graduated")), then=Value(KNOWN)),
+            default=Value(LEARNING),
+            output_field=CharField(),
+        ),
+        entry_updated_at=Max("updated_at"),
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return rows
