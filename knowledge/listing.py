@@ -20,7 +20,7 @@ from datetime import datetime
 from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 
 from flashcards.selectors import word_bank_statuses
-from langlearn.errors import InvalidInput
+from langlearn.errors import NotFound
 
 from .models import Status, StatusSource, WordStatusMark
 
@@ -46,7 +46,8 @@ class Position:
             key, pair_id, backwards = json.loads(raw)
             return cls(str(key), str(uuid.UUID(str(pair_id))), bool(backwards))
         except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-            raise InvalidInput("Invalid cursor.", code="invalid_cursor") from None
+            # As DRF's cursor pagination answers a cursor it cannot read.
+            raise NotFound("Invalid cursor.", code="invalid_cursor") from None
 
 
 @dataclass(frozen=True)

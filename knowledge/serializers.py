@@ -38,7 +38,9 @@ class WordStatusFilterSerializer(QuerySerializer):
     source = serializers.ChoiceField(choices=LIST_SOURCES, required=False)
     search = serializers.CharField(max_length=MAX_KEY_LENGTH, required=False, help_text="Prefix of the word.")
     cursor = serializers.CharField(max_length=2000, required=False, help_text="From a page's next/previous link.")
-    page_size = serializers.IntegerField(min_value=1, required=False, help_text="At most 100; default 50.")
+    page_size = serializers.IntegerField(
+        min_value=1, required=False, help_text="At most 100 (larger asks are capped); default 20."
+    )
 
 
 class WordStatusInputSerializer(serializers.Serializer):

@@ -35,7 +35,7 @@ def _change(result: services.StatusChange) -> Response:
 
 
 MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 50
+DEFAULT_PAGE_SIZE = 20
 
 
 class WordStatusViewSet(viewsets.GenericViewSet):
