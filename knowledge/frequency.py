@@ -120,6 +120,12 @@ def _cache_path(lang: str) -> Path:
     return Path(directory) / f"lemmas-{lang}-{digest}.json.gz"
 
 
+def lemma_list_cached(language: str) -> bool:
+    """Whether the language's lemma list is built (in the cache file) for the current versions."""
+    lang = frequency_language(language)
+    return lang is not None and _cache_path(lang).is_file()
+
+
 def _build(lang: str) -> tuple[str, ...]:
     import wordfreq
 
