@@ -10,6 +10,8 @@
    next to another learner with the same: the single INSERT ... SELECT the final placement answer
    runs. Each run is rolled back; p50/p95/max over `--runs`. Also the old way (read the statuses,
    then `_apply` in chunks of 5,000) for comparison.
+3. The word-statuses list (`knowledge.listing.word_statuses_page`, one UNION ALL query a page) for
+   that learner once marked: the first page, a page from the middle, and filtered pages.
 
 Seeds a database of its own (`<name>_bench_placement`, dropped at the end). Prints figures, asserts
 nothing.
@@ -88,6 +90,28 @@ def show(name: str, times: list[float], result: int) -> None:
     )
 
 
+def listing(pair: UserLanguagePair, keys: list[str], runs: int) -> None:
+    from knowledge.listing import Position, word_statuses_page
+
+    middle = Position(sorted(keys)[len(keys) // 2], str(pair.pk))
+    cases = {
+        "first page": {},
+        "middle page": {"position": middle},
+        "known, word bank only": {"status": "known", "source": "word_bank"},
+        "learning (middle)": {"status": "learning", "position": middle},
+        "search 'con'": {"search": "con"},
+    }
+    print(f"word-statuses list, page of 20 ({runs} runs each):")
+    for name, extra in cases.items():
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            rows = word_statuses_page(user=pair.user, pair_id=pair.pk, limit=21, **extra)
+            times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        print(f"  {name}: {len(rows)} rows; p50 {statistics.median(times):.1f} ms, max {times[-1]:.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--language", default="es")
@@ -95,18 +119,20 @@ def main() -> None:
     parser.add_argument("--known", type=int, default=20_000)
     parser.add_argument("--entries", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--skip", choices=["lemmatise"], action="append", default=[], help="leave a part out")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL (DATABASE_URL=postgres://...).")
 
-    forms = list(ranked_words(args.language)[: args.forms])
-    t0 = time.perf_counter()
-    lemmas = lemmatise_forms(forms, args.language)
-    took = time.perf_counter() - t0
-    print(
-        f"lemmatising {len(forms):,} {args.language} forms (no cache): {took:.1f} s "
-        f"({took / len(forms) * 1000:.2f} ms a form) -> {len(set(lemmas.values())):,} lemmas"
-    )
+    if "lemmatise" not in args.skip:
+        forms = list(ranked_words(args.language)[: args.forms])
+        t0 = time.perf_counter()
+        lemmas = lemmatise_forms(forms, args.language)
+        took = time.perf_counter() - t0
+        print(
+            f"lemmatising {len(forms):,} {args.language} forms (no cache): {took:.1f} s "
+            f"({took / len(forms) * 1000:.2f} ms a form) -> {len(set(lemmas.values())):,} lemmas"
+        )
     ranked_lemmas(args.language)  # builds the cache file when missing
     ranked_lemmas.cache_clear()
     t0 = time.perf_counter()
@@ -142,6 +168,10 @@ def main() -> None:
             "old way (read statuses, _apply per 5,000)",
             *timed_runs(max(3, args.runs // 3), lambda: old_way(pair, keys)),
         )
+        new_words_mark(pair=pair, keys=keys, status=Status.KNOWN, source=StatusSource.PLACEMENT, batch=uuid.uuid4())
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        listing(pair, keys, args.runs)
     finally:
         connection.creation.destroy_test_db(db_name, verbosity=0)
 

@@ -4,8 +4,8 @@ A word with a mark is listed with it (the mark wins); a word-bank word without o
 the status its cards give it (`flashcards.selectors.word_bank_statuses`: known once every active
 card is mature, else learning) and the source `word_bank`. Ordered by word, then pair, and paged by
 keyset on that order (a cursor holds the last word and pair): one query per page — a UNION ALL of
-the two parts, each filtered and cut at the cursor before the union — whatever the page or the
-size of the vocabulary; no COUNT.
+the two parts, each filtered at the cursor, ordered and cut to the page before the union —
+whatever the page or the size of the vocabulary; no COUNT.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 
 from flashcards.selectors import word_bank_statuses
 from langlearn.errors import NotFound
@@ -61,16 +61,21 @@ class StatusRow:
     mature_cards: int | None
 
 
-def _after(position: Position | None, key_field: str) -> Q:
+def _after(position: Position | None, key_field: str, *, one_pair: bool) -> Q:
+    """The rows past the cursor. Within one pair a plain `key > k` (an index condition on the
+    (pair, key) index: the scan starts at the cursor); across pairs the tie on key is broken by
+    the pair."""
     if position is None:
         return Q()
-    if position.backwards:
-        return Q(**{f"{key_field}__lt": position.key}) | Q(**{key_field: position.key, "pair_id__lt": position.pair_id})
-    return Q(**{f"{key_field}__gt": position.key}) | Q(**{key_field: position.key, "pair_id__gt": position.pair_id})
+    op = "lt" if position.backwards else "gt"
+    past = Q(**{f"{key_field}__{op}": position.key})
+    if one_pair:
+        return past
+    return past | Q(**{key_field: position.key, f"pair_id__{op}": position.pair_id})
 
 
 def _marks(*, user, pair_id, status, source, search, position) -> QuerySet:
-    qs = WordStatusMark.objects.filter(_after(position, "key"), user=user)
+    qs = WordStatusMark.objects.filter(_after(position, "key", one_pair=pair_id is not None), user=user)
     if pair_id is not None:
         qs = qs.filter(pair_id=pair_id)
     if status:
@@ -96,14 +101,18 @@ def _bank(*, user, pair_id, status, search, position) -> QuerySet:
     marked = WordStatusMark.objects.filter(pair_id=OuterRef("pair_id"), key=OuterRef("normalized_lemma"))
     qs = (
         word_bank_statuses(user=user, pair_id=pair_id, status=status, search=search)
-        .filter(_after(position, "normalized_lemma"))
-        .filter(~Exists(marked))
+        .filter(_after(position, "normalized_lemma", one_pair=pair_id is not None))
+        # A scalar subquery, not NOT EXISTS: PostgreSQL turns NOT EXISTS into an anti-join over all
+        # the pair's marks (15,000 after a placement: ~45 ms a page); this one it runs per entry
+        # (one index probe) for only the entries the page reads, in key order.
+        .annotate(mark=Subquery(marked.values("pk")[:1]))
+        .filter(mark__isnull=True)
         .annotate(
             r_pair=F("pair_id"),
             r_key=F("normalized_lemma"),
             r_status=F("status"),
             r_source=Value(WORD_BANK, output_field=CharField()),
-            r_updated=F("entry_updated_at"),
+            r_updated=F("updated_at"),
             r_cards=F("cards"),
             r_mature=F("graduated"),
         )
@@ -131,8 +140,11 @@ def word_statuses_page(
     if not parts:
         return []
     ordering = ("-r_key", "-r_pair") if position and position.backwards else ("r_key", "r_pair")
-    qs = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
-    rows = list(qs.order_by(*ordering)[:limit])
+    # Each part is ordered and cut to the page before the union: the database walks each one's
+    # (pair, key) index and stops, instead of merging two whole lists to keep twenty rows.
+    parts = [part.order_by(*ordering)[:limit] for part in parts]
+    qs = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True).order_by(*ordering)
+    rows = list(qs[:limit] if len(parts) > 1 else qs)
     if position and position.backwards:
         rows.reverse()
     return [StatusRow(*row) for row in rows]
