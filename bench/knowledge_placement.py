@@ -106,7 +106,7 @@ def listing(pair: UserLanguagePair, keys: list[str], runs: int) -> None:
         times = []
         for _ in range(runs):
             t0 = time.perf_counter()
-            rows = word_statuses_page(user=pair.user, pair_id=pair.pk, limit=21, **extra)
+            rows = word_statuses_page(user=pair.user, pair_id=pair.pk, size=20, **extra).rows
             times.append((time.perf_counter() - t0) * 1000)
         times.sort()
         print(f"  {name}: {len(rows)} rows; p50 {statistics.median(times):.1f} ms, max {times[-1]:.1f} ms")

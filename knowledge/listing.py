@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import CharField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 
 from flashcards.selectors import word_bank_statuses
 from langlearn.errors import NotFound
@@ -25,6 +25,8 @@ from langlearn.errors import NotFound
 from .models import Status, StatusSource, WordStatusMark
 
 WORD_BANK = "word_bank"
+# The columns both parts give, in this order (the UNION ALL matches them by position), then
+# `r_marked` (a word-bank row a mark overrides) and `r_part` (which part a row came from).
 COLUMNS = ("r_pair", "r_key", "r_status", "r_source", "r_updated", "r_cards", "r_mature")
 LIST_SOURCES = [*StatusSource.choices, (WORD_BANK, "Word bank (the status its cards give it)")]
 
@@ -93,8 +95,9 @@ def _marks(*, user, pair_id, status, source, search, position) -> QuerySet:
         r_updated=F("updated_at"),
         r_cards=none,
         r_mature=none,
+        r_marked=Value(False),
     )
-    return qs.values_list(*COLUMNS)
+    return qs
 
 
 def _bank(*, user, pair_id, status, search, position) -> QuerySet:
@@ -102,11 +105,6 @@ def _bank(*, user, pair_id, status, search, position) -> QuerySet:
     qs = (
         word_bank_statuses(user=user, pair_id=pair_id, status=status, search=search)
         .filter(_after(position, "normalized_lemma", one_pair=pair_id is not None))
-        # A scalar subquery, not NOT EXISTS: PostgreSQL turns NOT EXISTS into an anti-join over all
-        # the pair's marks (15,000 after a placement: ~45 ms a page); this one it runs per entry
-        # (one index probe) for only the entries the page reads, in key order.
-        .annotate(mark=Subquery(marked.values("pk")[:1]))
-        .filter(mark__isnull=True)
         .annotate(
             r_pair=F("pair_id"),
             r_key=F("normalized_lemma"),
@@ -115,9 +113,20 @@ def _bank(*, user, pair_id, status, search, position) -> QuerySet:
             r_updated=F("updated_at"),
             r_cards=F("cards"),
             r_mature=F("graduated"),
+            # Whether a mark overrides the entry: read in the SELECT list, so only for the rows the
+            # page reads (filtering NOT EXISTS instead made PostgreSQL anti-join the pair's every
+            # mark — 15,000 after a placement — and sort the word bank: ~45-70 ms a page).
+            r_marked=Exists(marked),
         )
     )
-    return qs.values_list(*COLUMNS)
+    return qs
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[StatusRow]  # in word order
+    more: bool  # rows remain in the direction read
+    resume: Position | None  # where to go on reading in that direction
 
 
 def word_statuses_page(
@@ -128,23 +137,47 @@ def word_statuses_page(
     source: str | None = None,
     search: str | None = None,
     position: Position | None = None,
-    limit: int,
-) -> list[StatusRow]:
-    """Up to `limit` rows after (or, backwards, before) `position`, in word order. One query."""
+    size: int,
+) -> Page:
+    """Up to `size` rows after (or, backwards, before) `position`. One query: each part — the
+    marks, the word bank — ordered and cut to size + 1 rows (the database walks its (pair, key)
+    index and stops), merged by a UNION ALL in the same order.
+
+    Word-bank rows whose word has a mark are skipped: the marks part lists them (when the mark
+    passes the filters). Skipping can leave a part's rows short of the page, so the page ends at
+    the first part's last row when that part had more (every row before it, of every part, has
+    been read); `resume` is then the last row read, listed or skipped."""
     search = " ".join(search.split()).lower() if search else None
+    backwards = bool(position and position.backwards)
     parts = []
-    if source in (None, "", WORD_BANK) and status in (None, "", Status.KNOWN, Status.LEARNING):
-        parts.append(_bank(user=user, pair_id=pair_id, status=status, search=search, position=position))
+    # Marks first: a word's mark sorts before its word-bank row, so a page never ends between the
+    # two (a cursor at the word-bank row would skip the mark).
     if source != WORD_BANK:
         parts.append(_marks(user=user, pair_id=pair_id, status=status, source=source, search=search, position=position))
+    if source in (None, "", WORD_BANK) and status in (None, "", Status.KNOWN, Status.LEARNING):
+        parts.append(_bank(user=user, pair_id=pair_id, status=status, search=search, position=position))
     if not parts:
-        return []
-    ordering = ("-r_key", "-r_pair") if position and position.backwards else ("r_key", "r_pair")
-    # Each part is ordered and cut to the page before the union: the database walks each one's
-    # (pair, key) index and stops, instead of merging two whole lists to keep twenty rows.
-    parts = [part.order_by(*ordering)[:limit] for part in parts]
-    qs = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True).order_by(*ordering)
-    rows = list(qs[:limit] if len(parts) > 1 else qs)
-    if position and position.backwards:
+        return Page(rows=[], more=False, resume=None)
+    parts = [part.annotate(r_part=Value(i)).values_list(*COLUMNS, "r_marked", "r_part") for i, part in enumerate(parts)]
+    ordering = ("-r_key", "-r_pair", "r_part") if backwards else ("r_key", "r_pair", "r_part")
+    cut = [part.order_by(*ordering)[: size + 1] for part in parts]
+    qs = cut[0] if len(cut) == 1 else cut[0].union(*cut[1:], all=True).order_by(*ordering)
+    fetched = list(qs)
+    total = [sum(row[-1] == i for row in fetched) for i in range(len(parts))]
+    seen = [0] * len(parts)
+    rows: list[StatusRow] = []
+    resume, more = None, False
+    for *values, is_marked, part in fetched:
+        if not is_marked and len(rows) == size:
+            more = True
+            break
+        seen[part] += 1
+        resume = Position(values[1], str(values[0]), backwards)
+        if not is_marked:
+            rows.append(StatusRow(*values))
+        if total[part] == size + 1 and seen[part] == size + 1:
+            more = True  # this part has rows past here that were not fetched
+            break
+    if backwards:
         rows.reverse()
-    return [StatusRow(*row) for row in rows]
+    return Page(rows=rows, more=more, resume=resume)

@@ -56,28 +56,31 @@ class WordStatusViewSet(viewsets.GenericViewSet):
         data = WordStatusFilterSerializer.parse(request)
         size = min(data.get("page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
         position = Position.decode(data["cursor"]) if data.get("cursor") else None
-        rows = word_statuses_page(
+        page = word_statuses_page(
             user=request.user,
             pair_id=data.get("language_pair"),
             status=data.get("status"),
             source=data.get("source"),
             search=data.get("search"),
             position=position,
-            limit=size + 1,
+            size=size,
         )
-        backwards = bool(position and position.backwards)
-        more = len(rows) > size
-        rows = (rows[1:] if backwards else rows[:size]) if more else rows
+        rows = page.rows
 
-        def link(row, back: bool) -> str:
-            cursor = Position(row.word, str(row.pair_id), back).encode()
-            return replace_query_param(request.build_absolute_uri(), "cursor", cursor)
+        def link(cursor: Position | None) -> str | None:
+            if cursor is None:
+                return None
+            return replace_query_param(request.build_absolute_uri(), "cursor", cursor.encode())
 
-        has_next = bool(rows) and (more or backwards)
-        has_previous = bool(rows) and (position is not None and (more or not backwards))
+        if position is not None and position.backwards:
+            after = Position(rows[-1].word, str(rows[-1].pair_id)) if rows else None
+            before = page.resume if page.more else None
+        else:
+            after = page.resume if page.more else None
+            before = Position(rows[0].word, str(rows[0].pair_id), True) if rows and position is not None else None
         body = {
-            "next": link(rows[-1], False) if has_next else None,
-            "previous": link(rows[0], True) if has_previous else None,
+            "next": link(after),
+            "previous": link(before),
             "results": WordStatusSerializer([asdict(r) for r in rows], many=True).data,
         }
         return Response(body)
