@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from langlearn.lookups import in_values
@@ -80,7 +80,7 @@ def word_bank_statuses(*, user, pair_id=None, status: str | None = None, search:
     for listing every word rather than looking up a text's. `status` ("known" / "learning") and
     `search` (a key prefix) filter in the database.
 
-    Per entry, not grouped: the status is two EXISTS over the entry's cards, so a page ordered by
+    Per entry, not grouped: the counts are subqueries over the entry's cards, so a page ordered by
     key walks the (pair, key) index and stops after the page instead of aggregating the whole word
     bank (5,000 entries: ~250 ms a page grouped, see bench/knowledge_placement.py)."""
     entries = LearnableWordBankEntry.objects.filter(user=user)
@@ -89,13 +89,14 @@ def word_bank_statuses(*, user, pair_id=None, status: str | None = None, search:
     if search:
         entries = entries.filter(normalized_lemma__startswith=search)
     active = Flashcard.objects.filter(entry=OuterRef("pk"), suspended=False)
-    known = Exists(active) & ~Exists(active.exclude(_mature()))
+    entries = entries.annotate(cards=_count(active), graduated=_count(active.filter(_mature())))
+    # Scalar subqueries, not EXISTS: PostgreSQL may run an EXISTS as one hashed pass over the whole
+    # cards table (it did here, planning for every entry rather than the page's twenty).
+    known = Q(cards__gt=0, cards=F("graduated"))
     if status == KNOWN:
         entries = entries.filter(known)
     elif status == LEARNING:
-        entries = entries.filter(~known)
+        entries = entries.exclude(known)
     return entries.annotate(
         status=Case(When(known, then=Value(KNOWN)), default=Value(LEARNING), output_field=CharField()),
-        cards=_count(active),
-        graduated=_count(active.filter(_mature())),
     )
