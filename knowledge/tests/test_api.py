@@ -271,3 +271,24 @@ def test_adding_a_pack_logs_its_new_words_as_learning_from_the_pack(auth_client,
     again = auth_client.post(f"/api/packs/{pack.pk}/add-to-word-bank", {"language_pair": str(pair.pk)}, format="json")
     assert again.status_code == 200
     assert WordStatusEvent.objects.filter(pair=pair, source="pack").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_placement_undone_before_its_job_ran_marks_nothing(auth_client, pair, broker, worker):
+    rank = {w: i for i, w in enumerate(ranked_lemmas("es"))}
+    body = auth_client.post(PLACEMENT, {"language_pair": str(pair.pk)}, format="json").json()
+    while body["state"] == "running":
+        answers = [{"id": i["id"], "known": rank.get(i["word"], 10**9) < 2000} for i in body["items"]]
+        response = auth_client.post(f"{PLACEMENT}/{body['id']}/answers", {"answers": answers}, format="json")
+        body = response.json()
+    assert (response.status_code, body["state"]) == (202, "marking")
+
+    undone = auth_client.post(f"{PLACEMENT}/{body['id']}/undo")
+    assert undone.json()["state"] == "undone"
+    run_jobs(broker, worker)
+
+    after = auth_client.get(f"{PLACEMENT}/{body['id']}").json()
+    assert after["state"] == "undone"
+    assert after["job"]["status"] == "succeeded"
+    assert after["marked"] == 0
+    assert not WordStatusMark.objects.filter(pair=pair).exists()
