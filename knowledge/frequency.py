@@ -116,7 +116,7 @@ def _cache_path(lang: str) -> Path:
         stat = path.stat()
         parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-    directory = getattr(settings, "FREQUENCY_CACHE_DIR", "") or os.path.join(tempfile.gettempdir(), "langlearn-freq")
+    directory = settings.FREQUENCY_CACHE_DIR or os.path.join(tempfile.gettempdir(), "langlearn-freq")
     return Path(directory) / f"lemmas-{lang}-{digest}.json.gz"
 
 
