@@ -44,12 +44,13 @@ class PlacementTestAdmin(ReadOnlyAdmin):
     list_filter = ["state", "language"]
     search_fields = ["user__email"]
     list_select_related = ["user", "pair"]
+    raw_id_fields = ["job"]
     actions = ["undo_marks"]
 
     @admin.action(description="Undo the words these placements marked known")
     def undo_marks(self, request, queryset):
         done = 0
-        for test in queryset.filter(state=PlacementState.APPLIED):
+        for test in queryset.filter(state__in=[PlacementState.APPLIED, PlacementState.MARKING]):
             placement_undo(test=test)
             done += 1
         self.message_user(request, f"{done} placement(s) undone.", messages.SUCCESS)

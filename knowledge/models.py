@@ -92,6 +92,7 @@ class WordStatusEvent(models.Model):
 
 class PlacementState(models.TextChoices):
     RUNNING = "running", "Running"
+    MARKING = "marking", "Finished, words being marked known (a job)"
     APPLIED = "applied", "Finished, words marked known"
     UNDONE = "undone", "Finished, marks undone"
 
@@ -112,6 +113,14 @@ class PlacementTest(TimeStampedModel):
     marked = models.PositiveIntegerField(default=0)
     batch = models.UUIDField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    job = models.ForeignKey(
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The job that marks the estimated words known once the last round is answered.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

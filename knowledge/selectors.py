@@ -45,26 +45,6 @@ def has_vocabulary(*, pair: UserLanguagePair) -> bool:
     return pair.entries.exists() or marks.exists()
 
 
-def word_status_marks_for_user(
-    *,
-    user,
-    pair_id=None,
-    status: str | None = None,
-    source: str | None = None,
-    search: str | None = None,
-) -> QuerySet[WordStatusMark]:
-    qs = WordStatusMark.objects.filter(user=user)
-    if pair_id is not None:
-        qs = qs.filter(pair_id=pair_id)
-    if status:
-        qs = qs.filter(status=status)
-    if source:
-        qs = qs.filter(source=source)
-    if search:
-        qs = qs.filter(key__startswith=" ".join(search.split()).lower())
-    return qs
-
-
 def vocabulary_counts(*, pairs: Iterable[UserLanguagePair], now: dt.datetime | None = None) -> dict[str, Any]:
     """What the home screen shows for `pairs`: words marked known in total and by source, and how
     many of them were marked in the last seven days. One query. (Word-bank words whose cards are
@@ -97,6 +77,6 @@ def last_batch(*, pair: UserLanguagePair, source: str):
 
 def placement_get_for_user(*, user, placement_id) -> PlacementTest:
     try:
-        return PlacementTest.objects.select_related("pair").get(user=user, pk=placement_id)
+        return PlacementTest.objects.select_related("pair", "job").get(user=user, pk=placement_id)
     except (PlacementTest.DoesNotExist, ValueError, TypeError):
         raise NotFound("Placement test not found.", code="placement_not_found")

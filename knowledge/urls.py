@@ -8,6 +8,7 @@ Placement = views.PlacementViewSet
 
 urlpatterns = [
     route("api/vocab/word-statuses", views.WordStatusViewSet, {"get": "list", "post": "create"}, name="status-list"),
+    route("api/vocab/word-statuses/undo", views.WordStatusUndoView, name="status-undo"),
     route("api/vocab/finish-page", views.FinishPageView, name="finish-page"),
     route("api/vocab/finish-page/undo", views.FinishPageUndoView, name="finish-page-undo"),
     route("api/vocab/placement", Placement, {"post": "create"}, name="placement-list"),

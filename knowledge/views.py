@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from langlearn.pagination import CursorPagination
 from vocab.selectors import pair_get_for_user
 
 from . import selectors, services
-from .models import PlacementTest, WordStatusMark
+from .listing import Position, word_statuses_page
+from .models import PlacementState, PlacementTest, WordStatusMark
 from .serializers import (
     FinishPageSerializer,
     PairOnlySerializer,
@@ -21,40 +22,68 @@ from .serializers import (
     PlacementSerializer,
     PlacementStartSerializer,
     StatusChangeSerializer,
+    StatusUndoSerializer,
     WordStatusBulkSerializer,
     WordStatusFilterSerializer,
+    WordStatusPageSerializer,
     WordStatusSerializer,
 )
-
-
-class WordStatusPagination(CursorPagination):
-    ordering = "-updated_at"
 
 
 def _change(result: services.StatusChange) -> Response:
     return Response(StatusChangeSerializer(asdict(result)).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[WordStatusFilterSerializer]))
-class WordStatusViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The learner's marked words (known, ignored, learning, new) with where each mark came from.
-    Words in the word bank without a mark read as learning (known once every card is mature) and
-    are listed by /api/vocab/entries."""
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+class WordStatusViewSet(viewsets.GenericViewSet):
+    """The learner's words that are not new, each with its status and where it comes from: the
+    explicit marks (known, ignored, learning from the reader, a placement, a pack, an Anki
+    import...) and every word-bank word without a mark, with the status its cards give it."""
 
     serializer_class = WordStatusSerializer
     queryset = WordStatusMark.objects.none()
-    pagination_class = WordStatusPagination
+    pagination_class = None
     filter_backends: list = []
 
-    def get_queryset(self):
-        data = WordStatusFilterSerializer.parse(self.request)
-        return selectors.word_status_marks_for_user(
-            user=self.request.user,
+    @extend_schema(parameters=[WordStatusFilterSerializer], responses=WordStatusPageSerializer)
+    def list(self, request):
+        """Every non-new word, in word order, filterable by pair, status, source (`word_bank` for the
+        statuses the word bank implies) and word prefix; keyset pages (`next`/`previous` links),
+        one query a page."""
+        data = WordStatusFilterSerializer.parse(request)
+        size = min(data.get("page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
+        position = Position.decode(data["cursor"]) if data.get("cursor") else None
+        page = word_statuses_page(
+            user=request.user,
             pair_id=data.get("language_pair"),
             status=data.get("status"),
             source=data.get("source"),
             search=data.get("search"),
+            position=position,
+            size=size,
         )
+        rows = page.rows
+
+        def link(cursor: Position | None) -> str | None:
+            if cursor is None:
+                return None
+            return replace_query_param(request.build_absolute_uri(), "cursor", cursor.encode())
+
+        if position is not None and position.backwards:
+            after = Position(rows[-1].word, str(rows[-1].pair_id)) if rows else None
+            before = page.resume if page.more else None
+        else:
+            after = page.resume if page.more else None
+            before = Position(rows[0].word, str(rows[0].pair_id), True) if rows and position is not None else None
+        body = {
+            "next": link(after),
+            "previous": link(before),
+            "results": WordStatusSerializer([asdict(r) for r in rows], many=True).data,
+        }
+        return Response(body)
 
     @extend_schema(
         request=WordStatusBulkSerializer,
@@ -70,6 +99,18 @@ class WordStatusViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         pair = pair_get_for_user(user=request.user, pair_id=data["language_pair"])
         words = [(w["word"], w["status"]) for w in data["words"]]
         return _change(services.word_statuses_set(pair=pair, words=words, source=data["source"]))
+
+
+class WordStatusUndoView(APIView):
+    @extend_schema(request=StatusUndoSerializer, responses=StatusChangeSerializer)
+    def post(self, request):
+        """Take back the pair's last change from `source` — a reader mark, a bulk update, the
+        statuses an Anki import set. Words changed again since keep their newer status; a second
+        undo changes nothing."""
+        serializer = StatusUndoSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pair = pair_get_for_user(user=request.user, pair_id=serializer.validated_data["language_pair"])
+        return _change(services.last_batch_undo(pair=pair, source=serializer.validated_data["source"]))
 
 
 class FinishPageView(APIView):
@@ -111,17 +152,26 @@ class PlacementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         test = services.placement_start(pair=pair)
         return Response(PlacementSerializer(test).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PlacementAnswerSerializer, responses=PlacementSerializer)
+    @extend_schema(
+        request=PlacementAnswerSerializer,
+        responses={200: PlacementSerializer, 202: PlacementSerializer},
+    )
     def answers(self, request, pk=None):
-        """Answer every word of the current round. The next round comes back in `items`; after the
-        last, `state` is `applied`, `estimate` the vocabulary size and `marked` the words marked known."""
+        """Answer every word of the current round. The next round comes back in `items` (200).
+        After the last round the answer is 202: `estimate` is the vocabulary size (in lemmas),
+        `state` is `marking` and `job` the job marking that many words known; once it has run,
+        `state` is `applied` and `marked` the words it marked. (200 with `state` `applied` when the
+        estimate is 0 and nothing is to be marked.)"""
         test = self.get_object()
         serializer = PlacementAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         answers = {a["id"]: a["known"] for a in serializer.validated_data["answers"]}
-        return Response(PlacementSerializer(services.placement_answer(test=test, answers=answers)).data)
+        test = services.placement_answer(test=test, answers=answers)
+        code = status.HTTP_202_ACCEPTED if test.state == PlacementState.MARKING else status.HTTP_200_OK
+        return Response(PlacementSerializer(test).data, status=code)
 
     @extend_schema(request=None, responses=PlacementSerializer)
     def undo(self, request, pk=None):
-        """Take back the words this placement marked known."""
+        """Take back the words this placement marked known (undone before its job ran, the job
+        marks nothing)."""
         return Response(PlacementSerializer(services.placement_undo(test=self.get_object())).data)

@@ -64,8 +64,8 @@ Lists come in three kinds, each chosen for how the list is used:
   person browses and that stay small enough to count — word bank entries, language pairs, flashcards,
   articles, adventures, the pack catalogue and a pack's entries, the editors' packs and entries.
 * **Cursor** (`?cursor=…&page_size=50`, answer `{next, previous, results}`, no `count`): lists that
-  only grow — a card's review events and the job list. Follow `next`; a cursor is opaque, and new
-  rows never shift a page the way page numbers would.
+  only grow — a card's review events, the job list and your word statuses (in word order). Follow
+  `next`; a cursor is opaque, and new rows never shift a page the way page numbers would.
 * **Plain list with `limit`** (`?limit=50`, answer a JSON array or the screen object): queues read
   from the front — the due queue and the review screen. There is no next page: review, then ask
   again.
@@ -156,6 +156,7 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "api_vocab_placement_undo_create": ("Undo a placement's known words", ""),
     "api_vocab_word_statuses_list": ("Your word statuses", ""),
     "api_vocab_word_statuses_create": ("Set word statuses", ""),
+    "api_vocab_word_statuses_undo_create": ("Undo your last status change from a source", ""),
     "api_flashcards_list": ("Your flashcards", ""),
     "api_flashcards_retrieve": ("One flashcard", "The card, its word and its FSRS state."),
     "api_flashcards_partial_update": ("Suspend or unsuspend a card", ""),

@@ -314,6 +314,10 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The placement test's lemma lists, one file per language (knowledge/frequency.py); empty: the
+# system temp dir. `manage.py placement_lists` fills it at deploy time.
+FREQUENCY_CACHE_DIR = env("FREQUENCY_CACHE_DIR", default="")
+
 # --- providers (DESIGN.md §6) ------------------------------------------------------------------
 ANTHROPIC_API_KEY = env("ANTHROPIC_API_KEY", default="")
 ANTHROPIC_BASE_URL = env("ANTHROPIC_BASE_URL", default="")

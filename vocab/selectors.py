@@ -104,3 +104,18 @@ def phrases_for_pair(*, pair: UserLanguagePair, limit: int = MAX_PHRASES) -> dic
             if phrase and len(phrase.split()) > 1:
                 phrases.setdefault(" ".join(phrase.split()), key)
     return phrases
+
+
+def word_bank_keys(*, pair: UserLanguagePair) -> QuerySet[LearnableWordBankEntry]:
+    """The pair's word-bank keys as a one-column queryset, to be used as a subquery (`key__in=`)
+    by a bulk write that must skip words already in the word bank."""
+    return LearnableWordBankEntry.objects.filter(pair=pair).order_by().values("normalized_lemma")
+
+
+def entry_keys(*, pair: UserLanguagePair, entry_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """{entry id: word-bank key} for those of `entry_ids` in `pair` (one query)."""
+    entry_ids = set(entry_ids)
+    if not entry_ids:
+        return {}
+    rows = LearnableWordBankEntry.objects.filter(pair=pair, pk__in=entry_ids).values_list("pk", "normalized_lemma")
+    return dict(rows)

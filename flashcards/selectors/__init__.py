@@ -21,11 +21,12 @@ from .due import (
 )
 from .parameters import fsrs_parameters_quality, workload_simulation
 from .stats import flashcard_stats, review_activity, streaks
-from .words import word_statuses_for_pair
+from .words import card_is_mature, word_bank_statuses, word_statuses_for_pair
 
 __all__ = [
     "MAX_DUE_LIMIT",
     "DueWord",
+    "card_is_mature",
     "due_cards_for_user",
     "due_counts_for_user",
     "due_queue_querysets",
@@ -43,6 +44,7 @@ __all__ = [
     "review_summary",
     "streaks",
     "target_words_for_pair",
+    "word_bank_statuses",
     "word_statuses_for_pair",
     "workload_simulation",
 ]

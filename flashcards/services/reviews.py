@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +40,7 @@ from ..scheduling import (
     snapshot,
     to_fsrs,
 )
+from ..selectors.words import card_is_mature
 from .bulk import cards_save_states, events_save_states
 
 MAX_SYNC_EVENTS = 1000
@@ -180,6 +182,25 @@ def _enqueue_fits(pair_ids: list[uuid.UUID]) -> None:
         transaction.on_commit(lambda: [fsrs_parameters_fit_job.send(str(p)) for p in pair_ids])
 
 
+MaturityHook = Callable[..., Callable[[], None]]
+# Word statuses live above flashcards (issue 15's `knowledge` app) and plug in here: when reviews
+# make a card mature or lapse it, each hook is called as `hook(pair=, matured=entry ids, lapsed=entry
+# ids)` before the cards are saved and returns a callable to run once they are (it logs the word's
+# status change). Appended from that app's AppConfig.ready(). A review that leaves the card's
+# maturity as it was — nearly all of them — calls nothing and costs no query.
+MATURITY_HOOKS: list[MaturityHook] = []
+
+
+def _maturity_hooks(cards: list[tuple[Flashcard, bool]]) -> list[Callable[[], None]]:
+    """For (card updated in memory, was it mature before) pairs: the hooks' after-save callables."""
+    changed: dict[uuid.UUID, tuple[UserLanguagePair, set, set]] = {}
+    for card, was_mature in cards:
+        if card_is_mature(card) != was_mature and MATURITY_HOOKS:
+            _, matured, lapsed = changed.setdefault(card.pair_id, (card.pair, set(), set()))
+            (lapsed if was_mature else matured).add(card.entry_id)
+    return [hook(pair=p, matured=up, lapsed=down) for p, up, down in changed.values() for hook in MATURITY_HOOKS]
+
+
 def _save(card: Flashcard, new_events: list[FlashcardEvent], changed: list[FlashcardEvent]) -> None:
     events_save_states(changed)
     FlashcardEvent.objects.bulk_create(new_events, batch_size=500)
@@ -228,7 +249,9 @@ def flashcard_review(
         review = NewReview(rating, reviewed_at, duration_ms, client_event_id)
         replay = not _in_order(card, [review])
         earlier = _stored_events([card.pk])[card.pk] if replay else None
+        was_mature = card_is_mature(card)
         (event,), changed = _record(card, [review], earlier=earlier)
+        after_save = _maturity_hooks([(card, was_mature)])
         card.save(update_fields=[*FSRS_FIELDS, "updated_at"])
         try:
             with transaction.atomic():
@@ -236,6 +259,8 @@ def flashcard_review(
         except IntegrityError:
             # The same client_event_id raced in on another card of this learner.
             raise Conflict("client_event_id was already used.", code="client_event_id_reused")
+        for callback in after_save:
+            callback()
         _enqueue_fits(_count_reviews({card.pair_id: 1}))
     return ReviewOutcome(event=event, card=card, duplicate=False, replayed=replay)
 
@@ -351,8 +376,10 @@ def reviews_sync(*, user, events: list[Any], now: datetime | None = None) -> lis
         to_insert: list[FlashcardEvent] = []
         to_update: list[FlashcardEvent] = []
         per_pair: dict[uuid.UUID, int] = defaultdict(int)
+        maturity: list[tuple[Flashcard, bool]] = []
         for card_id, items in per_card.items():
             card = cards[card_id]
+            maturity.append((card, card_is_mature(card)))
             new_events, changed = _record(card, [r for _, r in items], earlier=stored.get(card_id))
             to_insert += new_events
             to_update += changed
@@ -368,6 +395,9 @@ def reviews_sync(*, user, events: list[Any], now: datetime | None = None) -> lis
                 # One of these client_event_ids was just used by a concurrent request on other cards:
                 # apply nothing; the retry sees it as a duplicate.
                 raise Conflict("A concurrent sync used some of these events; retry.", code="sync_conflict")
+            after_save = _maturity_hooks(maturity)
             cards_save_states([cards[pk] for pk in per_card], now=now)
+            for callback in after_save:
+                callback()
             _enqueue_fits(_count_reviews(per_pair))
     return results

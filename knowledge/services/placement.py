@@ -1,19 +1,19 @@
 """The placement test: an adaptive yes/no vocabulary test over wordfreq's frequency bands.
 
 Each round shows 6 real words from one frequency band and 2 pseudo-words (made from real words of
-the language and checked absent from wordfreq's list), mixed. The band is found by binary search
-over 16 bands spanning the 50,000 most frequent words: a band where at least half of the real
-words are known (after the correction for guessing below) moves the search up, else down.
-4 to 5 rounds: 32 to 40 answers.
+the language and checked absent from wordfreq's list), mixed. The real words are lemmas — the
+dictionary forms a learner says they know — ranked by the summed frequency of their forms
+(`frequency.ranked_lemmas`). The band is found by binary search over 16 bands spanning the
+20,000 most frequent lemmas: a band where at least half of the real words are known (after the
+correction for guessing below) moves the search up, else down. 4 to 5 rounds: 32 to 40 answers.
 
 The estimate corrects each tested band's hit rate h for guessing with the false-alarm rate f on
 pseudo-words, (h - f) / (1 - f) (the usual yes/no-test correction, Meara & Buxton 1987), then
-interpolates between tested bands (rank 0 counts as all known once a band passed, rank 50,000 as
-none) and sums over the bands. The words up to that rank are marked known with source "placement"
-in one batch; `placement_undo` puts back what the batch changed.
-
-The words marked are wordfreq's forms (it counts surface forms, not lemmas): the reader looks a
-token up by its lemma and by its text, so both a lemma and its frequent inflections match.
+interpolates between tested bands (rank 0 counts as all known once a band passed, the last band's
+end as none) and sums over the bands: a number of lemmas. The lemmas up to that rank are marked
+known with source "placement" in one batch (one INSERT ... SELECT, see `_mark_known`);
+`placement_undo` puts back what the batch changed. Lemma keys are the word bank's and the reader's
+(`vocab.keys.normalize_key` of the lemma), so "tener" marked known paints "tiene" and "tenía".
 """
 
 from __future__ import annotations
@@ -27,25 +27,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from langlearn.errors import Conflict, InvalidInput
-from vocab.keys import normalize_key
+from langlearn.jobs.services import job_create
 from vocab.models import UserLanguagePair
 
-from ..frequency import frequency_language, ranked_words, zipf
+from ..frequency import frequency_language, ranked_lemmas, ranked_words, zipf
 from ..models import PlacementState, PlacementTest, Status, StatusSource
-from ..selectors import word_statuses
-from .statuses import _apply, batch_undo
+from .statuses import batch_undo, new_words_mark
 
-BANDS = (0, 500, 1000, 2000, 3000, 4000, 5000, 6500, 8000, 10000, 12500, 15000, 20000, 25000, 30000, 40000, 50000)
+BANDS = (0, 250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 7500, 9000, 11000, 13000, 15500, 18000, 20000)
 REAL_PER_ROUND = 6
 PSEUDO_PER_ROUND = 2
 PASS_RATE = 0.5
 MAX_ROUNDS = 7
-_MARK_CHUNK = 5_000
+PLACEMENT_JOB_KIND = "placement_marks"
 
 
 def _band_words(language: str, band: int) -> list[str]:
-    words = ranked_words(language)
-    return [w for w in words[BANDS[band] : BANDS[band + 1]] if len(w) >= 2]
+    lemmas = ranked_lemmas(language)
+    return [w for w in lemmas[BANDS[band] : BANDS[band + 1]] if len(w) >= 2 and " " not in w]
 
 
 def _pseudo_word(rng: random.Random, language: str, pool: list[str], taken: set[str]) -> str:
@@ -83,7 +82,14 @@ def placement_start(*, pair: UserLanguagePair) -> PlacementTest:
             f"No placement test for {pair.target_language}: wordfreq has no frequency list for it.",
             code="placement_unsupported_language",
         )
-    lo, hi = 0, len(BANDS) - 2
+    # A language whose lemma list is short (a small wordfreq list) is tested over the bands it fills.
+    hi = max((b for b in range(len(BANDS) - 1) if len(_band_words(language, b)) >= REAL_PER_ROUND), default=-1)
+    if hi < 0:
+        raise InvalidInput(
+            f"No placement test for {pair.target_language}: its frequency list is too short.",
+            code="placement_unsupported_language",
+        )
+    lo = 0
     test = PlacementTest(
         user_id=pair.user_id,
         pair=pair,
@@ -130,26 +136,28 @@ def placement_estimate(items: list[dict[str, Any]]) -> tuple[int, float]:
     return round(size), round(false_alarm, 4)
 
 
-def _mark_known(test: PlacementTest) -> int:
-    """The `estimate` most frequent words become known (words with a status already keep it)."""
-    keys = list(dict.fromkeys(normalize_key(w) for w in ranked_words(test.language)[: test.estimate or 0]))
-    test.batch = uuid.uuid4()
-    marked = 0
-    for start in range(0, len(keys), _MARK_CHUNK):
-        chunk = keys[start : start + _MARK_CHUNK]
-        current = word_statuses(pair=test.pair, keys=chunk)
-        targets = {k: Status.KNOWN.value for k in chunk if k not in current}
-        marked += _apply(
-            pair=test.pair, targets=targets, current=current, source=StatusSource.PLACEMENT, batch=test.batch
-        )
-    return marked
+def _mark_known(test: PlacementTest, lemmas: tuple[str, ...]) -> int:
+    """The `estimate` most frequent lemmas become known (words with a status already keep it)."""
+    return new_words_mark(
+        pair=test.pair,
+        keys=lemmas[: test.estimate or 0],
+        status=Status.KNOWN,
+        source=StatusSource.PLACEMENT,
+        batch=test.batch,
+    )
 
 
 def placement_answer(*, test: PlacementTest, answers: dict[int, bool]) -> PlacementTest:
     """Record the answers to the current round ({item id: known?}); then the next round, or the
-    result and the marks. Answers to items already answered are ignored (a retried request)."""
+    result. Answers to items already answered are ignored (a retried request).
+
+    After the last round the estimate is known at once, and the marking — up to 20,000 rows of
+    marks and as many events, ~2 s in one INSERT ... SELECT (bench/knowledge_placement.py), far
+    over what a request may take — is a job (`placement_marks`, created in this transaction, so it
+    runs only once the answer is committed): `state` is `marking` with the job linked until it has
+    run, then `applied`. An estimate of 0 needs no job."""
     with transaction.atomic():
-        test = PlacementTest.objects.select_for_update().select_related("pair").get(pk=test.pk)
+        test = PlacementTest.objects.select_for_update(of=("self",)).select_related("pair", "user").get(pk=test.pk)
         if test.state != PlacementState.RUNNING:
             raise Conflict("This placement test is finished.", code="placement_finished")
         pending = {item["id"]: item for item in test.items if item["answer"] is None}
@@ -173,9 +181,15 @@ def placement_answer(*, test: PlacementTest, answers: dict[int, bool]) -> Placem
             search["hi"] = band - 1
         if search["lo"] > search["hi"] or search["round"] >= MAX_ROUNDS:
             test.estimate, test.false_alarm_rate = placement_estimate(test.items)
-            test.state = PlacementState.APPLIED
             test.finished_at = timezone.now()
-            test.marked = _mark_known(test)
+            test.batch = uuid.uuid4()
+            if test.estimate:
+                test.state = PlacementState.MARKING
+                test.job = job_create(
+                    user=test.user, kind=PLACEMENT_JOB_KIND, params={"placement": str(test.pk)}, count_quota=False
+                )
+            else:
+                test.state = PlacementState.APPLIED
         else:
             search["band"] = (search["lo"] + search["hi"]) // 2
             search["round"] += 1
@@ -185,15 +199,35 @@ def placement_answer(*, test: PlacementTest, answers: dict[int, bool]) -> Placem
     return test
 
 
-def placement_undo(*, test: PlacementTest) -> PlacementTest:
-    """Take back the marks of a finished placement (words changed since keep their new status)."""
+def placement_marks_apply(*, placement_id: uuid.UUID | str) -> PlacementTest | None:
+    """The placement job's work: mark the estimated lemmas known, once. A second run (Dramatiq
+    delivers at least once), or a run after the learner undid the placement, changes nothing.
+    None when the placement is gone."""
+    test = PlacementTest.objects.filter(pk=placement_id).only("language").first()
+    if test is None:
+        return None
+    lemmas = ranked_lemmas(test.language)  # built outside the transaction: the first build is slow
     with transaction.atomic():
-        test = PlacementTest.objects.select_for_update().select_related("pair").get(pk=test.pk)
+        test = PlacementTest.objects.select_for_update(of=("self",)).select_related("pair").get(pk=placement_id)
+        if test.state != PlacementState.MARKING:
+            return test
+        test.marked = _mark_known(test, lemmas)
+        test.state = PlacementState.APPLIED
+        test.save(update_fields=["marked", "state", "updated_at"])
+    return test
+
+
+def placement_undo(*, test: PlacementTest) -> PlacementTest:
+    """Take back the marks of a finished placement (words changed since keep their new status).
+    Undone while its job has not run yet, the job then marks nothing."""
+    with transaction.atomic():
+        test = PlacementTest.objects.select_for_update(of=("self",)).select_related("pair").get(pk=test.pk)
         if test.state == PlacementState.UNDONE:
             return test
-        if test.state != PlacementState.APPLIED or test.batch is None:
+        if test.state == PlacementState.RUNNING or test.batch is None:
             raise Conflict("This placement test has not finished yet.", code="placement_running")
-        batch_undo(pair=test.pair, batch=test.batch)
+        if test.state == PlacementState.APPLIED:
+            batch_undo(pair=test.pair, batch=test.batch)
         test.state = PlacementState.UNDONE
         test.save(update_fields=["state", "updated_at"])
     return test

@@ -8,12 +8,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Max
 
 from flashcards.selectors import word_statuses_for_pair
 from langlearn.errors import InvalidInput
 from langlearn.lookups import in_values
 from vocab.keys import normalize_key
 from vocab.models import UserLanguagePair
+from vocab.selectors import word_bank_keys
 
 from ..models import Status, StatusSource, WordStatusEvent, WordStatusMark
 from ..selectors import events_of_batch, last_batch, word_statuses
@@ -120,6 +122,60 @@ def _write_postgresql(
         )
 
 
+def new_words_mark(*, pair: UserLanguagePair, keys: Sequence[str], status: str, source: str, batch: uuid.UUID) -> int:
+    """Give `status` to those of `keys` that are new to the learner — no mark, not in the word
+    bank — with their events; every other key keeps its status. Returns how many changed.
+
+    On PostgreSQL one statement: the marks are inserted from an array (`ON CONFLICT DO NOTHING`
+    skips keys already marked, a `NOT IN` over the word bank those with an entry) and the inserted
+    keys' events are written from the insert's `RETURNING`. 20,000 keys take ~0.3 s
+    (bench/knowledge_placement.py) where reading the statuses first and then writing took 3 s."""
+    keys = [k for k in dict.fromkeys(keys) if k]
+    if not keys:
+        return 0
+    if connection.vendor != "postgresql":
+        changed = 0
+        for start in range(0, len(keys), _BULK):
+            chunk = keys[start : start + _BULK]
+            current = word_statuses(pair=pair, keys=chunk)
+            targets = {k: status for k in chunk if k not in current}
+            changed += _apply(pair=pair, targets=targets, current=current, source=source, batch=batch)
+        return changed
+    bank_sql, bank_params = word_bank_keys(pair=pair).query.sql_with_params()
+    mark_table, event_table = WordStatusMark._meta.db_table, WordStatusEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH inserted AS (
+                INSERT INTO {mark_table} (id, created_at, updated_at, user_id, pair_id, key, status, source, batch)
+                SELECT gen_random_uuid(), now(), now(), %s, %s, k, %s, %s, %s
+                FROM unnest(%s::text[]) AS t(k)
+                WHERE k NOT IN ({bank_sql})
+                ON CONFLICT (pair_id, key) DO NOTHING
+                RETURNING key
+            )
+            INSERT INTO {event_table} (user_id, pair_id, key, old_status, new_status, source, batch, created_at)
+            SELECT %s, %s, key, %s, %s, %s, %s, now() FROM inserted
+            """,  # noqa: S608 — table names are the models', the subquery is Django's
+            [
+                pair.user_id,
+                pair.pk,
+                status,
+                source,
+                batch,
+                keys,
+                *bank_params,
+                pair.user_id,
+                pair.pk,
+                Status.NEW.value,
+                status,
+                source,
+                batch,
+            ],
+        )
+        return cursor.rowcount
+
+
 def word_statuses_set(
     *, pair: UserLanguagePair, words: Sequence[tuple[str, str]], source: str = StatusSource.READER
 ) -> StatusChange:
@@ -197,14 +253,19 @@ def batch_undo(*, pair: UserLanguagePair, batch: uuid.UUID) -> StatusChange:
     changed again since keeps its newer status). Undoing twice changes nothing."""
     with transaction.atomic():
         events = list(events_of_batch(pair=pair, batch=batch).exclude(source=StatusSource.UNDO))
-        marks = dict(
-            WordStatusMark.objects.select_for_update()
-            .filter(pair=pair, key__in=[e.key for e in events])
-            .values_list("key", "batch")
+        keys = [e.key for e in events]
+        # Lock the keys' marks: a concurrent change to them waits for the undo (or the undo for it).
+        list(WordStatusMark.objects.select_for_update().filter(in_values("key", keys), pair=pair).values_list("pk"))
+        # A key is restored while the batch is still its last change: no later event for the key (a
+        # reader mark, a review's lapse, an undo of this same batch) since.
+        latest = dict(
+            WordStatusEvent.objects.filter(in_values("key", keys), pair=pair)
+            .order_by()
+            .values("key")
+            .annotate(last=Max("id"))
+            .values_list("key", "last")
         )
-        # A key is restored while the batch is still its last change: its mark carries the batch, or
-        # the batch removed the mark and nothing marked the key since.
-        restore = {e.key: e.old_status for e in events if marks.get(e.key, batch) == batch}
+        restore = {e.key: e.old_status for e in events if latest.get(e.key) == e.id}
         current = word_statuses(pair=pair, keys=restore)
         changed = _apply(pair=pair, targets=restore, current=current, source=StatusSource.UNDO, batch=batch)
     return StatusChange(batch=batch if changed else None, changed=changed, unchanged=len(events) - changed)
@@ -212,7 +273,12 @@ def batch_undo(*, pair: UserLanguagePair, batch: uuid.UUID) -> StatusChange:
 
 def page_finish_undo(*, pair: UserLanguagePair) -> StatusChange:
     """Undo the pair's last finished page."""
-    batch = last_batch(pair=pair, source=StatusSource.FINISH_PAGE)
+    return last_batch_undo(pair=pair, source=StatusSource.FINISH_PAGE)
+
+
+def last_batch_undo(*, pair: UserLanguagePair, source: str) -> StatusChange:
+    """Undo the pair's last change from `source` (a finished page, a reader mark, an Anki import)."""
+    batch = last_batch(pair=pair, source=source)
     if batch is None:
         return StatusChange(batch=None, changed=0, unchanged=0)
     return batch_undo(pair=pair, batch=batch)

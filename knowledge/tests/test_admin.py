@@ -16,10 +16,11 @@ def staff_client(client, editor):
     return client
 
 
-@pytest.mark.django_db
-def test_staff_see_statuses_read_only_and_can_undo_a_placement(staff_client, auth_client, pair):
+@pytest.mark.django_db(transaction=True)
+def test_staff_see_statuses_read_only_and_can_undo_a_placement(staff_client, auth_client, pair, broker, worker):
     word_statuses_set(pair=pair, words=[("gato", "known")])
-    result = run_placement(auth_client, pair, knows_up_to=1000)
+    result = run_placement(auth_client, pair, knows_up_to=1000, broker=broker, worker=worker)
+    assert result["state"] == "applied"
     mark = WordStatusMark.objects.get(pair=pair, key="gato")
 
     listing = staff_client.get("/admin/knowledge/wordstatusmark/?q=gato")

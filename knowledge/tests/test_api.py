@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from articles.tests.factories import ArticleFactory
-from knowledge.frequency import ranked_words
+from knowledge.frequency import ranked_lemmas, ranked_words
 from knowledge.models import PlacementTest, WordStatusEvent, WordStatusMark
+from langlearn.testing import run_jobs
 from vocab.tests.factories import EntryFactory, PairFactory
 
 STATUSES = "/api/vocab/word-statuses"
@@ -136,10 +137,10 @@ def test_bad_input_and_other_learners_objects(auth_client, other_client, pair, o
     assert WordStatusMark.objects.count() == 0
 
 
-def run_placement(client, pair, *, knows_up_to: int, guesses: bool = False) -> dict:
-    """A scripted learner: says yes to real words ranked below `knows_up_to`; to pseudo-words, says
-    `guesses`."""
-    rank = {w: i for i, w in enumerate(ranked_words("es"))}
+def run_placement(client, pair, *, knows_up_to: int, guesses: bool = False, broker=None, worker=None) -> dict:
+    """A scripted learner: says yes to real words (lemmas) ranked below `knows_up_to`; to
+    pseudo-words, says `guesses`. The last answer is 202 with the marking job, which is run."""
+    rank = {w: i for i, w in enumerate(ranked_lemmas("es"))}
     body = client.post(PLACEMENT, {"language_pair": str(pair.pk)}, format="json").json()
     rounds = 0
     while body["state"] == "running":
@@ -149,15 +150,28 @@ def run_placement(client, pair, *, knows_up_to: int, guesses: bool = False) -> d
             for i in body["items"]
         ]
         response = client.post(f"{PLACEMENT}/{body['id']}/answers", {"answers": answers}, format="json")
-        assert response.status_code == 200, response.json()
         body = response.json()
+        if body["state"] == "running":
+            assert response.status_code == 200, body
+            assert body["job"] is None
     assert 4 <= rounds <= 7
+    if body["state"] == "marking":
+        assert response.status_code == 202, body
+        assert body["job"]["kind"] == "placement_marks"
+        assert body["marked"] == 0
+        assert not WordStatusMark.objects.filter(pair=pair, source="placement").exists()  # not in the request
+        run_jobs(broker, worker)
+        body = client.get(f"{PLACEMENT}/{body['id']}").json()
+        assert body["job"]["status"] == "succeeded"
+        assert body["job"]["result"] == {"type": "placement", "id": body["id"]}
     return body
 
 
-@pytest.mark.django_db
-def test_a_scripted_placement_marks_the_expected_range_and_undo_restores(auth_client, other_client, pair, other_pair):
-    result = run_placement(auth_client, pair, knows_up_to=3000)
+@pytest.mark.django_db(transaction=True)
+def test_a_scripted_placement_marks_the_expected_range_and_undo_restores(
+    auth_client, other_client, pair, other_pair, broker, worker
+):
+    result = run_placement(auth_client, pair, knows_up_to=3000, broker=broker, worker=worker)
 
     assert result["state"] == "applied"
     assert 30 <= result["answered"] <= 60
@@ -165,16 +179,19 @@ def test_a_scripted_placement_marks_the_expected_range_and_undo_restores(auth_cl
     assert 2000 <= result["estimate"] <= 4500
     test = PlacementTest.objects.get(pk=result["id"])
     assert all(item["answer"] is False for item in test.items if item["pseudo"])
-    words = ranked_words("es")
+    lemmas = ranked_lemmas("es")
     known = set(
         WordStatusMark.objects.filter(pair=pair, status="known", source="placement").values_list("key", flat=True)
     )
     assert result["marked"] == len(known) > 1500
-    assert {"casa", "tiempo", "perro"} <= known
-    assert words[20_000] not in known
+    assert set(lemmas[: len(known)]) == known  # exactly the most frequent lemmas, no form twice
+    assert {"casa", "tiempo", "perro", "tener", "comer"} <= known
+    assert not {"tiene", "tenía", "casas"} & known  # lemmas are marked, not their forms
+    assert lemmas[10_000] not in known
 
-    article = ArticleFactory(pair=pair, body="El perro come en la casa.", translation="x")
-    assert colours(reader(auth_client, article))["casa"] == "known"
+    article = ArticleFactory(pair=pair, body="El perro come en la casa. Tenían casas.", translation="x")
+    painted = colours(reader(auth_client, article))
+    assert painted["casa"] == painted["come"] == painted["Tenían"] == painted["casas"] == "known"
     assert other_client.get(STATUSES).json()["results"] == []
 
     undone = auth_client.post(f"{PLACEMENT}/{result['id']}/undo")
@@ -188,21 +205,21 @@ def test_a_scripted_placement_marks_the_expected_range_and_undo_restores(auth_cl
     assert again.status_code == 409
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_pseudo_words_catch_a_learner_who_says_yes_to_everything(auth_client, pair):
     result = run_placement(auth_client, pair, knows_up_to=10**9, guesses=True)
     test = PlacementTest.objects.get(pk=result["id"])
     pseudo = [i["word"] for i in test.items if i["pseudo"]]
     assert len(pseudo) >= 8
-    assert not set(pseudo) & set(ranked_words("es"))
+    assert not set(pseudo) & (set(ranked_words("es")) | set(ranked_lemmas("es")))
     assert result["false_alarm_rate"] == 1.0
     assert result["estimate"] == 0
     assert result["marked"] == 0
 
 
-@pytest.mark.django_db
-def test_home_counts_known_words_by_source(auth_client, other_client, pair, other_pair):
-    run_placement(auth_client, pair, knows_up_to=1000)
+@pytest.mark.django_db(transaction=True)
+def test_home_counts_known_words_by_source(auth_client, other_client, pair, other_pair, broker, worker):
+    run_placement(auth_client, pair, knows_up_to=1000, broker=broker, worker=worker)
     auth_client.post(
         STATUSES,
         {"language_pair": str(pair.pk), "words": [{"word": "zarandear", "status": "known"}]},
@@ -254,3 +271,24 @@ def test_adding_a_pack_logs_its_new_words_as_learning_from_the_pack(auth_client,
     again = auth_client.post(f"/api/packs/{pack.pk}/add-to-word-bank", {"language_pair": str(pair.pk)}, format="json")
     assert again.status_code == 200
     assert WordStatusEvent.objects.filter(pair=pair, source="pack").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_placement_undone_before_its_job_ran_marks_nothing(auth_client, pair, broker, worker):
+    rank = {w: i for i, w in enumerate(ranked_lemmas("es"))}
+    body = auth_client.post(PLACEMENT, {"language_pair": str(pair.pk)}, format="json").json()
+    while body["state"] == "running":
+        answers = [{"id": i["id"], "known": rank.get(i["word"], 10**9) < 2000} for i in body["items"]]
+        response = auth_client.post(f"{PLACEMENT}/{body['id']}/answers", {"answers": answers}, format="json")
+        body = response.json()
+    assert (response.status_code, body["state"]) == (202, "marking")
+
+    undone = auth_client.post(f"{PLACEMENT}/{body['id']}/undo")
+    assert undone.json()["state"] == "undone"
+    run_jobs(broker, worker)
+
+    after = auth_client.get(f"{PLACEMENT}/{body['id']}").json()
+    assert after["state"] == "undone"
+    assert after["job"]["status"] == "succeeded"
+    assert after["marked"] == 0
+    assert not WordStatusMark.objects.filter(pair=pair).exists()
