@@ -28,7 +28,7 @@ from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContex
 from langlearn.languages import base_language
 
 from .coverage import scene_coverage, sentence_for
-from .leveling import measure_draft
+from .leveling import scene_draft_fit
 from .models import AdventureScene, SceneStatus
 from .prompts import (
     CHOICE_IDS,
@@ -167,7 +167,7 @@ def write_scene(ctx: StepContext) -> StepOutcome:
     prompt = _scene_prompt(scene, study_words)
     draft = _ask(ctx, prompt, scene_prompt(prompt))
     _apply(scene, draft, must_end=prompt.must_end, study_words=study_words)
-    fit = measure_draft(pair=pair, paragraphs=draft["paragraphs"], nlp=ctx.providers.nlp, target_words=study_words)
+    fit = scene_draft_fit(pair=pair, paragraphs=draft["paragraphs"], nlp=ctx.providers.nlp, target_words=study_words)
     return done({**draft, "fit": fit, "leveling": settings_now, "target_words": study_words}, ref=f"scene:{scene.pk}")
 
 
@@ -201,7 +201,7 @@ def _revise_round(round_number: int):
             if exc.retryable:
                 raise
             return skipped(f"the revision failed: {exc.message}"[:300])
-        revised["fit"] = measure_draft(
+        revised["fit"] = scene_draft_fit(
             pair=pair, paragraphs=revised["paragraphs"], nlp=ctx.providers.nlp, target_words=study_words
         )
         return done(revised, ref=f"round {round_number}")

@@ -35,7 +35,7 @@ from .analysis import (
     reader_tokens,
     split_paragraphs,
 )
-from .leveling import measure_draft
+from .leveling import article_draft_fit
 from .models import ARTICLE_JOB_KIND, TranslatedArticle
 from .prompts import ARTICLE_SCHEMA, REVISE_SYSTEM, SYSTEM, article_prompt, max_tokens_for, revision_prompt
 from .services import fetch_source
@@ -109,7 +109,7 @@ def write(ctx: StepContext) -> StepOutcome:
             "output_tokens": result.usage.output_tokens,
             "leveling": settings_now,
             "target_words": target_words,
-            "fit": measure_draft(pair=pair, body=body, nlp=ctx.providers.nlp, target_words=target_words),
+            "fit": article_draft_fit(pair=pair, body=body, nlp=ctx.providers.nlp, target_words=target_words),
         },
         ref=f"{result.provider}:{result.model}",
     )
@@ -172,7 +172,7 @@ def _revise_round(round_number: int):
                 "model": result.model,
                 "input_tokens": result.usage.input_tokens,
                 "output_tokens": result.usage.output_tokens,
-                "fit": measure_draft(pair=pair, body=body, nlp=ctx.providers.nlp, target_words=target_words),
+                "fit": article_draft_fit(pair=pair, body=body, nlp=ctx.providers.nlp, target_words=target_words),
             },
             ref=f"round {round_number}",
         )

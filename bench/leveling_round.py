@@ -106,7 +106,7 @@ def main() -> None:
     configure()
 
     from accounts.models import Account
-    from articles.leveling import measure_draft
+    from articles.leveling import article_draft_fit as measure_draft
     from articles.prompts import revision_prompt
     from langlearn import leveling
     from langlearn.clients import get_nlp

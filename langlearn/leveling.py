@@ -8,15 +8,22 @@ retry resumes at the first unfinished round; a paid round is never bought twice)
 closest to the target wins: any draft at or above the target beats every draft below it; above,
 the lowest (the text is not made poorer than needed); below, the highest.
 
-This module is pure (no database, no provider): the apps hand it drafts as the JSON their steps
-stored, each with a `fit` — `{"ratio", "tokens", "unknown": [lemma, ...], "target_used": [...]}`.
+This module does no database or provider work of its own: the apps hand it drafts as the JSON
+their steps stored, each with a `fit` — `{"ratio", "tokens", "unknown": [lemma, ...], "target_used":
+[...]}` — and a draft's fit is made here, once for every app, by `measure_draft` from the draft's
+`Analysis` and the coverage engine bound to the learner (`knowledge.coverage`; the kernel imports
+no app, so each app binds it in its `leveling.py`, which otherwise only analyses its drafts).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from langlearn.clients.base import Analysis, NLPClient, ProviderError
 
 # Every app's job spec declares this many revision steps; the pair's `revision_rounds` (0..5)
 # decides how many may run. A step beyond it, or after the target is reached, is skipped.
@@ -48,6 +55,61 @@ def fit_from_coverage(
 
 
 UNMEASURED = {"ratio": None, "tokens": 0, "covered": 0, "unknown": [], "target_used": [], "measured_by": ""}
+
+
+@dataclass(frozen=True)
+class Learner:
+    """The coverage engine bound to one learner's pair, as an app hands it in (the kernel imports
+    no app): `coverage(analysis)` is `knowledge.coverage.coverage_measure` for the pair,
+    `has_vocabulary()` is `knowledge.selectors.has_vocabulary`, `key` is the word bank's key
+    (`vocab.keys.normalize_key`)."""
+
+    coverage: Callable[[Analysis], Any]
+    has_vocabulary: Callable[[], bool]
+    key: Callable[[str], str]
+
+
+def analyse_draft(nlp: NLPClient, paragraphs: Sequence[str], language: str) -> tuple[Analysis | None, str]:
+    """(the draft's analysis, "") or (None, why it cannot be measured). One analysis per paragraph
+    (spaCy drops line breaks, and the reader splits the same way), merged into one."""
+    paragraphs = [p for p in paragraphs if p.strip()]
+    if not paragraphs:
+        return None, "empty"
+    if not nlp.supports(language):
+        return None, "unsupported language"
+    try:
+        analyses = [nlp.analyze(p, language) for p in paragraphs]
+    except ProviderError as exc:
+        return None, f"analysis failed: {exc.message}"[:200]
+    return (
+        Analysis(
+            language=language,
+            sentences=[s for a in analyses for s in a.sentences],
+            pipeline=analyses[0].pipeline,
+            # Multi-word expressions count once among the lemmas (the engine reads only their lemma/text).
+            expressions=[e for a in analyses for e in a.expressions],
+        ),
+        "",
+    )
+
+
+def measure_draft(
+    analysis: Analysis | None, *, learner: Learner, target_words: Sequence[str], unmeasured: str = ""
+) -> dict[str, Any]:
+    """A draft's fit for this learner: the engine's coverage of its analysis (two queries, plus one
+    or two for `has_vocabulary`) and which target words it uses (by lemma or form). No analysis
+    (`unmeasured` says why) gives ratio None, which the loop treats as fitting: nothing to fix."""
+    if analysis is None:
+        return {**UNMEASURED, "measured_by": unmeasured}
+    started = time.perf_counter()
+    coverage = learner.coverage(analysis)
+    keys = {learner.key(v) for t in analysis.tokens for v in (t.lemma, t.text) if v}
+    used = [w for w in target_words if learner.key(w) in keys]
+    fit = fit_from_coverage(
+        coverage, target_used=used, measured_by=analysis.pipeline, vocabulary=learner.has_vocabulary()
+    )
+    fit["measure_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return fit
 
 
 def generation_settings(pair: Any, params: Mapping[str, Any]) -> dict[str, Any]:
