@@ -23,6 +23,7 @@ from knowledge.coverage import coverage_measure
 from langlearn import leveling, storage
 from langlearn.clients.base import MalformedOutput, ProviderError
 from langlearn.clients.readalong import speech_sentences, synthesize_read_along
+from langlearn.jobs.budget import SPENT, paid
 from langlearn.jobs.models import Job
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.languages import base_language
@@ -138,6 +139,7 @@ def _ask(ctx: StepContext, prompt: ScenePrompt, text: str) -> dict[str, Any]:
         "attempts": result.attempts,
         "input_tokens": result.usage.input_tokens,
         "output_tokens": result.usage.output_tokens,
+        **paid(result.attempts),
     }
     return draft
 
@@ -178,7 +180,9 @@ def _revise_round(round_number: int):
         pair = scene.adventure.pair
         written = ctx.outputs["write"]
         settings_now = written.get("leveling") or leveling.generation_settings(pair, ctx.params)
-        draft, why_not = leveling.round_decision(ctx.outputs, round_number=round_number, settings=settings_now)
+        draft, why_not = leveling.round_decision(
+            ctx.outputs, round_number=round_number, settings=settings_now, calls_left=ctx.calls_left
+        )
         if draft is None:
             return skipped(why_not)
         fit, study_words = draft["fit"], written.get("target_words") or []
@@ -196,11 +200,11 @@ def _revise_round(round_number: int):
         try:
             revised = _ask(ctx, prompt, text)
         except PermanentJobError as exc:  # a malformed or empty rewrite loses this round, not the scene
-            return skipped(f"the revision failed: {exc}"[:300])
+            return skipped(f"the revision failed: {exc}"[:300], paid(leveling.ROUND_CALLS))
         except ProviderError as exc:
             if exc.retryable:
                 raise
-            return skipped(f"the revision failed: {exc.message}"[:300])
+            return skipped(f"the revision failed: {exc.message}"[:300], paid(leveling.ROUND_CALLS))
         revised["fit"] = scene_draft_fit(
             pair=pair, paragraphs=revised["paragraphs"], nlp=ctx.providers.nlp, target_words=study_words
         )
@@ -231,6 +235,8 @@ def translate_scene(ctx: StepContext) -> StepOutcome:
     try:
         if not translator.can_translate_to(pair.source_language):
             return skipped(f"No translation into {pair.source_language} is available.")
+        if ctx.calls_left < 1:
+            return skipped(SPENT)
         batch = translator.translate(texts, source=pair.target_language, target=pair.source_language)
     except ProviderError as exc:
         if exc.retryable:
@@ -241,18 +247,22 @@ def translate_scene(ctx: StepContext) -> StepOutcome:
     n = len(scene.paragraphs)
     choices = [{**c, "translation": t} for c, t in zip(scene.choices, translated[n:], strict=False)]
     _save(scene, translation=translated[:n], choices=choices)
-    return done({"provider": batch.provider, "texts": len(texts)})
+    return done({"provider": batch.provider, "texts": len(texts), **paid(1)})
 
 
 def speak_scene(ctx: StepContext) -> StepOutcome:
     scene = _scene(ctx)
     language = scene.adventure.pair.target_language
+    # Speech is packed into the chunks the job's budget has left; with none left, no audio.
+    calls = min(settings.READALONG_MAX_TTS_CALLS, ctx.calls_left)
+    if calls < 1:
+        return skipped(SPENT)
     try:
         audio = synthesize_read_along(
             ctx.providers.tts,
             speech_sentences(scene.paragraphs, language=language, nlp=ctx.providers.nlp),
             language=language,
-            max_calls=settings.READALONG_MAX_TTS_CALLS,
+            max_calls=calls,
             concurrency=settings.READALONG_TTS_CONCURRENCY,
         )
     except ProviderError as exc:
@@ -271,6 +281,7 @@ def speak_scene(ctx: StepContext) -> StepOutcome:
         "seconds": round(audio.duration_seconds, 2),
         "voice": audio.voice,
         "calls": audio.calls,
+        **paid(audio.calls),
     }
     return done(output, ref=stored.key)
 

@@ -34,6 +34,12 @@ ROUND_STEPS = tuple(f"revise_{n}" for n in range(1, MAX_ROUNDS + 1))
 MIN_GAIN = 0.005
 # How many unknown lemmas a revision request names (the rarest first): more only makes the prompt long.
 NAMED_UNKNOWN = 15
+# What a round may cost in provider calls (the LLM client re-asks once on a malformed answer), and
+# what the steps after the loop need at least (the translation, one speech chunk): a round is not
+# bought unless the job's budget (`langlearn.jobs.budget`) covers both.
+ROUND_CALLS = 2
+CALLS_AFTER_ROUNDS = 2
+BUDGET_SPENT = "the job's provider-call budget would not cover another round and the rest of the job"
 DEFAULTS = {"coverage_target": 0.95, "new_words_per_100": 3.0, "revision_rounds": 2}
 
 
@@ -150,9 +156,14 @@ def drafts_done(outputs: Mapping[str, Mapping[str, Any]], *, first: str = "write
 
 
 def round_decision(
-    outputs: Mapping[str, Mapping[str, Any]], *, round_number: int, settings: Mapping[str, Any]
+    outputs: Mapping[str, Mapping[str, Any]],
+    *,
+    round_number: int,
+    settings: Mapping[str, Any],
+    calls_left: int | None = None,
 ) -> tuple[dict[str, Any] | None, str]:
-    """(the draft to revise, "") when this round should run, else (None, why it is skipped)."""
+    """(the draft to revise, "") when this round should run, else (None, why it is skipped).
+    `calls_left`: the provider calls the job may still make (None: no budget)."""
     if round_number > settings["revision_rounds"]:
         return None, f"revision rounds set to {settings['revision_rounds']}"
     drafts = drafts_done(outputs)
@@ -168,6 +179,8 @@ def round_decision(
         return None, "coverage target reached"
     if len(drafts) >= 2 and _ratio(drafts[-1]) - max(_ratio(d) for d in drafts[:-1]) < MIN_GAIN:
         return None, "the last revision did not bring the text closer to the target"
+    if calls_left is not None and calls_left < ROUND_CALLS + CALLS_AFTER_ROUNDS:
+        return None, BUDGET_SPENT
     return best, ""
 
 
