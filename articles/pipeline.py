@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from flashcards.selectors import target_words_for_pair
 from knowledge.coverage import coverage_measure
 from langlearn import leveling, storage
 from langlearn.clients.base import ProviderError, StructuredResult, UnsupportedLanguage
@@ -40,9 +39,7 @@ from .leveling import article_draft_fit
 from .models import ARTICLE_JOB_KIND, TranslatedArticle
 from .prompts import ARTICLE_SCHEMA, REVISE_SYSTEM, SYSTEM, article_prompt, max_tokens_for, revision_prompt
 from .services import fetch_source
-
-# Words the learner is studying that a text is asked to use (due first, then learning, then newest).
-TARGET_WORDS = 12
+from .targets import article_target_words
 
 
 def _pair(ctx: StepContext) -> UserLanguagePair:
@@ -77,7 +74,8 @@ def write(ctx: StepContext) -> StepOutcome:
     # The pair's settings and the target words are fixed here, with the first draft: every round
     # then works to the same target even if the learner changes a setting meanwhile.
     settings_now = leveling.generation_settings(pair, p)
-    target_words = target_words_for_pair(pair=pair, limit=TARGET_WORDS)
+    targets = article_target_words(pair=pair, pack_ids=p.get("pack_ids") or [], theme=p.get("theme") or "")
+    target_words = targets.words
     prompt = article_prompt(
         source_text=p["text"],
         target_language=pair.target_language,
@@ -85,8 +83,10 @@ def write(ctx: StepContext) -> StepOutcome:
         level=p["level"],
         length=p["length"],
         title_hint=p.get("title", ""),
-        due_words=target_words,
+        due_words=targets.studying,
         new_words_per_100=settings_now["new_words_per_100"],
+        pack_words=targets.from_packs,
+        theme=targets.theme,
     )
     result = ctx.providers.llm.generate_structured(
         system=SYSTEM,
@@ -110,6 +110,7 @@ def write(ctx: StepContext) -> StepOutcome:
             "output_tokens": result.usage.output_tokens,
             "leveling": settings_now,
             "target_words": target_words,
+            "target_sources": targets.sources(),
             "fit": article_draft_fit(pair=pair, body=body, nlp=ctx.providers.nlp, target_words=target_words),
             **paid(result.attempts),
         },
@@ -196,6 +197,8 @@ def choose(ctx: StepContext) -> StepOutcome:
     settings_now = written.get("leveling") or leveling.generation_settings(pair, ctx.params)
     chosen = drafts[leveling.best_index(drafts, settings_now["coverage_target"])]
     report = leveling.report(drafts, settings=settings_now, target_words=written.get("target_words") or [])
+    # Where the target words came from: the learner's cards, and the pack or theme they asked for.
+    report["target_sources"] = written.get("target_sources") or {}
     return done(
         {
             "title": chosen["title"],
