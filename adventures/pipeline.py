@@ -188,14 +188,16 @@ def _revise_round(round_number: int):
         fit, study_words = draft["fit"], written.get("target_words") or []
         keep = fit.get("target_used") or []
         prompt = _scene_prompt(scene, study_words)
+        unknown = leveling.unknown_to_name(fit, keep=keep)
+        per_100 = settings_now["new_words_per_100"]
         text = scene_revision_prompt(
             prompt,
             draft=draft,
             coverage=fit.get("ratio"),
             target=settings_now["coverage_target"],
-            unknown=leveling.unknown_to_name(fit, keep=keep),
+            unknown=unknown,
             keep=keep,
-            new_words_allowed=leveling.new_words_allowed(fit.get("tokens") or 0, settings_now["new_words_per_100"]),
+            new_words_allowed=leveling.allowed_to_stay(fit, named=unknown, keep=keep, per_100=per_100),
         )
         try:
             revised = _ask(ctx, prompt, text)

@@ -122,6 +122,8 @@ def _ask_revision(
     ctx: StepContext, pair: UserLanguagePair, draft: dict[str, Any], settings_now: dict[str, Any], keep: list[str]
 ) -> StructuredResult:
     fit = draft["fit"]
+    unknown = leveling.unknown_to_name(fit, keep=keep)
+    per_100 = settings_now["new_words_per_100"]
     return ctx.providers.llm.generate_structured(
         system=REVISE_SYSTEM,
         prompt=revision_prompt(
@@ -132,9 +134,9 @@ def _ask_revision(
             level=ctx.params["level"],
             coverage=fit.get("ratio"),
             target=settings_now["coverage_target"],
-            unknown=leveling.unknown_to_name(fit, keep=keep),
+            unknown=unknown,
             keep=keep,
-            new_words_allowed=leveling.new_words_allowed(fit.get("tokens") or 0, settings_now["new_words_per_100"]),
+            new_words_allowed=leveling.allowed_to_stay(fit, named=unknown, keep=keep, per_100=per_100),
         ),
         schema_name="learner_article",
         json_schema=ARTICLE_SCHEMA,
