@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from langlearn.clients.base import Analysis, NLPClient, ProviderError
@@ -89,16 +89,13 @@ def analyse_draft(nlp: NLPClient, paragraphs: Sequence[str], language: str) -> t
         analyses = [nlp.analyze(p, language) for p in paragraphs]
     except ProviderError as exc:
         return None, f"analysis failed: {exc.message}"[:200]
-    return (
-        Analysis(
-            language=language,
-            sentences=[s for a in analyses for s in a.sentences],
-            pipeline=analyses[0].pipeline,
-            # Multi-word expressions count once among the lemmas (the engine reads only their lemma/text).
-            expressions=[e for a in analyses for e in a.expressions],
-        ),
-        "",
-    )
+    # Multi-word expressions count once among the lemmas; their token indices move with the merge.
+    expressions, offset = [], 0
+    for a in analyses:
+        expressions += [replace(e, tokens=tuple(i + offset for i in e.tokens)) for e in a.expressions]
+        offset += len(a.tokens)
+    sentences = [s for a in analyses for s in a.sentences]
+    return Analysis(language=language, sentences=sentences, pipeline=analyses[0].pipeline, expressions=expressions), ""
 
 
 def measure_draft(
