@@ -197,7 +197,9 @@ def _revise_round(round_number: int):
             target=settings_now["coverage_target"],
             unknown=unknown,
             keep=keep,
-            new_words_allowed=leveling.allowed_to_stay(fit, named=unknown, keep=keep, per_100=per_100),
+            new_words_allowed=leveling.allowed_to_stay(
+                fit, named=unknown, keep=keep, per_100=per_100, target=settings_now["coverage_target"]
+            ),
         )
         try:
             revised = _ask(ctx, prompt, text)

@@ -136,7 +136,9 @@ def _ask_revision(
             target=settings_now["coverage_target"],
             unknown=unknown,
             keep=keep,
-            new_words_allowed=leveling.allowed_to_stay(fit, named=unknown, keep=keep, per_100=per_100),
+            new_words_allowed=leveling.allowed_to_stay(
+                fit, named=unknown, keep=keep, per_100=per_100, target=settings_now["coverage_target"]
+            ),
         ),
         schema_name="learner_article",
         json_schema=ARTICLE_SCHEMA,

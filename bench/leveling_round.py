@@ -196,7 +196,7 @@ def main() -> None:
         revision_prompt(
             title="T", body=body, target_language="es", learner_language="en", level="A2",
             coverage=fit["ratio"], target=0.99, unknown=named, keep=["gato"],
-            new_words_allowed=leveling.allowed_to_stay(fit, named=named, keep=["gato"], per_100=3.0),
+            new_words_allowed=leveling.allowed_to_stay(fit, named=named, keep=["gato"], per_100=3.0, target=0.99),
         )  # fmt: skip
         times.append((time.perf_counter() - started) * 1000)
         measures.append((measured - started) * 1000)
@@ -238,7 +238,9 @@ def main() -> None:
             revised = scripted_revision(
                 draft["body"],
                 named=named,
-                allowed=leveling.allowed_to_stay(fit, named=named, keep=[], per_100=settings_now["new_words_per_100"]),
+                allowed=leveling.allowed_to_stay(
+                    fit, named=named, keep=[], per_100=settings_now["new_words_per_100"], target=args.target
+                ),
                 obedience=args.obedience,
                 nlp=nlp,
                 rng=draft_rng,

@@ -56,6 +56,8 @@ def fit_from_coverage(
         "tokens": coverage.tokens,
         "covered": coverage.covered_tokens,
         "unknown": [u["lemma"] for u in coverage.unknown],
+        # How often each unknown lemma occurs: what replacing it would gain (see `allowed_to_stay`).
+        "unknown_counts": {u["lemma"]: u.get("count", 1) for u in coverage.unknown},
         "target_used": list(target_used),
         "measured_by": measured_by,
         "vocabulary": vocabulary,
@@ -188,13 +190,35 @@ def unknown_to_name(fit: Mapping[str, Any], *, keep: Iterable[str]) -> list[str]
     return [u for u in fit.get("unknown", []) if u.lower() not in keep_keys][:NAMED_UNKNOWN]
 
 
-def allowed_to_stay(fit: Mapping[str, Any], *, named: Sequence[str], keep: Iterable[str], per_100: float) -> int:
+def allowed_to_stay(
+    fit: Mapping[str, Any],
+    *,
+    named: Sequence[str],
+    keep: Iterable[str],
+    per_100: float,
+    target: float | None = None,
+) -> int:
     """How many of the `named` unknown lemmas a revision may keep: the new words the text is allowed,
-    less the unknown lemmas the request does not name (they stay whatever the LLM does)."""
+    less the unknown lemmas the request does not name (they stay whatever the LLM does); and, given
+    the coverage `target`, no more than fit in the unknown running words the target leaves (a lemma
+    that occurs five times costs five) — counting the cheapest first, as a generous bound."""
     keep_keys = {k.lower() for k in keep}
+    named_set = set(named)
     unknown = [u for u in fit.get("unknown", []) if u.lower() not in keep_keys]
-    unnamed = max(0, len(unknown) - len(named))
-    return max(0, new_words_allowed(fit.get("tokens") or 0, per_100) - unnamed)
+    unnamed = [u for u in unknown if u not in named_set]
+    tokens = fit.get("tokens") or 0
+    allowed = new_words_allowed(tokens, per_100) - len(unnamed)
+    counts = fit.get("unknown_counts")
+    if target is not None and counts is not None:
+        room = math.floor((1 - target) * tokens) - sum(counts.get(u, 1) for u in unnamed)
+        fitting = 0
+        for count in sorted(counts.get(u, 1) for u in named):
+            if count > room:
+                break
+            room -= count
+            fitting += 1
+        allowed = min(allowed, fitting)
+    return max(0, allowed)
 
 
 def _draft_summary(draft: Mapping[str, Any]) -> dict[str, Any]:

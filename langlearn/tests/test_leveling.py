@@ -104,3 +104,14 @@ def test_a_revision_may_keep_only_the_new_words_left_after_the_unnamed_ones():
     named = leveling.unknown_to_name(some, keep=["gato"])
     assert "gato" not in named
     assert leveling.allowed_to_stay(some, named=named, keep=["gato"], per_100=3.0) == 4
+
+
+def test_a_revision_may_keep_no_more_unknown_running_words_than_the_target_leaves():
+    # 100 content words at a 0.95 target leave 5 unknown running words; 3 per 100: 3 new lemmas.
+    fit = {"tokens": 100, "unknown": ["a", "b", "c", "d"], "unknown_counts": {"a": 4, "b": 1, "c": 2, "d": 9}}
+    named = ["a", "b", "c", "d"]
+    assert leveling.allowed_to_stay(fit, named=named, keep=[], per_100=3.0) == 3  # lemmas only
+    # The cheapest first: b (1) + c (2) fit in 5, a (4) no longer does.
+    assert leveling.allowed_to_stay(fit, named=named, keep=[], per_100=3.0, target=0.95) == 2
+    # An unnamed lemma that occurs 9 times already takes more than the room: every named one must go.
+    assert leveling.allowed_to_stay(fit, named=["a", "b", "c"], keep=[], per_100=3.0, target=0.95) == 0
