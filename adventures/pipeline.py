@@ -23,12 +23,13 @@ from knowledge.phrases import coverage_with_phrases
 from langlearn import leveling, storage
 from langlearn.clients.base import MalformedOutput, ProviderError
 from langlearn.clients.readalong import speech_sentences, synthesize_read_along
+from langlearn.jobs.budget import SPENT, paid
 from langlearn.jobs.models import Job
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.languages import base_language
 
 from .coverage import scene_coverage, sentence_for
-from .leveling import measure_draft
+from .leveling import scene_draft_fit
 from .models import AdventureScene, SceneStatus
 from .prompts import (
     CHOICE_IDS,
@@ -138,6 +139,7 @@ def _ask(ctx: StepContext, prompt: ScenePrompt, text: str) -> dict[str, Any]:
         "attempts": result.attempts,
         "input_tokens": result.usage.input_tokens,
         "output_tokens": result.usage.output_tokens,
+        **paid(result.attempts),
     }
     return draft
 
@@ -167,7 +169,7 @@ def write_scene(ctx: StepContext) -> StepOutcome:
     prompt = _scene_prompt(scene, study_words)
     draft = _ask(ctx, prompt, scene_prompt(prompt))
     _apply(scene, draft, must_end=prompt.must_end, study_words=study_words)
-    fit = measure_draft(pair=pair, paragraphs=draft["paragraphs"], nlp=ctx.providers.nlp, target_words=study_words)
+    fit = scene_draft_fit(pair=pair, paragraphs=draft["paragraphs"], nlp=ctx.providers.nlp, target_words=study_words)
     return done({**draft, "fit": fit, "leveling": settings_now, "target_words": study_words}, ref=f"scene:{scene.pk}")
 
 
@@ -178,30 +180,36 @@ def _revise_round(round_number: int):
         pair = scene.adventure.pair
         written = ctx.outputs["write"]
         settings_now = written.get("leveling") or leveling.generation_settings(pair, ctx.params)
-        draft, why_not = leveling.round_decision(ctx.outputs, round_number=round_number, settings=settings_now)
+        draft, why_not = leveling.round_decision(
+            ctx.outputs, round_number=round_number, settings=settings_now, calls_left=ctx.calls_left
+        )
         if draft is None:
             return skipped(why_not)
         fit, study_words = draft["fit"], written.get("target_words") or []
         keep = fit.get("target_used") or []
         prompt = _scene_prompt(scene, study_words)
+        unknown = leveling.unknown_to_name(fit, keep=keep)
+        per_100 = settings_now["new_words_per_100"]
         text = scene_revision_prompt(
             prompt,
             draft=draft,
             coverage=fit.get("ratio"),
             target=settings_now["coverage_target"],
-            unknown=leveling.unknown_to_name(fit, keep=keep),
+            unknown=unknown,
             keep=keep,
-            new_words_allowed=leveling.new_words_allowed(fit.get("tokens") or 0, settings_now["new_words_per_100"]),
+            new_words_allowed=leveling.allowed_to_stay(
+                fit, named=unknown, keep=keep, per_100=per_100, target=settings_now["coverage_target"]
+            ),
         )
         try:
             revised = _ask(ctx, prompt, text)
         except PermanentJobError as exc:  # a malformed or empty rewrite loses this round, not the scene
-            return skipped(f"the revision failed: {exc}"[:300])
+            return skipped(f"the revision failed: {exc}"[:300], paid(leveling.ROUND_CALLS))
         except ProviderError as exc:
             if exc.retryable:
                 raise
-            return skipped(f"the revision failed: {exc.message}"[:300])
-        revised["fit"] = measure_draft(
+            return skipped(f"the revision failed: {exc.message}"[:300], paid(leveling.ROUND_CALLS))
+        revised["fit"] = scene_draft_fit(
             pair=pair, paragraphs=revised["paragraphs"], nlp=ctx.providers.nlp, target_words=study_words
         )
         return done(revised, ref=f"round {round_number}")
@@ -231,6 +239,8 @@ def translate_scene(ctx: StepContext) -> StepOutcome:
     try:
         if not translator.can_translate_to(pair.source_language):
             return skipped(f"No translation into {pair.source_language} is available.")
+        if ctx.calls_left < 1:
+            return skipped(SPENT)
         batch = translator.translate(texts, source=pair.target_language, target=pair.source_language)
     except ProviderError as exc:
         if exc.retryable:
@@ -241,18 +251,22 @@ def translate_scene(ctx: StepContext) -> StepOutcome:
     n = len(scene.paragraphs)
     choices = [{**c, "translation": t} for c, t in zip(scene.choices, translated[n:], strict=False)]
     _save(scene, translation=translated[:n], choices=choices)
-    return done({"provider": batch.provider, "texts": len(texts)})
+    return done({"provider": batch.provider, "texts": len(texts), **paid(1)})
 
 
 def speak_scene(ctx: StepContext) -> StepOutcome:
     scene = _scene(ctx)
     language = scene.adventure.pair.target_language
+    # Speech is packed into the chunks the job's budget has left; with none left, no audio.
+    calls = min(settings.READALONG_MAX_TTS_CALLS, ctx.calls_left)
+    if calls < 1:
+        return skipped(SPENT)
     try:
         audio = synthesize_read_along(
             ctx.providers.tts,
             speech_sentences(scene.paragraphs, language=language, nlp=ctx.providers.nlp),
             language=language,
-            max_calls=settings.READALONG_MAX_TTS_CALLS,
+            max_calls=calls,
             concurrency=settings.READALONG_TTS_CONCURRENCY,
         )
     except ProviderError as exc:
@@ -271,6 +285,7 @@ def speak_scene(ctx: StepContext) -> StepOutcome:
         "seconds": round(audio.duration_seconds, 2),
         "voice": audio.voice,
         "calls": audio.calls,
+        **paid(audio.calls),
     }
     return done(output, ref=stored.key)
 

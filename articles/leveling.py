@@ -1,5 +1,6 @@
-"""Measuring an article draft against the learner: the adapter between the article pipeline and
-the coverage engine (`knowledge.coverage`), in the shape `langlearn.leveling` works with."""
+"""Measuring an article draft against the learner: the article's analysis (its body split into
+paragraphs as the reader splits it), handed to the one measure in `langlearn.leveling` with the
+coverage engine (`knowledge.coverage`) bound to the learner's pair."""
 
 from __future__ import annotations
 
@@ -9,28 +10,24 @@ from typing import Any
 from knowledge.phrases import coverage_with_phrases
 from knowledge.selectors import has_vocabulary
 from langlearn import leveling
-from langlearn.clients.base import NLPClient, ProviderError
+from langlearn.clients.base import NLPClient
 from vocab.keys import normalize_key
 from vocab.models import UserLanguagePair
 
-from .analysis import analyse_paragraphs, merge_analyses, split_paragraphs
+from .analysis import split_paragraphs
 
 
-def measure_draft(*, pair: UserLanguagePair, body: str, nlp: NLPClient, target_words: Sequence[str]) -> dict[str, Any]:
-    """The draft's fit for this learner (a few queries plus local NLP). Unmeasurable (no pipeline for
-    the language) gives ratio None, which the loop treats as fitting: there is nothing to fix."""
-    language = pair.target_language
-    if not nlp.supports(language):
-        return {**leveling.UNMEASURED, "measured_by": "unsupported language"}
-    try:
-        analysis = merge_analyses(analyse_paragraphs(nlp, split_paragraphs(body), language), language=language)
-    except ProviderError as exc:
-        return {**leveling.UNMEASURED, "measured_by": f"analysis failed: {exc.message}"[:200]}
-    measured = coverage_with_phrases(pair=pair, analysis=analysis, nlp=nlp)
-    coverage = measured.coverage
-    # A target word is used by its lemma or form, a target phrase by any inflected form of it.
-    keys = {normalize_key(v) for t in analysis.tokens for v in (t.lemma, t.text) if v} | measured.keys
-    used = [w for w in target_words if normalize_key(w) in keys]
-    return leveling.fit_from_coverage(
-        coverage, target_used=used, measured_by=analysis.pipeline, vocabulary=has_vocabulary(pair=pair)
+def learner_of(pair: UserLanguagePair, nlp: NLPClient) -> leveling.Learner:
+    return leveling.Learner(
+        # Phrases as units: a learner's own "echar de menos" counts once, and used as a target phrase.
+        coverage=lambda analysis: coverage_with_phrases(pair=pair, analysis=analysis, nlp=nlp),
+        has_vocabulary=lambda: has_vocabulary(pair=pair),
+        key=normalize_key,
     )
+
+
+def article_draft_fit(
+    *, pair: UserLanguagePair, body: str, nlp: NLPClient, target_words: Sequence[str]
+) -> dict[str, Any]:
+    analysis, why = leveling.analyse_draft(nlp, split_paragraphs(body), pair.target_language)
+    return leveling.measure_draft(analysis, learner=learner_of(pair, nlp), target_words=target_words, unmeasured=why)

@@ -17,12 +17,12 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from flashcards.selectors import target_words_for_pair
 from knowledge.phrases import coverage_with_phrases
 from langlearn import leveling, storage
 from langlearn.clients.base import ProviderError, StructuredResult, UnsupportedLanguage
 from langlearn.clients.readalong import speech_sentences, synthesize_read_along
 from langlearn.errors import NotFound
+from langlearn.jobs.budget import SPENT, paid
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, StepOutcome, done, register, skipped
 from langlearn.jobs.services import job_storage_key
 from vocab.models import UserLanguagePair
@@ -35,13 +35,11 @@ from .analysis import (
     reader_tokens,
     split_paragraphs,
 )
-from .leveling import measure_draft
+from .leveling import article_draft_fit
 from .models import ARTICLE_JOB_KIND, TranslatedArticle
 from .prompts import ARTICLE_SCHEMA, REVISE_SYSTEM, SYSTEM, article_prompt, max_tokens_for, revision_prompt
 from .services import fetch_source
-
-# Words the learner is studying that a text is asked to use (due first, then learning, then newest).
-TARGET_WORDS = 12
+from .targets import article_target_words
 
 
 def _pair(ctx: StepContext) -> UserLanguagePair:
@@ -76,7 +74,8 @@ def write(ctx: StepContext) -> StepOutcome:
     # The pair's settings and the target words are fixed here, with the first draft: every round
     # then works to the same target even if the learner changes a setting meanwhile.
     settings_now = leveling.generation_settings(pair, p)
-    target_words = target_words_for_pair(pair=pair, limit=TARGET_WORDS)
+    targets = article_target_words(pair=pair, pack_ids=p.get("pack_ids") or [], theme=p.get("theme") or "")
+    target_words = targets.words
     prompt = article_prompt(
         source_text=p["text"],
         target_language=pair.target_language,
@@ -84,8 +83,10 @@ def write(ctx: StepContext) -> StepOutcome:
         level=p["level"],
         length=p["length"],
         title_hint=p.get("title", ""),
-        due_words=target_words,
+        due_words=targets.studying,
         new_words_per_100=settings_now["new_words_per_100"],
+        pack_words=targets.from_packs,
+        theme=targets.theme,
     )
     result = ctx.providers.llm.generate_structured(
         system=SYSTEM,
@@ -109,7 +110,9 @@ def write(ctx: StepContext) -> StepOutcome:
             "output_tokens": result.usage.output_tokens,
             "leveling": settings_now,
             "target_words": target_words,
-            "fit": measure_draft(pair=pair, body=body, nlp=ctx.providers.nlp, target_words=target_words),
+            "target_sources": targets.sources(),
+            "fit": article_draft_fit(pair=pair, body=body, nlp=ctx.providers.nlp, target_words=target_words),
+            **paid(result.attempts),
         },
         ref=f"{result.provider}:{result.model}",
     )
@@ -119,6 +122,8 @@ def _ask_revision(
     ctx: StepContext, pair: UserLanguagePair, draft: dict[str, Any], settings_now: dict[str, Any], keep: list[str]
 ) -> StructuredResult:
     fit = draft["fit"]
+    unknown = leveling.unknown_to_name(fit, keep=keep)
+    per_100 = settings_now["new_words_per_100"]
     return ctx.providers.llm.generate_structured(
         system=REVISE_SYSTEM,
         prompt=revision_prompt(
@@ -129,9 +134,11 @@ def _ask_revision(
             level=ctx.params["level"],
             coverage=fit.get("ratio"),
             target=settings_now["coverage_target"],
-            unknown=leveling.unknown_to_name(fit, keep=keep),
+            unknown=unknown,
             keep=keep,
-            new_words_allowed=leveling.new_words_allowed(fit.get("tokens") or 0, settings_now["new_words_per_100"]),
+            new_words_allowed=leveling.allowed_to_stay(
+                fit, named=unknown, keep=keep, per_100=per_100, target=settings_now["coverage_target"]
+            ),
         ),
         schema_name="learner_article",
         json_schema=ARTICLE_SCHEMA,
@@ -146,7 +153,9 @@ def _revise_round(round_number: int):
         pair = _pair(ctx)
         written = ctx.outputs["write"]
         settings_now = written.get("leveling") or leveling.generation_settings(pair, ctx.params)
-        draft, why_not = leveling.round_decision(ctx.outputs, round_number=round_number, settings=settings_now)
+        draft, why_not = leveling.round_decision(
+            ctx.outputs, round_number=round_number, settings=settings_now, calls_left=ctx.calls_left
+        )
         if draft is None:
             return skipped(why_not)
         fit = draft["fit"]
@@ -158,11 +167,13 @@ def _revise_round(round_number: int):
             if exc.retryable:
                 raise
             # A refused or malformed rewrite loses this round, not the article: the drafts stand.
-            return skipped(f"the revision failed: {exc.message}"[:300])
+            return skipped(f"the revision failed: {exc.message}"[:300], paid(leveling.ROUND_CALLS))
         title = str(result.data.get("title", "")).strip()[:300] or draft["title"]
         body = str(result.data.get("body", "")).strip()
         if not body:  # an empty rewrite is a wasted round, not a failed article: keep the drafts we have
-            return skipped("the revision came back empty", {"input_tokens": result.usage.input_tokens})
+            return skipped(
+                "the revision came back empty", {"input_tokens": result.usage.input_tokens, **paid(result.attempts)}
+            )
         return done(
             {
                 "title": title,
@@ -172,7 +183,8 @@ def _revise_round(round_number: int):
                 "model": result.model,
                 "input_tokens": result.usage.input_tokens,
                 "output_tokens": result.usage.output_tokens,
-                "fit": measure_draft(pair=pair, body=body, nlp=ctx.providers.nlp, target_words=target_words),
+                "fit": article_draft_fit(pair=pair, body=body, nlp=ctx.providers.nlp, target_words=target_words),
+                **paid(result.attempts),
             },
             ref=f"round {round_number}",
         )
@@ -189,6 +201,8 @@ def choose(ctx: StepContext) -> StepOutcome:
     settings_now = written.get("leveling") or leveling.generation_settings(pair, ctx.params)
     chosen = drafts[leveling.best_index(drafts, settings_now["coverage_target"])]
     report = leveling.report(drafts, settings=settings_now, target_words=written.get("target_words") or [])
+    # Where the target words came from: the learner's cards, and the pack or theme they asked for.
+    report["target_sources"] = written.get("target_sources") or {}
     return done(
         {
             "title": chosen["title"],
@@ -214,6 +228,8 @@ def translate(ctx: StepContext) -> StepOutcome:
     reason = f"{translator.provider} cannot translate into {pair.source_language}"
     if not translator.can_translate_to(pair.source_language):
         return skipped(reason, {"provider": translator.provider})
+    if ctx.calls_left < 1:
+        return skipped(SPENT, {"provider": translator.provider})
     try:
         batch = translator.translate(
             [article["title"], article["body"]], source=pair.target_language, target=pair.source_language
@@ -221,11 +237,16 @@ def translate(ctx: StepContext) -> StepOutcome:
     except UnsupportedLanguage as exc:
         return skipped(f"{translator.provider} cannot translate {exc.language}", {"provider": translator.provider})
     title, body = batch.texts
-    return done({"title": title, "body": body, "provider": batch.provider}, ref=batch.provider)
+    return done({"title": title, "body": body, "provider": batch.provider, **paid(1)}, ref=batch.provider)
 
 
 def speak(ctx: StepContext) -> StepOutcome:
     pair = _pair(ctx)
+    # Speech is packed into the chunks the job's budget has left (fewer chunks: more of the
+    # sentence timings are estimated within a chunk); with none left the article has no audio.
+    calls = min(settings.READALONG_MAX_TTS_CALLS, ctx.calls_left)
+    if calls < 1:
+        return skipped(SPENT)
     sentences = speech_sentences(
         split_paragraphs(_text(ctx.outputs)["body"]), language=pair.target_language, nlp=ctx.providers.nlp
     )
@@ -233,7 +254,7 @@ def speak(ctx: StepContext) -> StepOutcome:
         ctx.providers.tts,
         sentences,
         language=pair.target_language,
-        max_calls=settings.READALONG_MAX_TTS_CALLS,
+        max_calls=calls,
         concurrency=settings.READALONG_TTS_CONCURRENCY,
     )
     # The WAV goes straight to its final, job-derived key: bytes do not belong in the job row, and a
@@ -249,6 +270,7 @@ def speak(ctx: StepContext) -> StepOutcome:
             "voice": audio.voice,
             "tts_calls": audio.calls,
             "timings": audio.timings,
+            **paid(audio.calls),
         },
         ref=stored.key,
     )
@@ -256,12 +278,13 @@ def speak(ctx: StepContext) -> StepOutcome:
 
 def store(ctx: StepContext) -> StepOutcome:
     pair = _pair(ctx)
-    p, written, spoken = ctx.params, ctx.outputs["write"], ctx.outputs["speak"]
+    p, written = ctx.params, ctx.outputs["write"]
+    spoken = ctx.outputs.get("speak") or {}  # empty when the budget left nothing for speech
     text = _text(ctx.outputs)
     translated = ctx.outputs.get("translate") or {}
     translate_step = ctx.job.step("translate") or {}
     source = p.get("source") or {}
-    if not storage.exists(spoken["audio"]):
+    if spoken.get("audio") and not storage.exists(spoken["audio"]):
         raise PermanentJobError("The spoken article is missing from storage.")
     article, _ = TranslatedArticle.objects.update_or_create(
         job=ctx.job,
@@ -279,13 +302,17 @@ def store(ctx: StepContext) -> StepOutcome:
             "translated_title": str(translated.get("title", ""))[:300],
             "translation": translated.get("body", ""),
             "translation_note": (translate_step.get("note") or "")[:300],
-            "audio": spoken["audio"],
+            "audio": spoken.get("audio", ""),
             "audio_duration_seconds": spoken.get("duration_seconds"),
             "audio_timings": spoken.get("timings") or [],
             "providers": {
                 "llm": {"provider": written["provider"], "model": written["model"]},
                 "translation": {"provider": translated.get("provider", "")},
-                "tts": {"provider": spoken["provider"], "model": spoken["model"], "voice": spoken.get("voice")},
+                "tts": {
+                    "provider": spoken.get("provider", ""),
+                    "model": spoken.get("model", ""),
+                    "voice": spoken.get("voice"),
+                },
             },
             "input_tokens": text.get("input_tokens") or written.get("input_tokens") or 0,
             "output_tokens": text.get("output_tokens") or written.get("output_tokens") or 0,

@@ -64,6 +64,8 @@ def article_prompt(
     title_hint: str,
     due_words: list[str],
     new_words_per_100: float | None = None,
+    pack_words: list[str] | None = None,
+    theme: str = "",
 ) -> str:
     target = LANGUAGES.get(target_language, target_language)
     learner = LANGUAGES.get(learner_language, learner_language)
@@ -78,6 +80,12 @@ def article_prompt(
         lines.append(
             "The learner is currently studying these words; use as many of them as fit naturally "
             f"(do not force them): {', '.join(due_words)}."
+        )
+    if pack_words:
+        about = f" on the theme {theme!r}" if theme else ""
+        lines.append(
+            f"The learner asked to practise words{about} they do not know yet; use as many of these as fit "
+            f"naturally and put each you use in the glossary: {', '.join(pack_words)}."
         )
     if new_words_per_100 is not None:
         lines.append(

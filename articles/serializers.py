@@ -9,6 +9,7 @@ from langlearn.storage import MEDIA_URL_SCHEMA, media_url
 
 from .models import ArticleLength, TranslatedArticle
 from .services import MAX_TEXT, MIN_TEXT
+from .targets import THEME_MAX_LENGTH
 
 
 class ArticleCreateSerializer(serializers.Serializer):
@@ -19,6 +20,18 @@ class ArticleCreateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     level = serializers.ChoiceField(choices=CEFRLevel.choices, required=False, help_text="Default: the pair's level.")
     length = serializers.ChoiceField(choices=ArticleLength.choices, required=False, default=ArticleLength.MEDIUM)
+    pack = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A published word pack in the pair's language: the article practises its words the learner "
+        "does not know yet (after their due and learning cards).",
+    )
+    theme = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=THEME_MAX_LENGTH,
+        help_text="A pack tag (e.g. 'food'): the article practises words of the packs with that tag.",
+    )
 
     def validate(self, attrs):
         text, url = attrs.get("text", ""), attrs.get("url", "")
@@ -75,6 +88,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "translation_note",
             "audio_duration_seconds",
             "glossary",
+            "generation",
             "sentences",
             "key_vocabulary",
             "analysed_at",

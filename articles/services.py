@@ -14,6 +14,7 @@ from langlearn.jobs.services import job_create
 from vocab.selectors import pair_get_for_user
 
 from .models import ARTICLE_JOB_KIND, TranslatedArticle
+from .targets import normalize_theme, packs_for_request
 from .url_import import UrlRefused, import_page, precheck_url
 
 MIN_TEXT = 200
@@ -28,6 +29,8 @@ class ArticleRequest:
     title: str = ""
     level: str = ""
     length: str = "medium"
+    pack: str = ""  # a published pack whose words the article should practise
+    theme: str = ""  # a pack tag: the words of its packs
 
 
 def _trim(text: str) -> str:
@@ -43,11 +46,15 @@ def _trim(text: str) -> str:
 
 
 def article_request_create(*, user, request: ArticleRequest) -> Job:
-    """Queue an article job; consumes one unit of the daily generation quota. For a URL only the
+    """Queue an article job; consumes one unit of the daily generation quota. A pack or theme is
+    checked here (articles/targets.py): another's or an unpublished pack is a 404, a pack of another
+    language or a theme no pack has a 400. For a URL only the
     checks that need no network run here (scheme, credentials, literal addresses, `localhost`: a
     refusal is a 400); the page is resolved, fetched and extracted by the job's `fetch` step, so a
     slow resolver or server holds a worker, never a web process."""
     pair = pair_get_for_user(user=user, pair_id=request.language_pair)
+    theme = normalize_theme(request.theme)
+    packs = packs_for_request(user=user, pair=pair, pack_id=request.pack or None, theme=theme)
     source: dict[str, str] = {"type": "text"}
     text = request.text.strip()
     if request.url:
@@ -61,6 +68,8 @@ def article_request_create(*, user, request: ArticleRequest) -> Job:
         "level": request.level or pair.level,
         "length": request.length or "medium",
         "source": source,
+        "pack_ids": [str(p.pk) for p in packs],
+        "theme": theme,
     }
     return job_create(user=user, kind=ARTICLE_JOB_KIND, params=params)
 

@@ -59,6 +59,8 @@ class ArticleViewSet(
                 title=data.get("title", ""),
                 level=data.get("level", ""),
                 length=data.get("length", ""),
+                pack=str(data["pack"]) if data.get("pack") else "",
+                theme=data.get("theme", ""),
             ),
         )
         return Response({"job": JobSerializer(job).data}, status=202)

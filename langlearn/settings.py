@@ -364,11 +364,14 @@ JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=5)
 JOB_RETRY_BASE_SECONDS = env.float("JOB_RETRY_BASE_SECONDS", default=10.0)
 JOB_RETRY_MAX_SECONDS = env.float("JOB_RETRY_MAX_SECONDS", default=900.0)
 JOB_RETRY_WINDOW_SECONDS = env.int("JOB_RETRY_WINDOW_SECONDS", default=3600)
-# One run of a job may make up to JOB_MAX_PROVIDER_CALLS provider calls (an article: LLM + re-ask,
-# DeepL languages + translate, TTS chunks). The actor's (best-effort) time limit is their worst case
-# (langlearn.clients.call_budget_seconds) plus a margin unless JOB_TIME_LIMIT_SECONDS sets it; a run
-# still going JOB_LEASE_MARGIN_SECONDS past that limit is presumed dead and the sweep re-queues it.
-JOB_MAX_PROVIDER_CALLS = env.int("JOB_MAX_PROVIDER_CALLS", default=8)
+# A job may make up to JOB_MAX_PROVIDER_CALLS paid provider calls (langlearn/jobs/budget.py; an
+# article: the draft and each revision round with their re-ask, the translation, each speech chunk):
+# past it, revision rounds are not bought and speech gets fewer chunks, and the job still finishes
+# with its best draft. The default covers a draft, two rounds, the translation and 16 speech chunks.
+# The actor's (best-effort) time limit is their worst case (langlearn.clients.call_budget_seconds)
+# plus a margin unless JOB_TIME_LIMIT_SECONDS sets it; a run still going JOB_LEASE_MARGIN_SECONDS
+# past that limit is presumed dead and the sweep re-queues it.
+JOB_MAX_PROVIDER_CALLS = env.int("JOB_MAX_PROVIDER_CALLS", default=20)
 JOB_TIME_LIMIT_SECONDS = env.int("JOB_TIME_LIMIT_SECONDS", default=0)
 JOB_LEASE_MARGIN_SECONDS = env.int("JOB_LEASE_MARGIN_SECONDS", default=300)
 # A run's claim lasts JOB_LEASE_SECONDS and is renewed every JOB_HEARTBEAT_SECONDS while the run is

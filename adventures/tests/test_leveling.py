@@ -57,3 +57,45 @@ def test_a_hard_scene_is_revised_and_the_revision_is_played(auth_client, learner
         assert a["end_ms"] == b["start_ms"]
     with wave.open(io.BytesIO(storage.read_bytes(scene.audio)), "rb") as w:
         assert timings[-1]["end_ms"] == round(w.getnframes() / w.getframerate() * 1000)
+
+
+def test_a_scene_over_its_provider_call_budget_keeps_the_best_draft_and_still_plays(
+    auth_client, learner_pair, fake_providers, broker, worker, settings
+):
+    from langlearn import leveling
+    from langlearn.jobs.budget import SPENT
+    from langlearn.jobs.models import Job
+
+    # The first draft and one round (each a call), the translation, two speech chunks for three
+    # sentences: a second round would leave too little for the rest.
+    settings.JOB_MAX_PROVIDER_CALLS = 5
+    revised = ["El gato come salmón ahumado.", HARD[1], "La casa es grande."]
+    fake_providers.push_tool_input({**scene_input(1), "paragraphs": HARD})
+    fake_providers.push_tool_input({**scene_input(1), "paragraphs": revised})
+    adventure_id = create(auth_client, learner_pair)["adventure"]["id"]
+    run_jobs(broker, worker)
+
+    assert len(fake_providers.requests_for("anthropic")) == 2
+    assert len(fake_providers.requests_for("gemini")) == 2
+    scene = AdventureScene.objects.get(adventure_id=adventure_id)
+    assert scene.status == "ready"
+    assert scene.paragraphs == revised
+    assert scene.generation["below_target"] is True
+    job = Job.objects.get(pk=scene.job_id)
+    notes = {s["name"]: s["note"] for s in job.steps}
+    assert notes["revise_2"] == leveling.BUDGET_SPENT
+    assert [t["text"] for t in scene.audio_timings] == scene.paragraphs
+    assert any(t["estimated"] for t in scene.audio_timings)
+
+    # With a budget of one call the scene is the first draft, untranslated and silent, and still plays.
+    settings.JOB_MAX_PROVIDER_CALLS = 1
+    fake_providers.push_tool_input({**scene_input(1), "paragraphs": HARD})
+    other = create(auth_client, learner_pair)["adventure"]["id"]
+    run_jobs(broker, worker)
+    scene = AdventureScene.objects.get(adventure_id=other)
+    assert (scene.status, scene.paragraphs, scene.audio) == ("ready", HARD, "")
+    notes = {s["name"]: s["note"] for s in Job.objects.get(pk=scene.job_id).steps}
+    assert (notes["translate"], notes["speak"]) == (SPENT, SPENT)
+    play = auth_client.get(f"/bff/adventures/{other}/play")
+    assert play.status_code == 200
+    assert play.json()["scene"]["audio_url"] is None

@@ -3,12 +3,14 @@ learner cannot read, then a revision they can (or revisions that never get there
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from articles.models import TranslatedArticle
+from langlearn import leveling
 from langlearn.testing import run_jobs
 from vocab.models import LearnableWordBankEntry
 
@@ -171,3 +173,73 @@ def test_a_refused_revision_loses_the_round_not_the_article(auth_client, learner
     article = TranslatedArticle.objects.get(pair=learner_pair)
     assert article.body == HARD
     assert article.generation["below_target"] is True
+
+
+# --- the job's provider-call budget (JOB_MAX_PROVIDER_CALLS) ------------------------------------
+
+THREE_SENTENCES = "El gato devora salmón ahumado. El gato come pescado. La casa es grande."
+
+
+def step_calls(job_id) -> dict[str, int]:
+    from langlearn.jobs.budget import CALLS
+    from langlearn.jobs.models import Job
+
+    job = Job.objects.get(pk=job_id)
+    return {s["name"]: (s.get("output") or {}).get(CALLS, 0) for s in job.steps}
+
+
+def test_the_budget_counts_rounds_and_speech_chunks_and_stops_the_loop_cleanly(
+    auth_client, learner_pair, fake_providers, broker, worker, settings
+):
+    # draft 1 + round 1 + translation 1 + 2 speech chunks: round 2 would leave too little for the rest.
+    settings.JOB_MAX_PROVIDER_CALLS = 5
+    fake_providers.push_tool_input(draft(HARD))
+    fake_providers.push_tool_input(draft(THREE_SENTENCES))  # closer, still below the target
+    job = generate(auth_client, learner_pair, broker, worker)
+    assert job["status"] == "succeeded", job
+    steps = {s["name"]: s for s in job["steps"]}
+    assert steps["revise_1"]["status"] == "done"
+    assert steps["revise_2"]["status"] == "skipped"
+    assert steps["revise_2"]["note"] == leveling.BUDGET_SPENT
+    assert len(prompts(fake_providers)) == 2
+    # Three sentences in the two chunks that were left: one call per chunk, the timings still tile.
+    assert len(fake_providers.requests_for("gemini")) == 2
+    calls = step_calls(job["id"])
+    assert (calls["write"], calls["revise_1"], calls["translate"], calls["speak"]) == (1, 1, 1, 2)
+    assert sum(calls.values()) == 5
+
+    article = TranslatedArticle.objects.get(pair=learner_pair)
+    assert article.body == THREE_SENTENCES  # the best draft so far
+    assert article.generation["below_target"] is True
+    assert article.generation["rounds_used"] == 1
+    timings = article.audio_timings
+    assert len(timings) == 3
+    assert any(t["estimated"] for t in timings)
+    assert timings[0]["start_ms"] == 0
+    assert all(a["end_ms"] == b["start_ms"] for a, b in itertools.pairwise(timings))
+    assert timings[-1]["end_ms"] == round(article.audio_duration_seconds * 1000)
+
+
+def test_a_job_whose_budget_is_spent_by_the_first_draft_keeps_it_without_translation_or_audio(
+    auth_client, learner_pair, fake_providers, broker, worker, settings
+):
+    from langlearn.jobs.budget import SPENT
+
+    settings.JOB_MAX_PROVIDER_CALLS = 1
+    fake_providers.push_tool_input(draft(HARD))
+    job = generate(auth_client, learner_pair, broker, worker)
+    assert job["status"] == "succeeded", job
+    steps = {s["name"]: s for s in job["steps"]}
+    assert steps["revise_1"]["note"] == leveling.BUDGET_SPENT
+    assert (steps["translate"]["status"], steps["translate"]["note"]) == ("skipped", SPENT)
+    assert (steps["speak"]["status"], steps["speak"]["note"]) == ("skipped", SPENT)
+    assert len(prompts(fake_providers)) == 1
+    assert fake_providers.requests_for("gemini") == []
+    assert [r for r in fake_providers.requests_for("deepl") if r.path.endswith("/translate")] == []
+
+    article = TranslatedArticle.objects.get(pair=learner_pair)
+    assert (article.body, article.audio, article.translation) == (HARD, "", "")
+    assert article.generation["below_target"] is True
+    reader = auth_client.get(f"/bff/articles/{article.pk}/reader")
+    assert reader.status_code == 200
+    assert reader.json()["article"]["audio_url"] is None

@@ -81,10 +81,13 @@ def due_words_for_pair(*, pair: UserLanguagePair, limit: int, now: datetime | No
     return list(words.values())[:limit]
 
 
-def target_words_for_pair(*, pair: UserLanguagePair, limit: int, now: datetime | None = None) -> list[str]:
+def target_words_for_pair(
+    *, pair: UserLanguagePair, limit: int, now: datetime | None = None, newest: bool = True
+) -> list[str]:
     """The words a generated text should use, in order of need: cards due now (most overdue first),
-    then cards still in (re)learning, then the newest words of the bank. Lemmas (or texts),
-    deduplicated. Three small queries, each bounded by `limit`."""
+    then cards still in (re)learning, then (unless `newest` is False: the caller has words of its
+    own to add, e.g. a pack's) the newest words of the bank. Lemmas (or texts), deduplicated.
+    Up to three small queries, each bounded by `limit`."""
     words: dict[str, None] = {}
 
     def take(values) -> bool:
@@ -106,10 +109,10 @@ def target_words_for_pair(*, pair: UserLanguagePair, limit: int, now: datetime |
         .order_by("due")
         .values_list("entry__lemma", "entry__text")[: limit * 2]
     )
-    if take(learning):
+    if take(learning) or not newest:
         return list(words)
-    newest = (
+    newest_words = (
         LearnableWordBankEntry.objects.filter(pair=pair).order_by("-created_at").values_list("lemma", "text")[:limit]
     )
-    take(newest)
+    take(newest_words)
     return list(words)

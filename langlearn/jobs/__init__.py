@@ -30,6 +30,10 @@ How a feature plugs in (see `articles/pipeline.py` for the full example):
    database: parallel requests never overspend; `QuotaExceeded` → 429 with the reset time) and
    enqueues the job after commit. Pass `count_quota=False` for work that must not count.
 
+A step that pays a provider adds `budget.paid(calls)` to its output and checks `ctx.calls_left`
+before buying (`langlearn/jobs/budget.py`): a job has JOB_MAX_PROVIDER_CALLS calls in all, and one
+over budget skips what it cannot pay for instead of failing.
+
 Optional hooks on `JobSpec`: `on_failure(job)` (e.g. mark your own row failed) and `on_success(job)`.
 Operators: `manage.py sweep_jobs` (or the `sweep_jobs` actor) re-enqueues jobs stuck queued/running
 past their deadline; the admin lists jobs with a "retry" action; `POST /api/jobs/{id}/retry` lets a

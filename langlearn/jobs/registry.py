@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .budget import calls_left
+
 if TYPE_CHECKING:
     from langlearn.clients import Providers
 
@@ -40,6 +42,11 @@ class StepContext:
     @property
     def params(self) -> dict[str, Any]:
         return self.job.params
+
+    @property
+    def calls_left(self) -> int:
+        """Provider calls the job may still make (`langlearn.jobs.budget`)."""
+        return calls_left(self.outputs)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """The import rules of the house (README, "Architecture"), checked on the source.
 
 Imports run downward only: the kernel (`langlearn/`) imports no app; accounts, then vocab, then
-flashcards, then knowledge (word statuses, coverage), then packs / articles / adventures, then
-screens on top. vocab calls flashcards through two seams only (card creation for new entries, card
-merging for entries found to be one word). Tests, migrations and benchmarks are not the product and
-are not checked."""
+flashcards, then knowledge (word statuses, coverage), then packs, then articles / adventures (a
+text may be written around a pack's words), then screens on top. vocab calls flashcards through
+two seams only (card creation for new entries, card merging for entries found to be one word).
+Tests, migrations and benchmarks are not the product and are not checked."""
 
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ LAYERS = {
     "flashcards": 3,
     "knowledge": 4,
     "packs": 5,
-    "articles": 5,
-    "adventures": 5,
-    "screens": 6,
+    # Above packs: a text can be written around the words of a pack the learner chose.
+    "articles": 6,
+    "adventures": 6,
+    "screens": 7,
 }
 # The only names vocab may import from flashcards.
 SEAMS = {
