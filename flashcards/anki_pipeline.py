@@ -1,6 +1,9 @@
 """The learner's Anki import as a job (`/api/jobs/{id}` shows its progress): `check` opens the
 package and counts what it holds, `import` writes entries, audio, cards and review history and
-leaves the import report as its output. The uploaded package waits in storage under a key derived
+leaves the import report as its output. The import step writes the deck in batches and records
+`progress` {done, total} notes on the job after each one, in the batch's own transaction, with a
+checkpoint a retry resumes from (a crashed worker's import carries on after its last batch).
+The uploaded package waits in storage under a key derived
 from the job and is deleted once imported. A package that cannot be read fails the job at once
 with the reader's line-numbered message."""
 
@@ -19,7 +22,7 @@ from langlearn.anki.text import field_to_text
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, done, register, skipped
 from vocab.models import UserLanguagePair
 
-from .services.anki_import import TARGETS, anki_deck_import
+from .services.anki_import import TARGETS, AnkiImportReport, anki_deck_import
 
 ANKI_IMPORT_JOB_KIND = "anki_import"
 
@@ -103,9 +106,25 @@ def run_import(ctx: StepContext) -> object:
     pair = UserLanguagePair.objects.select_related("user").filter(pk=ctx.params["pair"]).first()
     if pair is None:
         raise PermanentJobError("The language pair was deleted.")
+    checkpoint = ctx.checkpoint
+    if checkpoint is None:
+        ctx.progress(0, ctx.outputs.get("check", {}).get("notes") or 0)
+
+    def record(done: int, total: int, report: AnkiImportReport) -> None:
+        # Inside the batch's transaction: the batch and "done up to here" commit together, and a
+        # run that lost its claim (LeaseLost) rolls its batch back.
+        ctx.progress(done, total, checkpoint={"done": done, "report": report.to_dict()})
+
     with _local_copy(ctx.params["key"]) as fh:
         try:
-            report = anki_deck_import(pair=pair, source=fh, mapping=ctx.params.get("mapping") or {}, limits=limits())
+            report = anki_deck_import(
+                pair=pair,
+                source=fh,
+                mapping=ctx.params.get("mapping") or {},
+                limits=limits(),
+                resume_from=checkpoint,
+                on_batch=record,
+            )
         except AnkiFormatError as exc:
             raise _failed(exc) from None
     storage.delete(ctx.params["key"])
