@@ -5,7 +5,10 @@ leaves the import report as its output. The import step writes the deck in batch
 checkpoint a retry resumes from (a crashed worker's import carries on after its last batch).
 The uploaded package waits in storage under a key derived
 from the job and is deleted once imported. A package that cannot be read fails the job at once
-with the reader's line-numbered message."""
+with the reader's line-numbered message.
+
+The learner's Anki export is a job too (`anki_export`, one step `build`): see
+`services.anki_export_jobs`."""
 
 from __future__ import annotations
 
@@ -19,9 +22,13 @@ from langlearn import storage
 from langlearn.anki.fields import field_map
 from langlearn.anki.reader import AnkiFormatError, Limits, open_package
 from langlearn.anki.text import field_to_text
+from langlearn.data_rights import OWNED_OUTPUT_KINDS
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, done, register, skipped
+from langlearn.jobs.services import job_storage_key
 from vocab.models import UserLanguagePair
 
+from .services.anki_export import ANKI_CONTENT_TYPE, ExportTooLarge, anki_deck_export, export_filename
+from .services.anki_export_jobs import ANKI_EXPORT_JOB_KIND, export_max_bytes, exports_prune
 from .services.anki_import import TARGETS, AnkiImportReport, anki_deck_import
 
 ANKI_IMPORT_JOB_KIND = "anki_import"
@@ -134,3 +141,25 @@ def run_import(ctx: StepContext) -> object:
 ANKI_IMPORT_JOB = register(
     JobSpec(kind=ANKI_IMPORT_JOB_KIND, steps=(Step("check", check), Step("import", run_import)), max_attempts=3)
 )
+
+
+def build_export(ctx: StepContext) -> object:
+    """The pair's word bank as an .apkg, into a temporary file, then to storage under a key derived
+    from the job (a rerun overwrites its own object); older exports of the pair are deleted."""
+    pair = UserLanguagePair.objects.select_related("user").filter(pk=ctx.params["pair"], user=ctx.job.user_id).first()
+    if pair is None:
+        raise PermanentJobError("The language pair was deleted.")
+    key = job_storage_key(ctx.job, "deck.apkg", prefix=f"anki-exports/{ctx.job.user_id}")
+    with tempfile.TemporaryFile() as out:
+        try:
+            counts = anki_deck_export(pair=pair, out=out, max_bytes=export_max_bytes())
+        except ExportTooLarge as exc:
+            raise PermanentJobError(str(exc)) from None
+        out.seek(0)
+        storage.save_file(key, out, size=counts["bytes"], content_type=ANKI_CONTENT_TYPE)
+    exports_prune(job=ctx.job)
+    return done({"key": key, "filename": export_filename(pair), **counts}, ref=key)
+
+
+OWNED_OUTPUT_KINDS.add(ANKI_EXPORT_JOB_KIND)  # the stored .apkg goes with the account
+ANKI_EXPORT_JOB = register(JobSpec(kind=ANKI_EXPORT_JOB_KIND, steps=(Step("build", build_export),), max_attempts=3))
