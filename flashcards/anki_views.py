@@ -200,7 +200,7 @@ class AnkiExportView(APIView):
 class AnkiExportJobView(APIView):
     queryset = UserLanguagePair.objects.none()
 
-    @extend_schema(responses=AnkiExportSerializer)
+    @extend_schema(operation_id="api_vocab_language_pairs_anki_export_job_retrieve", responses=AnkiExportSerializer)
     def get(self, request, pk, job_id):
         """One export: the job's progress and, once it succeeded, where to download the .apkg."""
         pair = pair_get_for_user(user=request.user, pair_id=pk)
@@ -211,7 +211,10 @@ class AnkiExportJobView(APIView):
 class AnkiExportFileView(APIView):
     queryset = UserLanguagePair.objects.none()
 
-    @extend_schema(responses={(200, ANKI_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY)})
+    @extend_schema(
+        operation_id="api_vocab_language_pairs_anki_export_file_retrieve",
+        responses={(200, ANKI_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
     def get(self, request, pk, job_id):
         """The finished export's .apkg, streamed (409 `export_not_ready` before; 404 `export_gone`
         once a newer export of the pair replaced it)."""
