@@ -1,12 +1,13 @@
 from dataclasses import asdict
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from langlearn import serializers
 from langlearn.errors import NotFound, QuotaExceeded
 from langlearn.idempotency import idempotent
 
@@ -127,42 +128,52 @@ def _export_body(job) -> dict:
     return {"job": JobSerializer(job).data, "download_url": export_download_url(job) if ready else None}
 
 
-class PasswordChangeView(APIView):
+class PasswordFormView(APIView):
+    """The shape the password endpoints share: POST only, throttled by THROTTLE_PASSWORD, the body
+    validated by `serializer_class`, then one service call (`perform`) whose result (or nothing) is
+    answered with `success_status`. Subclasses state their permission and schema."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password"
+    serializer_class: type[serializers.Serializer]
+    success_status = status.HTTP_200_OK
+
+    def perform(self, request, data: dict) -> dict | None:
+        raise NotImplementedError
+
+    def post(self, request):
+        serializer = self.serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(self.perform(request, serializer.validated_data), status=self.success_status)
+
+
+@extend_schema_view(post=extend_schema(request=PasswordChangeSerializer, responses={200: TokenPairSerializer}))
+class PasswordChangeView(PasswordFormView):
     """Change the password (the current one is required); every refresh token is revoked and a
     fresh pair answered. Throttled by THROTTLE_PASSWORD."""
 
     permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "password"
+    serializer_class = PasswordChangeSerializer
 
-    @extend_schema(request=PasswordChangeSerializer, responses={200: TokenPairSerializer})
-    def post(self, request):
-        serializer = PasswordChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(asdict(services.password_change(account=request.user, **serializer.validated_data)))
+    def perform(self, request, data):
+        return asdict(services.password_change(account=request.user, **data))
 
 
-class PasswordResetView(PublicAuthView):
+@extend_schema_view(post=extend_schema(request=PasswordResetSerializer, responses={202: None}))
+class PasswordResetView(PublicAuthView, PasswordFormView):
     """Ask for a reset link by email. Always 202, whether or not the address has an account."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "password"
+    serializer_class = PasswordResetSerializer
+    success_status = status.HTTP_202_ACCEPTED
 
-    @extend_schema(request=PasswordResetSerializer, responses={202: None})
-    def post(self, request):
-        serializer = PasswordResetSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.password_reset_request(**serializer.validated_data)
-        return Response(status=status.HTTP_202_ACCEPTED)
+    def perform(self, request, data):
+        services.password_reset_request(**data)
 
 
-class PasswordResetConfirmView(PublicAuthView):
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "password"
+@extend_schema_view(post=extend_schema(request=PasswordResetConfirmSerializer, responses={204: None}))
+class PasswordResetConfirmView(PublicAuthView, PasswordFormView):
+    serializer_class = PasswordResetConfirmSerializer
+    success_status = status.HTTP_204_NO_CONTENT
 
-    @extend_schema(request=PasswordResetConfirmSerializer, responses={204: None})
-    def post(self, request):
-        serializer = PasswordResetConfirmSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.password_reset_confirm(**serializer.validated_data)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform(self, request, data):
+        services.password_reset_confirm(**data)

@@ -1,8 +1,14 @@
 """The learner's Anki import as a job (`/api/jobs/{id}` shows its progress): `check` opens the
 package and counts what it holds, `import` writes entries, audio, cards and review history and
-leaves the import report as its output. The uploaded package waits in storage under a key derived
+leaves the import report as its output. The import step writes the deck in batches and records
+`progress` {done, total} notes on the job after each one, in the batch's own transaction, with a
+checkpoint a retry resumes from (a crashed worker's import carries on after its last batch).
+The uploaded package waits in storage under a key derived
 from the job and is deleted once imported. A package that cannot be read fails the job at once
-with the reader's line-numbered message."""
+with the reader's line-numbered message.
+
+The learner's Anki export is a job too (`anki_export`, one step `build`): see
+`services.anki_export_jobs`."""
 
 from __future__ import annotations
 
@@ -16,10 +22,14 @@ from langlearn import storage
 from langlearn.anki.fields import field_map
 from langlearn.anki.reader import AnkiFormatError, Limits, open_package
 from langlearn.anki.text import field_to_text
+from langlearn.data_rights import OWNED_OUTPUT_KINDS
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, done, register, skipped
+from langlearn.jobs.services import job_storage_key
 from vocab.models import UserLanguagePair
 
-from .services.anki_import import TARGETS, anki_deck_import
+from .services.anki_export import ANKI_CONTENT_TYPE, ExportTooLarge, anki_deck_export, export_filename
+from .services.anki_export_jobs import ANKI_EXPORT_JOB_KIND, export_max_bytes, exports_prune
+from .services.anki_import import TARGETS, AnkiImportReport, anki_deck_import
 
 ANKI_IMPORT_JOB_KIND = "anki_import"
 
@@ -103,9 +113,25 @@ def run_import(ctx: StepContext) -> object:
     pair = UserLanguagePair.objects.select_related("user").filter(pk=ctx.params["pair"]).first()
     if pair is None:
         raise PermanentJobError("The language pair was deleted.")
+    checkpoint = ctx.checkpoint
+    if checkpoint is None:
+        ctx.progress(0, ctx.outputs.get("check", {}).get("notes") or 0)
+
+    def record(done: int, total: int, report: AnkiImportReport) -> None:
+        # Inside the batch's transaction: the batch and "done up to here" commit together, and a
+        # run that lost its claim (LeaseLost) rolls its batch back.
+        ctx.progress(done, total, checkpoint={"done": done, "report": report.to_dict()})
+
     with _local_copy(ctx.params["key"]) as fh:
         try:
-            report = anki_deck_import(pair=pair, source=fh, mapping=ctx.params.get("mapping") or {}, limits=limits())
+            report = anki_deck_import(
+                pair=pair,
+                source=fh,
+                mapping=ctx.params.get("mapping") or {},
+                limits=limits(),
+                resume_from=checkpoint,
+                on_batch=record,
+            )
         except AnkiFormatError as exc:
             raise _failed(exc) from None
     storage.delete(ctx.params["key"])
@@ -115,3 +141,25 @@ def run_import(ctx: StepContext) -> object:
 ANKI_IMPORT_JOB = register(
     JobSpec(kind=ANKI_IMPORT_JOB_KIND, steps=(Step("check", check), Step("import", run_import)), max_attempts=3)
 )
+
+
+def build_export(ctx: StepContext) -> object:
+    """The pair's word bank as an .apkg, into a temporary file, then to storage under a key derived
+    from the job (a rerun overwrites its own object); older exports of the pair are deleted."""
+    pair = UserLanguagePair.objects.select_related("user").filter(pk=ctx.params["pair"], user=ctx.job.user_id).first()
+    if pair is None:
+        raise PermanentJobError("The language pair was deleted.")
+    key = job_storage_key(ctx.job, "deck.apkg", prefix=f"anki-exports/{ctx.job.user_id}")
+    with tempfile.TemporaryFile() as out:
+        try:
+            counts = anki_deck_export(pair=pair, out=out, max_bytes=export_max_bytes())
+        except ExportTooLarge as exc:
+            raise PermanentJobError(str(exc)) from None
+        out.seek(0)
+        storage.save_file(key, out, size=counts["bytes"], content_type=ANKI_CONTENT_TYPE)
+    exports_prune(job=ctx.job)
+    return done({"key": key, "filename": export_filename(pair), **counts}, ref=key)
+
+
+OWNED_OUTPUT_KINDS.add(ANKI_EXPORT_JOB_KIND)  # the stored .apkg goes with the account
+ANKI_EXPORT_JOB = register(JobSpec(kind=ANKI_EXPORT_JOB_KIND, steps=(Step("build", build_export),), max_attempts=3))

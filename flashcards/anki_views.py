@@ -1,5 +1,6 @@
 """`/api/vocab/language-pairs/{id}/anki-import` (upload → 202 + job → report) and `anki-export`
-(the pair's word bank as an .apkg with audio, scheduling and review history)."""
+(the pair's word bank as an .apkg with audio, scheduling and review history: POST → 202 + job →
+`anki-export/{job}` → `anki-export/{job}/file`; GET streams it at once for a small word bank)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,14 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse
-from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from langlearn import serializers
-from langlearn.errors import InvalidInput
+from langlearn import serializers, storage
+from langlearn.errors import Conflict, InvalidInput
 from langlearn.jobs.models import Job
 from langlearn.jobs.serializers import JobSerializer
 from langlearn.jobs.services import job_create
@@ -29,7 +29,15 @@ from vocab.models import UserLanguagePair
 from vocab.selectors import pair_get_for_user
 
 from .anki_pipeline import ANKI_IMPORT_JOB_KIND
-from .services.anki_export import anki_deck_export
+from .services.anki_export import ANKI_CONTENT_TYPE, ExportTooLarge, anki_deck_export, export_filename
+from .services.anki_export_jobs import (
+    anki_export_check_small,
+    anki_export_file,
+    anki_export_get,
+    anki_export_start,
+    export_max_bytes,
+    export_output,
+)
 from .services.anki_import import check_mapping
 from .views import PayloadTooLarge
 
@@ -129,16 +137,88 @@ class AnkiImportView(APIView):
         return Response({"job": JobSerializer(job).data}, status=202)
 
 
+class AnkiExportSerializer(serializers.Serializer):
+    job = JobSerializer()
+    download_url = serializers.CharField(
+        allow_null=True, help_text="Short-lived link to the .apkg once the job succeeded (presigned on S3)."
+    )
+    file_url = serializers.CharField(
+        allow_null=True, help_text="The .apkg streamed by this API (needs the Bearer token), once ready."
+    )
+    package = serializers.DictField(
+        allow_null=True, help_text="Once ready: filename, bytes, and the notes, cards, reviews and audio it holds."
+    )
+
+
+def _export_body(request, pair, job: Job) -> dict:
+    output = export_output(job)
+    file_url = None
+    if output:
+        file_url = request.build_absolute_uri(f"/api/vocab/language-pairs/{pair.pk}/anki-export/{job.pk}/file")
+    return {
+        "job": JobSerializer(job).data,
+        "download_url": storage.media_url(output["key"]) if output else None,
+        "file_url": file_url,
+        "package": {k: v for k, v in output.items() if k != "key"} if output else None,
+    }
+
+
+def _apkg_response(fh, filename: str) -> FileResponse:
+    return FileResponse(fh, as_attachment=True, filename=filename, content_type=ANKI_CONTENT_TYPE)
+
+
 class AnkiExportView(APIView):
     queryset = UserLanguagePair.objects.none()  # the route's id is the pair's
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)})
+    @extend_schema(responses={(200, ANKI_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY)})
     def get(self, request, pk):
-        """The pair's word bank as an Anki package: notes, audio, cards with their scheduling and
-        every review (revlog), so Anki shows the history."""
+        """A small word bank as an Anki package, at once: notes, audio, cards with their scheduling
+        and every review (revlog). Only up to ANKI_EXPORT_SYNC_MAX_NOTES (1,000) words and
+        ANKI_EXPORT_SYNC_MAX_REVIEWS (20,000) reviews, else 409 `export_needs_job`: POST instead."""
         pair = pair_get_for_user(user=request.user, pair_id=pk)
+        anki_export_check_small(pair=pair)
         out = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
-        anki_deck_export(pair=pair, out=out)
+        try:
+            anki_deck_export(pair=pair, out=out, max_bytes=export_max_bytes())
+        except ExportTooLarge as exc:
+            out.close()
+            raise Conflict(str(exc), code="export_too_large") from None
         out.seek(0)
-        name = slugify(f"langlearn-{pair.source_language}-{pair.target_language}") + ".apkg"
-        return FileResponse(out, as_attachment=True, filename=name, content_type="application/octet-stream")
+        return _apkg_response(out, export_filename(pair))
+
+    @extend_schema(request=None, responses={202: AnkiExportSerializer})
+    def post(self, request, pk):
+        """Export the pair's word bank as an Anki package in a job (any size up to
+        ANKI_EXPORT_MAX_BYTES, 200 MB): answers 202 with the job — the pair's export already
+        running, if there is one. Follow it at `anki-export/{job id}`; once it succeeded, download
+        the .apkg from `file_url` (or `download_url`)."""
+        pair = pair_get_for_user(user=request.user, pair_id=pk)
+        job, _created = anki_export_start(user=request.user, pair=pair)
+        return Response(_export_body(request, pair, job), status=202)
+
+
+class AnkiExportJobView(APIView):
+    queryset = UserLanguagePair.objects.none()
+
+    @extend_schema(operation_id="api_vocab_language_pairs_anki_export_job_retrieve", responses=AnkiExportSerializer)
+    def get(self, request, pk, job_id):
+        """One export: the job's progress and, once it succeeded, where to download the .apkg."""
+        pair = pair_get_for_user(user=request.user, pair_id=pk)
+        job = anki_export_get(user=request.user, pair=pair, job_id=job_id)
+        return Response(_export_body(request, pair, job))
+
+
+class AnkiExportFileView(APIView):
+    queryset = UserLanguagePair.objects.none()
+
+    @extend_schema(
+        operation_id="api_vocab_language_pairs_anki_export_file_retrieve",
+        responses={(200, ANKI_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    def get(self, request, pk, job_id):
+        """The finished export's .apkg, streamed (409 `export_not_ready` before; 404 `export_gone`
+        once a newer export of the pair replaced it)."""
+        pair = pair_get_for_user(user=request.user, pair_id=pk)
+        job = anki_export_get(user=request.user, pair=pair, job_id=job_id)
+        fh, output = anki_export_file(job=job)
+        return _apkg_response(fh, output["filename"])

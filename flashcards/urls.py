@@ -26,4 +26,14 @@ from . import anki_views  # noqa: E402
 urlpatterns += [
     route("api/vocab/language-pairs/<uuid:pk>/anki-import", anki_views.AnkiImportView, name="anki-import"),
     route("api/vocab/language-pairs/<uuid:pk>/anki-export", anki_views.AnkiExportView, name="anki-export"),
+    route(
+        "api/vocab/language-pairs/<uuid:pk>/anki-export/<uuid:job_id>",
+        anki_views.AnkiExportJobView,
+        name="anki-export-job",
+    ),
+    route(
+        "api/vocab/language-pairs/<uuid:pk>/anki-export/<uuid:job_id>/file",
+        anki_views.AnkiExportFileView,
+        name="anki-export-file",
+    ),
 ]

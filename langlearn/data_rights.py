@@ -35,6 +35,9 @@ from .models import IdempotencyRecord, StorageDeletion
 logger = logging.getLogger(__name__)
 
 EXPORT_JOB_KIND = "account_export"
+# Job kinds whose step outputs' `key` is a stored object the learner owns (deleted with the
+# account); an app whose jobs store files adds its kind here (flashcards: "anki_export").
+OWNED_OUTPUT_KINDS: set[str] = {EXPORT_JOB_KIND}
 # Bookkeeping rows that are not the learner's data.
 _NOT_EXPORTED = {IdempotencyRecord}
 _HISTORY_MODEL = "flashcards.FlashcardEvent"
@@ -98,7 +101,7 @@ def owned_media_keys(user) -> list[str]:
 def _export_keys(user) -> Iterator[str]:
     from .jobs.models import Job
 
-    for steps in Job.objects.filter(user=user, kind=EXPORT_JOB_KIND).values_list("steps", flat=True):
+    for steps in Job.objects.filter(user=user, kind__in=OWNED_OUTPUT_KINDS).values_list("steps", flat=True):
         for step in steps or []:
             key = (step.get("output") or {}).get("key")
             if key:

@@ -469,6 +469,13 @@ ANKI_IMPORT_MAX_BYTES = env.int("ANKI_IMPORT_MAX_BYTES", default=200 * 1024 * 10
 # Decompression caps, enforced while streaming: past them the package is refused at once.
 ANKI_MAX_COLLECTION_BYTES = env.int("ANKI_MAX_COLLECTION_BYTES", default=512 * 1024 * 1024)
 ANKI_MAX_MEDIA_FILE_BYTES = env.int("ANKI_MAX_MEDIA_FILE_BYTES", default=32 * 1024 * 1024)
+# A learner's import writes this many notes per transaction and records its progress after each.
+ANKI_IMPORT_BATCH_NOTES = env.int("ANKI_IMPORT_BATCH_NOTES", default=500)
+# A learner's export (a job): the finished .apkg may be at most this large (audio included).
+ANKI_EXPORT_MAX_BYTES = env.int("ANKI_EXPORT_MAX_BYTES", default=200 * 1024 * 1024)
+# GET …/anki-export builds the package inside the request only for a word bank this small.
+ANKI_EXPORT_SYNC_MAX_NOTES = env.int("ANKI_EXPORT_SYNC_MAX_NOTES", default=1000)
+ANKI_EXPORT_SYNC_MAX_REVIEWS = env.int("ANKI_EXPORT_SYNC_MAX_REVIEWS", default=20_000)
 
 # Read-along audio (articles, adventure scenes): speech per sentence, packed into at most
 # READALONG_MAX_TTS_CALLS chunks per text, READALONG_TTS_CONCURRENCY of them in flight at once.

@@ -39,6 +39,22 @@ def save_bytes(
     return StoredFile(key=saved, size=len(data), content_type=content_type)
 
 
+def save_file(
+    key: str, fh, *, size: int, content_type: str = "application/octet-stream", storage: Storage | None = None
+) -> StoredFile:
+    """Store the open binary file `fh` under exactly `key`, streamed (S3: a multipart upload), so a
+    large object never sits in memory whole."""
+    from django.core.files import File
+
+    store = _storage(storage)
+    if store.exists(key):
+        store.delete(key)
+    content = File(fh, name=key.rsplit("/", 1)[-1])
+    content.content_type = content_type
+    saved = store.save(key, content)
+    return StoredFile(key=saved, size=size, content_type=content_type)
+
+
 # What media_url() gives, for the OpenAPI schema: a presigned absolute URL on S3, but a path
 # (`/media/...`) with local storage, which `format: uri` (absolute only) would call invalid.
 MEDIA_URL_SCHEMA = {"type": "string", "format": "uri-reference", "nullable": True, "readOnly": True}

@@ -25,7 +25,9 @@ from typing import NamedTuple
 
 import genanki
 from django.db.models.fields.json import KT
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import slugify
 
 from langlearn import storage
 from langlearn.anki.text import text_to_field
@@ -61,6 +63,8 @@ MODEL = genanki.Model(
     ],
     css=".card{font-family:sans-serif;font-size:22px;text-align:center}.pos{color:#888;font-size:16px}",
 )
+# Not registered with IANA; what AnkiWeb serves decks as and AnkiDroid registers for.
+ANKI_CONTENT_TYPE = "application/apkg"
 ORD = {Direction.RECOGNISE: 0, Direction.PRODUCE: 1}
 REVLOG_TYPE = {CardState.LEARNING: 0, CardState.REVIEW: 1, CardState.RELEARNING: 2}
 DAY = 86_400
@@ -76,6 +80,14 @@ class Event(NamedTuple):
     due: datetime | None
 
 
+class ExportTooLarge(Exception):
+    """The package would pass the size limit (ANKI_EXPORT_MAX_BYTES)."""
+
+
+def export_filename(pair: UserLanguagePair) -> str:
+    return slugify(f"langlearn-{pair.source_language}-{pair.target_language}") + ".apkg"
+
+
 def _deck_id(pair: UserLanguagePair) -> int:
     return (1 << 30) + (pair.pk.int & ((1 << 40) - 1))
 
@@ -84,9 +96,12 @@ def _parse(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def anki_deck_export(*, pair: UserLanguagePair, out, now: datetime | None = None) -> dict:
-    """Write `pair`'s word bank to `out` (a path or binary file) as an .apkg; returns counts."""
+def anki_deck_export(*, pair: UserLanguagePair, out, now: datetime | None = None, max_bytes: int | None = None) -> dict:
+    """Write `pair`'s word bank to `out` (a path or binary file) as an .apkg; returns counts.
+    With `max_bytes`, raises `ExportTooLarge` as soon as the audio alone passes it (before reading
+    the rest) or once the finished package does."""
     now = now or timezone.now()
+    audio_bytes = 0
     entries = list(
         LearnableWordBankEntry.objects.filter(pair=pair)
         .order_by("created_at", "id")
@@ -128,8 +143,12 @@ def anki_deck_export(*, pair: UserLanguagePair, out, now: datetime | None = None
             if entry["audio"] and storage.exists(entry["audio"]):
                 name = f"langlearn-{entry['id']}{os.path.splitext(entry['audio'])[1].lower()}"
                 path = os.path.join(tmp, name)
+                data = storage.read_bytes(entry["audio"])
+                audio_bytes += len(data)
+                if max_bytes is not None and audio_bytes > max_bytes:
+                    raise ExportTooLarge(_too_large(max_bytes, "its audio alone"))
                 with open(path, "wb") as fh:
-                    fh.write(storage.read_bytes(entry["audio"]))
+                    fh.write(data)
                 media_files.append(path)
                 sound = f"[sound:{name}]"
                 counts["audio"] += 1
@@ -196,7 +215,14 @@ def anki_deck_export(*, pair: UserLanguagePair, out, now: datetime | None = None
             archive.writestr("media", json.dumps({str(i): os.path.basename(p) for i, p in enumerate(media_files)}))
             for index, path in enumerate(media_files):
                 archive.write(path, str(index))
-    return counts
+    size = os.path.getsize(out) if isinstance(out, str | os.PathLike) else out.tell()
+    if max_bytes is not None and size > max_bytes:
+        raise ExportTooLarge(_too_large(max_bytes, f"the package ({filesizeformat(size)})"))
+    return {**counts, "bytes": size}
+
+
+def _too_large(max_bytes: int, what: str) -> str:
+    return f"This word bank is too large to export: {what} passes the {filesizeformat(max_bytes)} limit."
 
 
 def _interval(event: Event) -> int:

@@ -33,6 +33,8 @@ from . import protobuf
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 CHUNK = 1 << 16
 MIB = 1024 * 1024
+CARD_COLUMNS = "id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, data"
+REVLOG_COLUMNS = "id, cid, ease, ivl, lastIvl, factor, time, type"
 
 
 class AnkiFormatError(Exception):
@@ -135,9 +137,9 @@ class AnkiPackage:
         self.archive.close()
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
-    def _rows(self, sql: str) -> Iterator[tuple]:
+    def _rows(self, sql: str, params: list | tuple = ()) -> Iterator[tuple]:
         try:
-            yield from self.conn.execute(sql)
+            yield from self.conn.execute(sql, params)
         except sqlite3.DatabaseError as exc:
             raise AnkiFormatError(f"unreadable Anki collection ({exc})") from None
 
@@ -156,6 +158,21 @@ class AnkiPackage:
             "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, data FROM cards ORDER BY nid, ord"
         ):
             yield Card(*row[:11], data=str(row[11] or ""))
+
+    def cards_of(self, note_ids: list[int]) -> Iterator[Card]:
+        """The cards of these notes (Anki indexes `cards.nid`): a batch's cards, not the deck's."""
+        for chunk in _chunks(note_ids):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {CARD_COLUMNS} FROM cards WHERE nid IN ({marks}) ORDER BY nid, ord"  # noqa: S608
+            for row in self._rows(sql, chunk):
+                yield Card(*row[:11], data=str(row[11] or ""))
+
+    def revlog_of(self, card_ids: list[int]) -> Iterator[Review]:
+        """The reviews of these cards, oldest first per card (Anki indexes `revlog.cid`)."""
+        for chunk in _chunks(card_ids):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {REVLOG_COLUMNS} FROM revlog WHERE cid IN ({marks}) ORDER BY cid, id"  # noqa: S608
+            yield from (Review(*row) for row in self._rows(sql, chunk))
 
     def revlog(self) -> Iterator[Review]:
         for row in self._rows("SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY cid, id"):
@@ -176,6 +193,12 @@ class AnkiPackage:
             return None
         except (zipfile.BadZipFile, zstandard.ZstdError, OSError) as exc:
             raise AnkiFormatError(f"media file {name!r} is damaged ({exc})") from None
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    """SQLite caps the number of `?` in one statement (999 before 3.32): ask in chunks."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _read_bounded(reader, cap: int, what: str) -> bytes:

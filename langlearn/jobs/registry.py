@@ -48,6 +48,21 @@ class StepContext:
         """Provider calls the job may still make (`langlearn.jobs.budget`)."""
         return calls_left(self.outputs)
 
+    @property
+    def checkpoint(self) -> dict[str, Any] | None:
+        """What the running step saved with `progress(..., checkpoint=)` in an earlier run, if any."""
+        entry = self.job.step(self.job.current_step or "")
+        return (entry or {}).get("checkpoint")
+
+    def progress(self, done: int, total: int, *, checkpoint: dict[str, Any] | None = None) -> None:
+        """Record a long step's progress (the job API shows it) and, optionally, where a retry of
+        the step resumes. One UPDATE, conditional on this run's claim (raises `LeaseLost` once
+        another run owns the job): call it every N items, inside the transaction that wrote them,
+        so the work and its checkpoint commit together."""
+        from .runner import step_progress  # the runner imports this module
+
+        step_progress(self.job, done=done, total=total, checkpoint=checkpoint)
+
 
 @dataclass(frozen=True)
 class Step:

@@ -178,6 +178,18 @@ def _save(job: Job, token: uuid.UUID, **fields: Any) -> None:
         setattr(job, name, value)
 
 
+def step_progress(job: Job, *, done: int, total: int, checkpoint: dict[str, Any] | None = None) -> None:
+    """Save the running step's `progress` {done, total} (and `checkpoint`, kept across retries) on
+    the row, only while this run still holds the claim (`job.claim_token` is the claim's token)."""
+    entry = job.step(job.current_step or "")
+    if entry is None or job.claim_token is None:
+        raise LeaseLost(str(job.pk))
+    entry["progress"] = {"done": int(done), "total": int(total)}
+    if checkpoint is not None:
+        entry["checkpoint"] = checkpoint
+    _save(job, job.claim_token)
+
+
 def _call_hook(hook, job: Job) -> None:
     if hook is None:
         return
@@ -239,6 +251,8 @@ def _run_steps(job: Job, token: uuid.UUID, spec: JobSpec, providers: Providers) 
             else:
                 _fail(job, token, spec, _readable(exc), "provider_error")
             return
+        except LeaseLost:
+            raise  # another run owns the job now: write nothing more
         except PermanentJobError as exc:
             _step_failed(entry, str(exc))
             _fail(job, token, spec, str(exc), "permanent")

@@ -9,6 +9,11 @@ from langlearn import serializers
 from .models import Job, JobStatus, StepStatus
 
 
+class JobStepProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
 class JobStepSerializer(serializers.Serializer):
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=StepStatus.choices)
@@ -16,6 +21,9 @@ class JobStepSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
     ref = serializers.CharField(help_text="Where the step's output is (storage key, article:<id>), if anywhere.")
     note = serializers.CharField(help_text="Why the step was skipped or failed.")
+    progress = JobStepProgressSerializer(
+        allow_null=True, help_text="How far a long step (an Anki import) has got: items done of total."
+    )
 
 
 class JobResultSerializer(serializers.Serializer):
@@ -61,6 +69,7 @@ class JobSerializer(serializers.ModelSerializer):
                 "finished_at": s.get("finished_at"),
                 "ref": s.get("ref") or "",
                 "note": s.get("note") or "",
+                "progress": s.get("progress"),
             }
             for s in job.steps
         ]

@@ -56,7 +56,7 @@ STAFF_ONLY = {WordBankPack: "pack editing", WordBankPackEntry: "pack entries, un
 # Views that do not declare a queryset: their model, said here.
 VIEW_MODELS = {PackDetailView: WordBankPack, PackAddToWordBankView: WordBankPack}
 # URL kwargs other than the view's own `pk` → the attribute of A's world (learner-owned objects).
-EXTRA_KWARGS = {"scene_id": "scene", "article_id": "article", "adventure_id": "adventure"}
+EXTRA_KWARGS = {"scene_id": "scene", "article_id": "article", "adventure_id": "adventure", "job_id": "anki_export"}
 # Open to anonymous callers on purpose.
 PUBLIC = {
     "accounts:register": "signing up",

@@ -14,6 +14,7 @@ from articles.models import ARTICLE_JOB_KIND, TranslatedArticle
 from articles.tests.factories import ArticleFactory
 from flashcards.models import Flashcard, FlashcardEvent
 from knowledge.models import PlacementTest
+from langlearn import storage
 from langlearn.jobs.models import Job, JobStatus
 from packs.models import WordBankPack, WordBankPackEntry
 from packs.tests.factories import PackEntryFactory, PackFactory
@@ -35,6 +36,7 @@ class World:
     pack: WordBankPack  # a published pack: the shared catalogue, not the learner's
     pack_entry: WordBankPackEntry
     placement: PlacementTest | None = None  # a running placement test of the pair
+    anki_export: Job | None = None  # a finished Anki export of the pair, its file stored
 
 
 def build_world(user: Account, *, words: int = 3) -> World:
@@ -70,4 +72,19 @@ def build_world(user: Account, *, words: int = 3) -> World:
         items=[{"id": 0, "word": "casa", "band": 0, "pseudo": False, "answer": None}],
         search={"lo": 0, "hi": 15, "band": 0, "round": 1},
     )
-    return World(user, pair, entry, card, event, job, article, adventure, scene, pack, pack_entry, placement)
+    return World(
+        user, pair, entry, card, event, job, article, adventure, scene, pack, pack_entry, placement, _anki_export(pair)
+    )
+
+
+def _anki_export(pair: UserLanguagePair) -> Job:
+    key = f"anki-exports/{pair.user_id}/{pair.pk}/deck.apkg"
+    storage.save_bytes(key, b"PK\x05\x06" + bytes(18), content_type="application/apkg")  # an empty zip
+    output = {"key": key, "filename": "deck.apkg", "bytes": 22, "notes": 0, "cards": 0, "reviews": 0, "audio": 0}
+    return Job.objects.create(
+        user=pair.user,
+        kind="anki_export",
+        status=JobStatus.SUCCEEDED,
+        params={"pair": str(pair.pk)},
+        steps=[{"name": "build", "status": "done", "output": output}],
+    )
