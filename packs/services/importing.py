@@ -306,8 +306,16 @@ def packs_import(
             for plan in good:
                 if plan.pack_changed:
                     plan.pack.save()
-            rows = [(plan.pack.id, *row) for plan in good for row in plan.rows]
-            bulk.upsert_entries(rows, progress=progress)
+            # Rows whose key no stored entry has are plain inserts (one COPY); only overwrites need
+            # the upsert. `stored` was read before the transaction: an entry added since by someone
+            # else breaks the unique constraint below, and nothing is written (Conflict).
+            creates, updates = [], []
+            for plan in good:
+                known = stored.get(plan.pack.slug, {})
+                for row in plan.rows:
+                    (updates if row.normalized_text in known else creates).append((plan.pack.id, *row))
+            bulk.upsert_entries(updates)
+            bulk.insert_entries(creates, progress=progress)
     except IntegrityError:
         # Only a concurrent import (or edit) of the same packs gets here: everything was validated.
         raise Conflict(
