@@ -57,6 +57,8 @@ def read_source(source: ImportSource, *, defaults: dict | None = None) -> list[R
         bad = find_forbidden_text(list(pack.meta.values()))
         if bad is not None:
             pack.errors.append((pack.line, "the pack's fields contain NUL or lone surrogate characters"))
+        if _all_text_clean(pack.rows):  # the usual file: one scan of the pack, not one per row
+            continue
         kept = []
         for row in pack.rows:
             if find_forbidden_text(list(row.values.values())) is not None:
@@ -65,6 +67,16 @@ def read_source(source: ImportSource, *, defaults: dict | None = None) -> list[R
                 kept.append(row)
         pack.rows = kept
     return packs
+
+
+def _all_text_clean(rows: list) -> bool:
+    """True when no row holds NUL or a lone surrogate: one regex scan over the pack's cells joined,
+    instead of a document walk per row (a fifth of a 100,000-row import's Python time). Rows with
+    other than strings (nested JSON values) are left to the per-row walk."""
+    cells = [v for row in rows for v in row.values.values()]
+    if not all(isinstance(v, str) for v in cells):
+        return False
+    return find_forbidden_text("\n".join(cells)) is None
 
 
 def _read_source(source: ImportSource, *, defaults: dict | None = None) -> list[RawPack]:
