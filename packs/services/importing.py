@@ -9,6 +9,7 @@ changes nothing, and only rows that change are written — set-based (see `packs
 from __future__ import annotations
 
 import csv
+import operator
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,10 +74,11 @@ def _all_text_clean(rows: list) -> bool:
     """True when no row holds NUL or a lone surrogate: one regex scan over the pack's cells joined,
     instead of a document walk per row (a fifth of a 100,000-row import's Python time). Rows with
     other than strings (nested JSON values) are left to the per-row walk."""
-    cells = [v for row in rows for v in row.values.values()]
-    if not all(isinstance(v, str) for v in cells):
+    try:
+        joined = "\n".join([v for row in rows for v in row.values.values()])
+    except TypeError:  # a value that is not a string
         return False
-    return find_forbidden_text("\n".join(cells)) is None
+    return find_forbidden_text(joined) is None
 
 
 def _read_source(source: ImportSource, *, defaults: dict | None = None) -> list[RawPack]:
@@ -106,7 +108,12 @@ class EntryRow(NamedTuple):
 
     @classmethod
     def of(cls, *, position: int, key: str, values: dict) -> EntryRow:
-        return cls(position, values["text"], key, *(values.get(n, "") for n in ENTRY_FIELDS[1:]))
+        # One dict merge and one itemgetter instead of a .get() per field: run once per row.
+        return cls(position, values["text"], key, *_ENTRY_REST({**_BLANK_ENTRY, **values}))
+
+
+_BLANK_ENTRY = dict.fromkeys(ENTRY_FIELDS[1:], "")
+_ENTRY_REST = operator.itemgetter(*ENTRY_FIELDS[1:])
 
 
 @dataclass
