@@ -62,7 +62,7 @@ test-brokers: venv
 
 worker: venv
 	@test -n "$$BROKER_URL" || { echo "Set BROKER_URL=redis://... or amqp://..."; exit 1; }
-	$(BIN)/python manage.py rundramatiq --processes $${DRAMATIQ_NPROCS:-2} --threads $${DRAMATIQ_NTHREADS:-8}
+	$(BIN)/python manage.py runworkers --processes $${DRAMATIQ_NPROCS:-2} --threads $${DRAMATIQ_NTHREADS:-8}
 
 lint: venv
 	$(BIN)/ruff check .

@@ -6,20 +6,27 @@
 #   bench/peer.sh                                   # DATABASE_URL base: postgres://postgres@127.0.0.1:5432/langlearn
 #   ROUNDS=10 DURATION=10 CONNECTIONS="1 50" WORKERS=5 bench/peer.sh
 #   KEEP=1 bench/peer.sh                            # keep the seeded database and reuse it next time
+#   VARIANTS="project unprepared:DB_PREPARED_STATEMENTS=false" bench/peer.sh   # what a lever gives
 #
 # Seeds once (bench/load_seed.py: 1,000 learners, 100,000 cards for the one measured), starts gunicorn
-# (sync workers, persistent connections, DEBUG off) and the peer (uvicorn --workers) side by side, then
-# for each connection count runs ROUNDS rounds of wrk against each, alternating which goes first. For
-# each it prints req/s, p50/p99 and the application CPU per request (user+system time of the server's
-# processes over the round / requests), then the workers' RSS. The last line:
+# (sync workers, persistent connections, DEBUG off) — one per VARIANT, each `name[:VAR=value,...]`
+# with its own environment, the first one the project as configured — and the peer (uvicorn
+# --workers) side by side, then for each connection count runs ROUNDS rounds of wrk against each,
+# rotating which goes first. For each it prints the median req/s, p50/p99 and application CPU per
+# request (user+system time of the server's processes over the round / requests); for each variant
+# the median of its per-round ratios to the peer (each round's pair measured back to back, so load
+# that drifts over minutes hits both alike) with the lowest and highest round — the noise. Then the
+# workers' RSS. The last line, for the first variant at the last connection count:
 #   due: project N req/s, peer M req/s, ratio R (median of K rounds)
-# for the last connection count. The peer runs from PEER_VENV (created with the README's pins if
-# missing). Needs wrk (apt-get install -y wrk). Not a test: it prints figures.
+# The peer runs from PEER_VENV (created with the README's pins if missing). Needs wrk
+# (apt-get install -y wrk). Not a test: it prints figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=${PY:-$ROOT/.venv/bin/python}
+# shared/ sits beside the main checkout; a git worktree elsewhere finds it through the common git dir
 PEER_DIR=${PEER_DIR:-$ROOT/../shared/peers/fastapi_due}
+[ -d "$PEER_DIR" ] || PEER_DIR=$(cd "$(git rev-parse --git-common-dir)/../.." && pwd)/shared/peers/fastapi_due
 PEER_VENV=${PEER_VENV:-$ROOT/.venv-peer}
 BASE=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/langlearn}
 DB_URL="${BASE%/*}/$(basename "${BASE%%\?*}")_bench_peer"
@@ -30,6 +37,7 @@ ROUNDS=${ROUNDS:-5}
 CONNECTIONS=${CONNECTIONS:-"1 50"}
 WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}
 PEER_PATH=${PEER_PATH:-/peer/due}
+VARIANTS=${VARIANTS:-project}
 WORK=$(mktemp -d)
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
 [ -d "$PEER_DIR" ] || { echo "no peer app at $PEER_DIR (set PEER_DIR)"; exit 1; }
@@ -41,7 +49,6 @@ if [ ! -x "$PEER_VENV/bin/uvicorn" ]; then
 fi
 
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-PORT=$(free_port)
 PEER_PORT=$(free_port)
 
 export DATABASE_URL=$DB_URL DJANGO_SETTINGS_MODULE=load_settings PYTHONPATH=$ROOT/bench:$ROOT
@@ -49,7 +56,7 @@ export DEBUG=false CONN_MAX_AGE=600 LANGLEARN_TESTING=0 LOG_LEVEL=WARNING
 export THROTTLE_USER=1000000000/min THROTTLE_ANON=1000000000/min
 
 cleanup() {
-  for pid in ${GUNICORN_PID:-} ${PEER_PID:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  for pid in ${GUNICORN_PIDS:-} ${PEER_PID:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   if [ -z "${KEEP:-}" ]; then
     psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" >/dev/null 2>&1 || true
   fi
@@ -68,16 +75,27 @@ else
   $PY bench/load_seed.py "$WORK"
 fi
 
-$PY -m gunicorn langlearn.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --timeout 60 \
-  --log-level warning >"$WORK/gunicorn.log" 2>&1 &
-GUNICORN_PID=$!
+declare -A VPORT VPID
+NAMES=()
+for variant in $VARIANTS; do
+  name=${variant%%:*}
+  envs=()
+  [ "$variant" != "$name" ] && IFS=, read -ra envs <<<"${variant#*:}"
+  VPORT[$name]=$(free_port)
+  env "${envs[@]}" $PY -m gunicorn langlearn.wsgi --bind "127.0.0.1:${VPORT[$name]}" --workers "$WORKERS" \
+    --timeout 60 --log-level warning >"$WORK/gunicorn-$name.log" 2>&1 &
+  VPID[$name]=$!
+  GUNICORN_PIDS="${GUNICORN_PIDS:-} ${VPID[$name]}"
+  NAMES+=("$name")
+done
 PEER_DATABASE_URL="postgresql+asyncpg://${DB_URL#*://}" PEER_POOL_SIZE=${PEER_POOL_SIZE:-5} \
   "$PEER_VENV/bin/uvicorn" app:app --app-dir "$PEER_DIR" --host 127.0.0.1 --port "$PEER_PORT" \
   --workers "$WORKERS" --log-level warning --no-access-log >"$WORK/peer.log" 2>&1 &
 PEER_PID=$!
-for _ in $(seq 1 150); do
-  curl -s -o /dev/null "127.0.0.1:$PORT/healthz" && curl -s -o /dev/null "127.0.0.1:$PEER_PORT/healthz" && break
-  sleep 0.2
+for name in "${NAMES[@]}" peer; do
+  port=$PEER_PORT
+  [ "$name" != peer ] && port=${VPORT[$name]}
+  for _ in $(seq 1 150); do curl -s -o /dev/null "127.0.0.1:$port/healthz" && break; sleep 0.2; done
 done
 
 # CPU seconds (user + system) of a process and all its descendants, from /proc.
@@ -114,34 +132,48 @@ run() {
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "gunicorn ($WORKERS sync workers) vs peer (uvicorn, $WORKERS workers, $PEER_PATH); ${DURATION}s rounds;" \
-  "load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs"
+echo "gunicorn ($WORKERS sync workers; variants: $VARIANTS) vs peer (uvicorn, $WORKERS workers, $PEER_PATH);" \
+  "${DURATION}s rounds; load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs"
+TARGETS=()
+for name in "${NAMES[@]}"; do TARGETS+=("$name ${VPID[$name]} ${VPORT[$name]} /api/flashcards/due"); done
+TARGETS+=("peer $PEER_PID $PEER_PORT $PEER_PATH")
+FIRST=${NAMES[0]}
 for conns in $CONNECTIONS; do
   # warm up: every worker gets its connection, caches and code paths
-  for target in "project $GUNICORN_PID $PORT /api/flashcards/due" "peer $PEER_PID $PEER_PORT $PEER_PATH"; do
+  for target in "${TARGETS[@]}"; do
     set -- $target
     LOAD_ENV=$WORK/env.lua ENDPOINT=due_path DUE_PATH=$4 wrk -t1 -c"$conns" -d2s -s bench/load.lua \
       "http://127.0.0.1:$3" >/dev/null 2>&1 || true
   done
-  : >"$WORK/project" ; : >"$WORK/peer"
+  for target in "${TARGETS[@]}"; do : >"$WORK/${target%% *}"; done
   for round in $(seq 1 "$ROUNDS"); do
-    order=("project $GUNICORN_PID $PORT /api/flashcards/due" "peer $PEER_PID $PEER_PORT $PEER_PATH")
-    [ $((round % 2)) = 0 ] && order=("${order[1]}" "${order[0]}")
-    for target in "${order[@]}"; do
-      set -- $target
+    # rotate the order: each target goes first, middle and last equally often
+    n=${#TARGETS[@]}
+    for i in $(seq 0 $((n - 1))); do
+      set -- ${TARGETS[$(((i + round) % n))]}
       run "$1" "$2" "$3" "$4" "$conns" >>"$WORK/$1"
     done
   done
-  for side in project peer; do
-    printf "  %-8s %3s conns: %7.1f req/s  p50 %6.1f ms  p99 %6.1f ms  CPU %5.2f ms/request (medians of %s rounds)\n" \
+  for side in "${NAMES[@]}" peer; do
+    printf "  %-11s %3s conns: %7.1f req/s  p50 %6.1f ms  p99 %6.1f ms  CPU %5.2f ms/request (medians of %s rounds)\n" \
       "$side" "$conns" "$(cut -d' ' -f1 "$WORK/$side" | median)" "$(cut -d' ' -f2 "$WORK/$side" | median)" \
       "$(cut -d' ' -f3 "$WORK/$side" | median)" "$(cut -d' ' -f4 "$WORK/$side" | median)" "$ROUNDS"
   done
-  project=$(cut -d' ' -f1 "$WORK/project" | median)
+  for side in "${NAMES[@]}"; do
+    # per-round ratios: this variant's req/s over the peer's in the same round
+    paste -d' ' "$WORK/$side" "$WORK/peer" | awk '{ printf "%.4f %.4f\n", $1 / $5, $8 / $4 }' >"$WORK/$side.ratio"
+    printf "  %-11s %3s conns: ratio to the peer %.2f req/s (rounds %.2f-%.2f), CPU/request peer/%s %.2f\n" \
+      "$side" "$conns" "$(cut -d' ' -f1 "$WORK/$side.ratio" | median)" "$(cut -d' ' -f1 "$WORK/$side.ratio" | sort -g | head -1)" \
+      "$(cut -d' ' -f1 "$WORK/$side.ratio" | sort -g | tail -1)" "$side" "$(cut -d' ' -f2 "$WORK/$side.ratio" | median)"
+  done
+  project=$(cut -d' ' -f1 "$WORK/$FIRST" | median)
   peer=$(cut -d' ' -f1 "$WORK/peer" | median)
-  RESULT=$(awk -v a="$project" -v b="$peer" -v k="$ROUNDS" -v c="$conns" \
-    'BEGIN { printf "due: project %.0f req/s, peer %.0f req/s, ratio %.2f (median of %d rounds, %d connections)", a, b, a / b, k, c }')
+  ratio=$(cut -d' ' -f1 "$WORK/$FIRST.ratio" | median)
+  RESULT=$(awk -v a="$project" -v b="$peer" -v r="$ratio" -v k="$ROUNDS" -v c="$conns" \
+    'BEGIN { printf "due: project %.0f req/s, peer %.0f req/s, ratio %.2f (median of %d rounds, %d connections)", a, b, r, k, c }')
   echo "  $RESULT"
 done
-echo "RSS per worker (MB): project$(rss_mb "$GUNICORN_PID"); peer$(rss_mb "$PEER_PID")"
+RSS="RSS per worker (MB):"
+for name in "${NAMES[@]}"; do RSS="$RSS $name$(rss_mb "${VPID[$name]}");"; done
+echo "$RSS peer$(rss_mb "$PEER_PID")"
 echo "$RESULT"

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "langlearn.settings")
@@ -34,6 +36,7 @@ import django
 
 django.setup()
 
+from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -100,11 +103,34 @@ SEED_SQL = [
 ]
 
 
+def with_model_defaults(sql: str) -> tuple[str, dict[str, Any]]:
+    """`sql` with every column it leaves out that the model fills with a default (columns other
+    apps add later, e.g. a pair's coverage target) appended to its column list and SELECT list, so
+    the seed keeps up with the models. The SELECT list is the text before the first top-level
+    `\n       FROM` (how SEED_SQL is laid out)."""
+    table, columns = re.match(r"INSERT INTO (\w+) \(([^)]*)\)", sql).groups()
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    named = {c.strip() for c in columns.split(",")}
+    extra = {
+        f.column: f.get_db_prep_save(f.get_default(), connection)
+        for f in model._meta.concrete_fields
+        if f.column not in named and f.has_default()
+    }
+    if not extra:
+        return sql, {}
+    head, sep, tail = sql.partition("\n       FROM")
+    head = head.replace(f"({columns})", f"({columns}, {', '.join(extra)})", 1)
+    head += "".join(f", %(default_{c})s" for c in extra)
+    return head + sep + tail, {f"default_{c}": value for c, value in extra.items()}
+
+
 def seed_group(prefix: str, learners: int, cards_each: int) -> float:
     start = time.perf_counter()
     with connection.cursor() as cursor:
         for sql in SEED_SQL:
-            cursor.execute(sql, {"prefix": prefix, "learners": learners, "entries": max(1, cards_each // 2)})
+            sql, defaults = with_model_defaults(sql)
+            params = {"prefix": prefix, "learners": learners, "entries": max(1, cards_each // 2), **defaults}
+            cursor.execute(sql, params)
     return time.perf_counter() - start
 
 

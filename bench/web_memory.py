@@ -1,43 +1,32 @@
-"""Memory of gunicorn web workers that have used the NLP of five languages (issue 20: ≤ 300 MB RSS each).
+"""Memory of gunicorn web workers and of Dramatiq worker processes with the NLP pipelines of five
+languages, shared by building them once in the parent and forking.
 
     DATABASE_URL=... .venv/bin/python bench/web_memory.py [--workers 5] [--langs es,fr,de,it,pt]
-        [--requests 400] [--no-preload]
+        [--dramatiq-processes 2] [--broker redis://127.0.0.1:6379/15] [--skip-web | --skip-dramatiq]
 
-Starts `gunicorn --preload` with NLP_PRELOAD set (langlearn/preload.py builds the pipelines in the
-master, the workers are forked from it), registers a learner with a pair per language, then sends
-`POST /api/vocab/lookup` with a word and its sentence (UD dev sentences where UD_DATA has them)
-from as many client threads as there are workers, so every worker analyses text in every language.
-Then prints each process's RSS, PSS (its fair share of the pages it shares) and USS (pages only it
-holds), from /proc/PID/smaps_rollup. RSS counts shared pages in full in every worker; PSS summed
-over the processes is what they take together. The database must be migrated. Not a test.
+Web: starts `gunicorn --preload` with NLP_PRELOAD set (langlearn/preload.py builds the pipelines in
+the master, the workers are forked from it), sends a few requests. Dramatiq: starts `manage.py
+runworkers` with NLP_PRELOAD (the pipelines built in the parent, Dramatiq's worker processes forked
+from it) against a real broker, and waits until every process is ready. For each process it prints
+RSS, PSS (its fair share of the pages it shares) and USS (pages only it holds), from
+/proc/PID/smaps_rollup. RSS counts shared pages in full in every process; PSS summed over the
+processes is what they take together. The processes are idle when measured: pages a worker writes
+later (reference counts of the objects it touches) become its own. Not a test: it prints figures.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-SAMPLES = {
-    "es": "Los niños estaban comiendo manzanas en el mercado.",
-    "fr": "Ils mangeaient des pommes au marché.",
-    "de": "Die Kinder aßen Äpfel auf dem Markt.",
-    "it": "I bambini mangiavano le mele al mercato.",
-    "pt": "As crianças estavam comendo maçãs no mercado.",
-    "en": "The children were eating apples at the market.",
-}
 
 
 def memory(pid: int) -> dict[str, float]:
@@ -50,108 +39,91 @@ def memory(pid: int) -> dict[str, float]:
     return out
 
 
-def sentences(lang: str, limit: int = 300) -> list[str]:
-    """Running text to look words up in: the language's UD dev sentences when present, else a sample."""
-    try:
-        from langlearn.nlp.train import DEFAULT_DATA, TREEBANKS, treebank
-
-        if lang in TREEBANKS and (DEFAULT_DATA / f"{TREEBANKS[lang]}.conllu").is_file():
-            found = [" ".join(u.form for u in s) for s in treebank(lang)[:limit]]
-            return [s[:2000] for s in found if s]
-    except Exception:  # the bench still runs on the sample sentences
-        pass
-    return [SAMPLES.get(lang, "Hello world.")]
-
-
-def call(base: str, path: str, body: dict, token: str | None = None) -> dict:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), headers=headers, method="POST")
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read() or b"{}")
+def report(parent: int, children: list[int]) -> None:
+    total = {"Rss": 0.0, "Pss": 0.0, "Uss": 0.0}
+    for pid in [parent, *children]:
+        m = memory(pid)
+        for k in total:
+            total[k] += m[k]
+        role = "parent" if pid == parent else "worker"
+        print(f"  {role:<7}{pid:>8}  RSS {m['Rss']:7.1f} MB  PSS {m['Pss']:7.1f} MB  USS {m['Uss']:7.1f} MB")
+    print(f"  all    RSS {total['Rss']:7.1f} MB (counting shared pages once per process)  "
+          f"PSS {total['Pss']:7.1f} MB (what they take together)")  # fmt: skip
 
 
-def exercise(base: str, langs: list[str], requests: int, threads: int) -> int:
-    """Lookups in every language from `threads` clients at once; returns how many succeeded."""
-    email, password = f"bench-{uuid.uuid4().hex[:8]}@example.com", "bench-Passw0rd!"
-    call(base, "/api/auth/register", {"email": email, "password": password})
-    token = call(base, "/api/auth/login", {"email": email, "password": password})["access_token"]
-    source = "en" if "en" not in langs else "es"
-    pairs = {
-        lang: call(base, "/api/vocab/language-pairs", {"source_language": source, "target_language": lang}, token)["id"]
-        for lang in langs
-    }
-    jobs = []
-    texts = {lang: itertools.cycle(sentences(lang)) for lang in langs}
-    for i in range(requests):
-        lang = langs[i % len(langs)]
-        sentence = next(texts[lang])
-        words = [w for w in sentence.split() if w.isalpha()] or [sentence.split()[0]]
-        jobs.append({"language_pair": pairs[lang], "text": words[i % len(words)], "sentence": sentence})
+def children_of(pid: int) -> list[int]:
+    return [int(p) for p in subprocess.check_output(["ps", "-o", "pid=", "--ppid", str(pid)]).split()]
 
-    def one(body: dict) -> bool:
+
+def dramatiq_workers(args) -> None:
+    """`manage.py runworkers` with NLP_PRELOAD: Dramatiq's worker processes forked from the parent
+    that built the pipelines. Ready when every worker process has logged so."""
+    env = {**os.environ, "DEBUG": "false", "LANGLEARN_TESTING": "0", "NLP_PRELOAD": args.langs}
+    env["BROKER_URL"] = args.broker
+    cmd = [sys.executable, "manage.py", "runworkers", "--processes", str(args.dramatiq_processes)]
+    cmd += ["--threads", "2"]
+    started = time.monotonic()
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            call(base, "/api/vocab/lookup", body, token)
-            return True
-        except OSError as exc:
-            print(f"  lookup failed: {exc}", file=sys.stderr)
-            return False
-
-    with ThreadPoolExecutor(threads) as pool:
-        return sum(pool.map(one, jobs))
+            while time.monotonic() - started < 1800:
+                log.seek(0)
+                text = log.read()
+                if text.count("is ready for action") >= args.dramatiq_processes or server.poll() is not None:
+                    break
+                time.sleep(1)
+            if "thread already started" in text or server.poll() is not None:
+                raise SystemExit(f"runworkers failed:\n{text[-3000:]}")
+            time.sleep(2)  # let the workers settle after their boot
+            print(f"manage.py runworkers, NLP_PRELOAD={args.langs}: {args.dramatiq_processes} Dramatiq worker "
+                  f"processes up in {time.monotonic() - started:.0f} s")  # fmt: skip
+            # The dramatiq entry point runs in this process: its children are the worker processes.
+            report(server.pid, children_of(server.pid))
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--langs", default="es,fr,de,it,pt")
-    parser.add_argument("--requests", type=int, default=400, help="lookups spread over the languages")
     parser.add_argument("--no-preload", action="store_true", help="the lazy default, for comparison")
+    parser.add_argument("--dramatiq-processes", type=int, default=2)
+    parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15"))
+    parser.add_argument("--skip-web", action="store_true")
+    parser.add_argument("--skip-dramatiq", action="store_true")
     args = parser.parse_args()
-    langs = [lang.strip() for lang in args.langs.split(",") if lang.strip()]
+    if not args.skip_web:
+        web_workers(args)
+    if not args.skip_dramatiq:
+        dramatiq_workers(args)
+
+
+def web_workers(args) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DEBUG": "false", "LANGLEARN_TESTING": "0", "LOG_LEVEL": "WARNING"}
-    env.update(THROTTLE_USER="100000/min", THROTTLE_REGISTER="1000/min", THROTTLE_LOGIN="1000/min")
-    env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     cmd = [sys.executable, "-m", "gunicorn", "langlearn.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    cmd += ["--workers", str(args.workers), "--log-level", "warning", "--timeout", "120"]
+    cmd += ["--workers", str(args.workers), "--log-level", "warning"]
     if not args.no_preload:
-        env["NLP_PRELOAD"] = ",".join(langs)
+        env["NLP_PRELOAD"] = args.langs
         cmd.append("--preload")
     started = time.monotonic()
     server = subprocess.Popen(cmd, cwd=ROOT, env=env)
     try:
         for _ in range(600):
             try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
                 break
             except OSError:
                 time.sleep(0.5)
-        up = time.monotonic() - started
-        mode = f"--preload, NLP_PRELOAD={','.join(langs)}" if not args.no_preload else "(lazy NLP)"
-        print(f"gunicorn {mode}: {args.workers} workers up in {up:.0f} s")
-        started = time.monotonic()
-        done = exercise(base, langs, args.requests, args.workers)
-        took = time.monotonic() - started
-        print(f"  {done}/{args.requests} lookups (word + sentence) in {', '.join(langs)} in {took:.0f} s")
-        workers = [int(p) for p in subprocess.check_output(["ps", "-o", "pid=", "--ppid", str(server.pid)]).split()]
-        total = {"Rss": 0.0, "Pss": 0.0, "Uss": 0.0}
-        worst = 0.0
-        for pid in [server.pid, *workers]:
-            m = memory(pid)
-            for k in total:
-                total[k] += m[k]
-            role = "master" if pid == server.pid else "worker"
-            if role == "worker":
-                worst = max(worst, m["Rss"])
-            print(f"  {role:<7}{pid:>8}  RSS {m['Rss']:7.1f} MB  PSS {m['Pss']:7.1f} MB  USS {m['Uss']:7.1f} MB")
-        print(f"  all    RSS {total['Rss']:7.1f} MB (counting shared pages once per process)  "
-              f"PSS {total['Pss']:7.1f} MB (what they take together)")  # fmt: skip
-        print(f"web worker with {len(langs)} languages used: max RSS {worst:.1f} MB (target <= 300 MB)")
+        for _ in range(50):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+        print(f"gunicorn {'--preload, NLP_PRELOAD=' + args.langs if not args.no_preload else '(lazy NLP)'}: "
+              f"{args.workers} workers up in {time.monotonic() - started:.0f} s")  # fmt: skip
+        report(server.pid, children_of(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -77,7 +77,11 @@ class CompiledQuery:
         return [values[name] if name is not None else constant for name, constant in self._params]
 
     def rows(self, **values: Any) -> list[tuple]:
-        with connections[self.using].cursor() as cursor:
+        connection = connections[self.using]
+        # Prepared where the backend offers it (langlearn.postgresql): the SQL is fixed, so it is
+        # parsed and planned once per connection instead of on every request.
+        prepared = getattr(connection, "prepared_cursor", None)
+        with prepared() if prepared else connection.cursor() as cursor:
             cursor.execute(self.sql, self.params(values))
             rows = cursor.fetchall()
         if self._converters:

@@ -456,9 +456,14 @@ EXPORT_LINK_SECONDS = env.int("EXPORT_LINK_SECONDS", default=900)
 # before every request (langlearn/postgresql/base.py).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "langlearn.postgresql"
-# Server-side prepared statements (psycopg 3): a statement run DB_PREPARE_THRESHOLD times on a
-# connection is prepared and then only executed, not planned again. Needs server-side binding.
-# Off (unset) by default: see bench/peer.sh for what it gives.
+# The hot queries compiled once per process (langlearn/compiled.py: the due queue, the JWT user) run
+# as prepared statements: parsed and planned once per connection, then only executed. On by default;
+# they need a server session that outlives the request (CONN_MAX_AGE, Django's pool, PgBouncer in
+# session mode or >= 1.21 with max_prepared_statements). Behind an older PgBouncer in transaction
+# mode set DB_PREPARED_STATEMENTS=false.
+DATABASES["default"]["PREPARED_STATEMENTS"] = env.bool("DB_PREPARED_STATEMENTS", default=True)
+# Every statement of the ORM prepared after DB_PREPARE_THRESHOLD runs (server-side binding for all
+# queries; some ORM SQL behaves differently with it). Off (unset) by default: bench/peer.sh measures it.
 if env("DB_PREPARE_THRESHOLD", default="") and DATABASES["default"]["ENGINE"] == "langlearn.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": env.int("DB_PREPARE_THRESHOLD")}

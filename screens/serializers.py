@@ -139,6 +139,9 @@ class TokenizedTextSerializer(serializers.Serializer):
 
 class PairCardSerializer(PairSummarySerializer):
     due_count = serializers.IntegerField(help_text="Studied cards due now, counted up to 1,000.")
+    due_capped = serializers.BooleanField(
+        help_text='More studied cards are due than the count shows: it stops at 1,000 (show it as "1000+").'
+    )
     new_count = serializers.IntegerField()
 
 
@@ -187,6 +190,9 @@ class HomeScreenSerializer(serializers.Serializer):
     active_pair = PairCardSerializer(allow_null=True)
     other_pairs = PairCardSerializer(many=True)
     due_count = serializers.IntegerField(help_text="Studied cards due now, counted up to 1,000 per pair.")
+    due_capped = serializers.BooleanField(
+        help_text='A pair in scope has more than 1,000 studied cards due: `due_count` is a floor ("1000+").'
+    )
     new_count = serializers.IntegerField(help_text="New cards still to introduce today.")
     reviews_today = serializers.IntegerField()
     current_streak = serializers.IntegerField()
@@ -220,7 +226,8 @@ class ReviewCardSerializer(DueCardSerializer):
 
 
 class ReviewCountsSerializer(serializers.Serializer):
-    due = serializers.IntegerField(help_text="Studied cards due now.")
+    due = serializers.IntegerField(help_text="Studied cards due now, counted up to 1,000.")
+    due_capped = serializers.BooleanField(help_text='More than 1,000 are due: `due` is a floor ("1000+").')
     new = serializers.IntegerField(help_text="New cards still to introduce today.")
     in_batch = serializers.IntegerField()
     remaining_due = serializers.IntegerField()

@@ -1,5 +1,8 @@
 """Bearer tokens: the learner is read by SQL compiled once, with simplejwt's checks."""
 
+import time
+from datetime import timedelta
+
 import pytest
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -63,3 +66,36 @@ def test_the_schema_still_declares_bearer_auth():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert schema["components"]["securitySchemes"]["jwtAuth"]["scheme"] == "bearer"
     assert schema["paths"]["/api/auth/me"]["delete"]["security"] == [{"jwtAuth": []}]
+
+
+# --- verified tokens reused until they expire ----------------------------------------------------
+
+
+def test_a_verified_token_is_reused_only_until_it_expires(user):
+    token = AccessToken.for_user(user)
+    token.set_exp(lifetime=timedelta(seconds=2))
+    client = bearer(token)
+    assert client.get("/api/auth/me").status_code == 200
+    assert client.get("/api/auth/me").status_code == 200  # from the verified tokens
+    time.sleep(2.2)
+    expired = client.get("/api/auth/me")
+    assert expired.status_code == 401
+    assert expired.json()["code"] == "token_not_valid"
+
+
+def test_a_tampered_token_is_refused_while_the_genuine_one_is_remembered(user):
+    token = str(AccessToken.for_user(user))
+    assert bearer(token).get("/api/auth/me").status_code == 200
+    header, payload, signature = token.split(".")
+    forged = f"{header}.{payload}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+    assert bearer(forged).get("/api/auth/me").status_code == 401
+
+
+def test_a_remembered_token_still_fails_once_the_learner_is_deactivated(user):
+    """Reuse skips only decoding and the signature check: the learner row is still read per request,
+    so a deactivation (or a password change, with simplejwt's revoke check on) ends the token at once."""
+    client = bearer(AccessToken.for_user(user))
+    assert client.get("/api/auth/me").status_code == 200
+    user.is_active = False
+    user.save()
+    assert client.get("/api/auth/me").status_code == 401

@@ -27,7 +27,10 @@ from ..models import Direction, Flashcard, FlashcardEvent
 from ..scheduling import scheduler_for_pair, to_fsrs
 
 MAX_DUE_LIMIT = 100
-DUE_COUNT_CAP = 1000  # screens show "1000+" beyond: counting further costs time and tells nothing
+# Due counts stop here: screens show "1000+" (the answer's `due_capped`) beyond. An exact count of a
+# million-card learner's quarter million due cards is a range scan that grows with the history (and a
+# counter kept on review cannot know what time alone made due), for a figure no learner acts on.
+DUE_COUNT_CAP = 1000
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 _COLUMNS = (
     "id",
@@ -249,7 +252,8 @@ def due_counts_for_user(
     *, user, pairs: list[UserLanguagePair], now: datetime | None = None
 ) -> dict[Any, dict[str, int]]:
     """For each of `pairs` (the learner's own): {"due": studied cards due now (at most DUE_COUNT_CAP),
-    "new": new cards still to introduce today}, by the rules of `due_cards_for_user` (suspended cards
+    "due_capped": whether more than DUE_COUNT_CAP are due (the screen shows "1000+"), "new": new
+    cards still to introduce today}, by the rules of `due_cards_for_user` (suspended cards
     and switched-off produce cards left out, the daily new-card limit in the learner's day). At most
     three queries whatever the number of pairs or cards, for screens that show every pair's counts."""
     now = now or timezone.now()
@@ -280,11 +284,19 @@ def due_counts_for_user(
     # million cards has a quarter million due, and counting them all grew the home screen with it),
     # new cards at what today still allows (a bank of 30,000 unseen words must not be counted either).
     # Each is one UNION ALL of a LIMITed range read of the partial due-queue index per pair.
+    # One past the cap: a count of DUE_COUNT_CAP + 1 tells "more than the cap" from "exactly the cap".
     due = _count_capped(
-        [shown.filter(pair_id=pk, last_review__isnull=False, due__lte=now) for pk in ids], DUE_COUNT_CAP
+        [shown.filter(pair_id=pk, last_review__isnull=False, due__lte=now) for pk in ids], DUE_COUNT_CAP + 1
     )
     new = _count_capped(
         [shown.filter(pair_id=pk, last_review__isnull=True) for pk, cap in allowed.items() if cap],
         [cap for cap in allowed.values() if cap],
     )
-    return {pk: {"due": due.get(pk, 0), "new": new.get(pk, 0)} for pk in ids}
+    return {
+        pk: {
+            "due": min(due.get(pk, 0), DUE_COUNT_CAP),
+            "due_capped": due.get(pk, 0) > DUE_COUNT_CAP,
+            "new": new.get(pk, 0),
+        }
+        for pk in ids
+    }

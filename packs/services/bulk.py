@@ -1,6 +1,11 @@
-"""Set-based entry writes. PostgreSQL: COPY the rows into a temporary staging table (psycopg 3
-`cursor.copy`), then one `INSERT ... SELECT ... ON CONFLICT DO UPDATE` per chunk. Row-by-row
-saves reach ~3% of COPY's speed and `bulk_create` ~30%; this path gets close to COPY itself.
+"""Set-based entry writes. PostgreSQL: rows known to be new (`insert_entries`) are COPYed straight
+into the entries table (psycopg 3 `cursor.copy`); rows that may overwrite stored entries
+(`upsert_entries`) are COPYed into a temporary staging table, then written by one `INSERT ... SELECT
+... ON CONFLICT DO UPDATE` per chunk. Row-by-row saves reach ~3% of COPY's speed and `bulk_create`
+~30%; staging + upsert wrote every row twice and checked each for a conflict (41% of a bare COPY
+into a table of the same indexes), the straight COPY is that COPY (bench/packs_import.py). A new
+row that collides after all (a concurrent import of the same pack) breaks the unique constraint:
+the transaction rolls back whole, as with the upsert's own conflicts.
 Other backends (SQLite for `make run`) use `bulk_create(update_conflicts=True)`."""
 
 from __future__ import annotations
@@ -37,6 +42,30 @@ def upsert_entries(rows: Sequence[tuple], *, progress: Callable[[str, int, int],
     writer = _upsert_postgres if connection.vendor == "postgresql" else _upsert_generic
     for start in range(0, len(rows), CHUNK):
         writer(rows[start : start + CHUNK])
+        if progress:
+            progress("write", min(start + CHUNK, len(rows)), len(rows))
+
+
+def insert_entries(rows: Sequence[tuple], *, progress: Callable[[str, int, int], None] | None = None) -> None:
+    """Insert entries that are not stored yet (the caller checked their (pack_id, normalized_text)
+    against the stored ones, in the same transaction). Same tuples as `upsert_entries`."""
+    if connection.vendor != "postgresql":
+        upsert_entries(rows, progress=progress)
+        return
+    table = WordBankPackEntry._meta.db_table
+    cols = f"id, created_at, updated_at, {', '.join(COLUMNS)}, translation_status, audio_status, job_error"
+    for start in range(0, len(rows), CHUNK):
+        prefix = _ordered_uuid_prefix()
+        now = timezone.now().isoformat()  # text COPY: formatted once, not per row
+        # psycopg's own COPY is outside Django's cursor wrapper: map its errors to Django's
+        # (a UniqueViolation to IntegrityError, which the importer answers as a Conflict).
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+        ):
+            for n, row in enumerate(rows[start : start + CHUNK]):
+                copy.write_row((f"{prefix}{n:012x}", now, now, *row, "", "", ""))
         if progress:
             progress("write", min(start + CHUNK, len(rows)), len(rows))
 

@@ -9,6 +9,7 @@ changes nothing, and only rows that change are written — set-based (see `packs
 from __future__ import annotations
 
 import csv
+import operator
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,6 +58,8 @@ def read_source(source: ImportSource, *, defaults: dict | None = None) -> list[R
         bad = find_forbidden_text(list(pack.meta.values()))
         if bad is not None:
             pack.errors.append((pack.line, "the pack's fields contain NUL or lone surrogate characters"))
+        if _all_text_clean(pack.rows):  # the usual file: one scan of the pack, not one per row
+            continue
         kept = []
         for row in pack.rows:
             if find_forbidden_text(list(row.values.values())) is not None:
@@ -65,6 +68,17 @@ def read_source(source: ImportSource, *, defaults: dict | None = None) -> list[R
                 kept.append(row)
         pack.rows = kept
     return packs
+
+
+def _all_text_clean(rows: list) -> bool:
+    """True when no row holds NUL or a lone surrogate: one regex scan over the pack's cells joined,
+    instead of a document walk per row (a fifth of a 100,000-row import's Python time). Rows with
+    other than strings (nested JSON values) are left to the per-row walk."""
+    try:
+        joined = "\n".join([v for row in rows for v in row.values.values()])
+    except TypeError:  # a value that is not a string
+        return False
+    return find_forbidden_text(joined) is None
 
 
 def _read_source(source: ImportSource, *, defaults: dict | None = None) -> list[RawPack]:
@@ -94,7 +108,12 @@ class EntryRow(NamedTuple):
 
     @classmethod
     def of(cls, *, position: int, key: str, values: dict) -> EntryRow:
-        return cls(position, values["text"], key, *(values.get(n, "") for n in ENTRY_FIELDS[1:]))
+        # One dict merge and one itemgetter instead of a .get() per field: run once per row.
+        return cls(position, values["text"], key, *_ENTRY_REST({**_BLANK_ENTRY, **values}))
+
+
+_BLANK_ENTRY = dict.fromkeys(ENTRY_FIELDS[1:], "")
+_ENTRY_REST = operator.itemgetter(*ENTRY_FIELDS[1:])
 
 
 @dataclass
@@ -306,8 +325,16 @@ def packs_import(
             for plan in good:
                 if plan.pack_changed:
                     plan.pack.save()
-            rows = [(plan.pack.id, *row) for plan in good for row in plan.rows]
-            bulk.upsert_entries(rows, progress=progress)
+            # Rows whose key no stored entry has are plain inserts (one COPY); only overwrites need
+            # the upsert. `stored` was read before the transaction: an entry added since by someone
+            # else breaks the unique constraint below, and nothing is written (Conflict).
+            creates, updates = [], []
+            for plan in good:
+                known = stored.get(plan.pack.slug, {})
+                for row in plan.rows:
+                    (updates if row.normalized_text in known else creates).append((plan.pack.id, *row))
+            bulk.upsert_entries(updates)
+            bulk.insert_entries(creates, progress=progress)
     except IntegrityError:
         # Only a concurrent import (or edit) of the same packs gets here: everything was validated.
         raise Conflict(

@@ -298,3 +298,41 @@ def test_hostile_files_are_import_errors_not_crashes(editor, name, data, reason)
     assert not report.ok
     assert any(reason in str(error) for error in report.errors), report.errors
     assert not WordBankPackEntry.objects.exists()
+
+
+def test_an_entry_written_by_someone_else_meanwhile_is_a_conflict_and_nothing_is_written():
+    """New rows are COPYed straight into the table on the strength of the stored entries read before
+    the transaction. If another import adds one of the same keys in between, the unique constraint
+    refuses the COPY: the import answers Conflict and writes nothing, not even the pack."""
+    from django.db import connection
+
+    from langlearn.errors import Conflict
+
+    def meanwhile(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith('INSERT INTO "packs_wordbankpack" ') and not context.get("done"):
+            context["done"] = True  # the other writer: the pack's "hola", right after the pack row
+            pack = WordBankPack.objects.get(slug="race")
+            WordBankPackEntry.objects.create(pack=pack, position=9, text="hola", normalized_text="hola")
+        return result
+
+    data = (HEADER + "race,Race,en,es,A1,,hola,hello,\nrace,,,,,,perro,dog,noun\n").encode()
+    with connection.execute_wrapper(meanwhile), pytest.raises(Conflict):
+        packs_import(sources=[ImportSource("race.csv", data)])
+    assert not WordBankPack.objects.filter(slug="race").exists()
+    assert not WordBankPackEntry.objects.filter(normalized_text__in=["hola", "perro"]).exists()
+
+
+def test_new_and_overwritten_entries_in_one_import_each_take_their_path():
+    """One file creating and updating entries of a stored pack: the new rows are inserted, the
+    changed ones overwritten, the ids and creation time of stored entries kept."""
+    first = (HEADER + "mix,Mix,en,es,A1,,hola,hello,\nmix,,,,,,perro,dog,noun\n").encode()
+    packs_import(sources=[ImportSource("mix.csv", first)])
+    before = {e.normalized_text: (e.pk, e.created_at) for e in WordBankPackEntry.objects.filter(pack__slug="mix")}
+    second = (HEADER + "mix,Mix,en,es,A1,,hola,hi,\nmix,,,,,,perro,dog,noun\nmix,,,,,,gato,cat,noun\n").encode()
+    report = packs_import(sources=[ImportSource("mix.csv", second)], update=True)
+    assert (report.packs[0].created, report.packs[0].updated, report.packs[0].unchanged) == (1, 1, 1)
+    after = {e.normalized_text: e for e in WordBankPackEntry.objects.filter(pack__slug="mix")}
+    assert {k: e.translation for k, e in after.items()} == {"hola": "hi", "perro": "dog", "gato": "cat"}
+    assert {k: (after[k].pk, after[k].created_at) for k in before} == before
+    assert after["gato"].position > after["perro"].position  # new rows go after the stored ones

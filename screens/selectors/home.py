@@ -113,7 +113,13 @@ def home_screen(*, user, pair_id=None, now: datetime | None = None) -> dict[str,
     counts = due_counts_for_user(user=user, pairs=pairs, now=now)
 
     def card(pair: UserLanguagePair) -> dict[str, Any]:
-        return {**pair_summary(pair), "due_count": counts[pair.pk]["due"], "new_count": counts[pair.pk]["new"]}
+        count = counts[pair.pk]
+        return {
+            **pair_summary(pair),
+            "due_count": count["due"],
+            "due_capped": count["due_capped"],
+            "new_count": count["new"],
+        }
 
     stats = review_summary(user=user, pair=chosen if pair_id is not None else None, now=now)
     running = jobs_for_user(user=user).filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
@@ -122,6 +128,7 @@ def home_screen(*, user, pair_id=None, now: datetime | None = None) -> dict[str,
         "active_pair": card(chosen) if chosen else None,
         "other_pairs": [card(p) for p in pairs if p is not chosen],
         "due_count": sum(counts[p.pk]["due"] for p in scope),
+        "due_capped": any(counts[p.pk]["due_capped"] for p in scope),
         "new_count": sum(counts[p.pk]["new"] for p in scope),
         "reviews_today": stats["reviews_today"],
         "current_streak": stats["current_streak"],

@@ -26,7 +26,7 @@ def review_screen(
             "language_pair": None,
             "pair": None,
             "cards": [],
-            "counts": {"due": 0, "new": 0, "in_batch": 0, "remaining_due": 0, "remaining_new": 0},
+            "counts": {"due": 0, "due_capped": False, "new": 0, "in_batch": 0, "remaining_due": 0, "remaining_new": 0},
         }
     cards, _ = due_cards_for_user(user=user, pair=pair, limit=limit, now=now)
     for card in cards:
@@ -39,6 +39,7 @@ def review_screen(
         "cards": cards,
         "counts": {
             "due": totals["due"],
+            "due_capped": totals["due_capped"],
             "new": totals["new"],
             "in_batch": len(cards),
             "remaining_due": max(0, totals["due"] - (len(cards) - new_in_batch)),

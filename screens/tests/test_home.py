@@ -6,11 +6,13 @@ from django.utils import timezone
 from adventures.models import AdventureStatus
 from adventures.tests.factories import AdventureFactory
 from articles.tests.factories import ArticleFactory
-from flashcards.models import Flashcard
+from flashcards.models import CardState, Flashcard
+from flashcards.selectors.due import DUE_COUNT_CAP
+from flashcards.services import flashcards_create_for_entries
 from langlearn.jobs.models import Job, JobStatus
 from packs.tests.factories import PackFactory, make_entries
 from screens.serializers import HomeScreenSerializer
-from vocab.models import EntrySource
+from vocab.models import EntrySource, LearnableWordBankEntry
 from vocab.tests.factories import EntryFactory, PairFactory
 
 from .conftest import assert_shape, due_card, review_event, word
@@ -120,6 +122,42 @@ def test_home_new_count_follows_todays_introductions(auth_client, user, pair):
     body = auth_client.get(URL).json()
 
     assert body["active_pair"]["new_count"] == 2  # 3 a day, 1 already introduced
+
+
+def _due_cards(pair, n: int) -> None:
+    """`n` studied cards of `pair` due now (entries in bulk; both directions, the pair shows produce)."""
+    entries = LearnableWordBankEntry.objects.bulk_create(EntryFactory.build_batch((n + 1) // 2, pair=pair))
+    flashcards_create_for_entries(pair=pair, entry_ids=[e.pk for e in entries])
+    now = timezone.now()
+    cards = Flashcard.objects.filter(pair=pair).order_by("id")
+    Flashcard.objects.filter(pk__in=cards.values("pk")[:n]).update(
+        state=CardState.REVIEW, stability=5.0, difficulty=5.0, last_review=now - timedelta(days=6),
+        due=now - timedelta(days=1),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("due", "shown", "capped"), [(DUE_COUNT_CAP, DUE_COUNT_CAP, False), (DUE_COUNT_CAP + 1, DUE_COUNT_CAP, True)]
+)
+def test_home_due_count_stops_at_the_cap_and_says_so(auth_client, user, pair, due, shown, capped):
+    """Past 1,000 due cards the count is a floor, flagged `due_capped` ("1000+"): counting a
+    million-card learner's due cards exactly would grow the screen with the history."""
+    pair.production_cards_enabled = True
+    pair.save()
+    _due_cards(pair, due)
+    french = PairFactory(user=user, target_language="fr")
+    due_card(french, "chat")
+
+    body = auth_client.get(URL).json()
+    review = auth_client.get("/bff/review", {"language_pair": str(pair.pk)}).json()
+
+    mine = body["active_pair"] if body["active_pair"]["id"] == str(pair.pk) else body["other_pairs"][0]
+    assert (mine["due_count"], mine["due_capped"]) == (shown, capped)
+    assert (body["due_count"], body["due_capped"]) == (shown + 1, capped)  # both pairs
+    french_card = next(p for p in [body["active_pair"], *body["other_pairs"]] if p["id"] == str(french.pk))
+    assert (french_card["due_count"], french_card["due_capped"]) == (1, False)
+    assert (review["counts"]["due"], review["counts"]["due_capped"]) == (shown, capped)
+    assert_shape(body, HomeScreenSerializer())
 
 
 def test_home_other_learners_pair_is_404(auth_client, other_pair):

@@ -39,7 +39,14 @@ def test_review_cards_carry_the_card_face_and_fsrs_intervals(auth_client, user, 
         str(entry.pk), "nueva", "new", "Es nueva.",
     )  # fmt: skip
     assert new["direction"] in ("recognise", "produce")
-    assert body["counts"] == {"due": 3, "new": 1, "in_batch": 4, "remaining_due": 0, "remaining_new": 0}
+    assert body["counts"] == {
+        "due": 3,
+        "due_capped": False,
+        "new": 1,
+        "in_batch": 4,
+        "remaining_due": 0,
+        "remaining_new": 0,
+    }
 
     # The intervals are what fsrs itself schedules for the card's state, rated at the response's time.
     card = Flashcard.objects.get(pk=cards[0]["id"])
@@ -64,7 +71,14 @@ def test_review_limit_and_remaining_counts(auth_client, pair):
     body = auth_client.get(URL, {"limit": 2}).json()
 
     assert len(body["cards"]) == 2
-    assert body["counts"] == {"due": 5, "new": 6, "in_batch": 2, "remaining_due": 3, "remaining_new": 6}
+    assert body["counts"] == {
+        "due": 5,
+        "due_capped": False,
+        "new": 6,
+        "in_batch": 2,
+        "remaining_due": 3,
+        "remaining_new": 6,
+    }
 
 
 def test_review_audio_is_a_media_url(auth_client, pair):
