@@ -47,6 +47,7 @@ _DESCRIPTIONS = {
     "413": "The request body or upload is too large.",
     "414": "The URL is too long (the app server refuses request lines over 4 KB).",
     "415": "Unsupported media type.",
+    "422": "This Idempotency-Key was used for a different request (`idempotency_key_reused`).",
     "429": "Throttled or over the daily quota; see Retry-After.",
     "503": "A provider or backing service is unavailable; try again shortly.",
 }
@@ -74,6 +75,10 @@ def document_error_responses(result: dict[str, Any], generator, request, public)
                 if param.get("in") == "query" and param.get("name") not in _NOT_FILTERS:
                     param.setdefault("allowEmptyValue", True)
             codes = _ALWAYS + (_WRITES if method in _WRITE_METHODS else ())
+            if any(
+                p.get("in") == "header" and p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])
+            ):
+                codes += ("422",)
             responses = operation["responses"]
             for code in codes:
                 content = (
