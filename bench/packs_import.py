@@ -183,7 +183,11 @@ def run_import(data: bytes) -> float:
     from packs.models import WordBankPack
     from packs.services import ImportSource, packs_import
 
+    from django.db import connection
+
     WordBankPack.objects.filter(slug__startswith="bench-").delete()
+    with connection.cursor() as cursor:  # the previous run's rows, dead: the shaped table starts empty
+        cursor.execute("VACUUM packs_wordbankpackentry")
     t = time.perf_counter()
     report = packs_import(sources=[ImportSource("bench.csv", data)])
     elapsed = time.perf_counter() - t
