@@ -180,10 +180,10 @@ def shaped_copy(data: bytes) -> float:
 
 
 def run_import(data: bytes) -> float:
+    from django.db import connection
+
     from packs.models import WordBankPack
     from packs.services import ImportSource, packs_import
-
-    from django.db import connection
 
     WordBankPack.objects.filter(slug__startswith="bench-").delete()
     with connection.cursor() as cursor:  # the previous run's rows, dead: the shaped table starts empty
