@@ -6,10 +6,16 @@ Uses its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1
 created and migrated on first use. Both import and COPY start from the same CSV file in memory:
 - COPY: `COPY scratch FROM STDIN (FORMAT csv, HEADER)` of the file into an unindexed table with
   the CSV's columns — the floor any import can reach;
+- shaped COPY: the rows COPYed into a copy of the entries table (same indexes, constraints and
+  deferred foreign key), committed — the like-for-like floor (issue 20);
 - import: `packs_import` end to end — parse, validate every row, classify against stored
-  entries, COPY into a staging table and one INSERT ... ON CONFLICT into the real table (with
-  its primary key, unique and created_at indexes).
-Targets (issue 5): import ≥ 50% of COPY's rows/s; adding the 5,000-entry pack ≤ 1 s.
+  entries, COPY the new rows straight into the entries table (rows that overwrite stored entries
+  go through a staging table and one INSERT ... ON CONFLICT), commit.
+The three run interleaved; the import's share of the shaped COPY is also given per run (each pair
+measured back to back) as the median and range of those ratios: on a shared machine the load moves
+within seconds, and the range is the noise.
+Targets: import ≥ 60% of the shaped COPY's rows/s (issue 20; ≥ 50% of a raw COPY was issue 5's);
+adding the 5,000-entry pack ≤ 1 s.
 """
 
 from __future__ import annotations
@@ -174,10 +180,14 @@ def shaped_copy(data: bytes) -> float:
 
 
 def run_import(data: bytes) -> float:
+    from django.db import connection
+
     from packs.models import WordBankPack
     from packs.services import ImportSource, packs_import
 
     WordBankPack.objects.filter(slug__startswith="bench-").delete()
+    with connection.cursor() as cursor:  # the previous run's rows, dead: the shaped table starts empty
+        cursor.execute("VACUUM packs_wordbankpackentry")
     t = time.perf_counter()
     report = packs_import(sources=[ImportSource("bench.csv", data)])
     elapsed = time.perf_counter() - t
@@ -243,11 +253,16 @@ def main() -> None:
     for label, best, runs in (
         ("raw COPY of the CSV into an unindexed scratch table", copy_s, copies),
         ("COPY of the rows into a copy of the entries table (indexes, FK), committed", shaped_s, shaped),
-        ("import (parse, validate, classify, COPY to staging, upsert, commit)", import_s, imports),
+        ("import (parse, validate, classify, COPY new rows, commit)", import_s, imports),
     ):
         print(f"  {label:<72} {best:6.2f} s {rows / best:>9,.0f} rows/s (median {statistics.median(runs):.2f} s)")
     print(f"import / raw COPY (unindexed scratch)   : {copy_s / import_s:6.1%}   (target ≥ 50%)")
-    print(f"import / COPY into entries-shaped table : {shaped_s / import_s:6.1%}   (the same target, like for like)")
+    print(f"import / COPY into entries-shaped table : {shaped_s / import_s:6.1%}   (target ≥ 60%, like for like)")
+    ratios = sorted(s / i for s, i in zip(shaped, imports, strict=True))
+    print(
+        f"  per run: median {statistics.median(ratios):.1%}, range {ratios[0]:.1%}-{ratios[-1]:.1%} "
+        f"over {len(ratios)} runs"
+    )
     adds = [add_pack(5000) for _ in range(args.runs)]
     times = [elapsed for elapsed, _ in adds]
     print(
