@@ -69,7 +69,7 @@ class WordStatusViewSet(viewsets.GenericViewSet):
         one query a page."""
         data = WordStatusFilterSerializer.parse(request)
         size = min(data.get("page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
-        position = Position.decode(data["cursor"]) if data.get("cursor") else None
+        position = Position.decode(data["cursor"]) if "cursor" in data else None  # "" is invalid too
         page = word_statuses_page(
             user=request.user,
             pair_id=data.get("language_pair"),
