@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from langlearn.openapi import AutoSchema
 from vocab.selectors import pair_get_for_user
 
 from . import selectors, services
@@ -38,6 +39,14 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
+class _KeysetPageSchema(AutoSchema):
+    """The list answers one page object ({next, previous, results}), not an array: drf-spectacular
+    would wrap a `list` action's response in an array."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class WordStatusViewSet(viewsets.GenericViewSet):
     """The learner's words that are not new, each with its status and where it comes from: the
     explicit marks (known, ignored, learning from the reader, a placement, a pack, an Anki
@@ -45,17 +54,22 @@ class WordStatusViewSet(viewsets.GenericViewSet):
 
     serializer_class = WordStatusSerializer
     queryset = WordStatusMark.objects.none()
+    schema = _KeysetPageSchema()
     pagination_class = None
     filter_backends: list = []
 
-    @extend_schema(parameters=[WordStatusFilterSerializer], responses=WordStatusPageSerializer)
+    @extend_schema(
+        parameters=[WordStatusFilterSerializer],
+        responses=WordStatusPageSerializer,
+        operation_id="api_vocab_word_statuses_list",
+    )
     def list(self, request):
         """Every non-new word, in word order, filterable by pair, status, source (`word_bank` for the
         statuses the word bank implies) and word prefix; keyset pages (`next`/`previous` links),
         one query a page."""
         data = WordStatusFilterSerializer.parse(request)
         size = min(data.get("page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
-        position = Position.decode(data["cursor"]) if data.get("cursor") else None
+        position = Position.decode(data["cursor"]) if "cursor" in data else None  # "" is invalid too
         page = word_statuses_page(
             user=request.user,
             pair_id=data.get("language_pair"),
