@@ -14,6 +14,19 @@ from .lexicon import Lexicon, apply_script, edit_script
 _KEEP_FORM = frozenset({"PUNCT", "NUM", "SYM", "X"})
 # A candidate's edit "fits" when it is this common among the edits seen for the suffix under the tag.
 FIT_SHARE = 0.05
+# The suffix's edit gives way to the dictionary's lemma when its word is this much rarer (Zipf units,
+# i.e. powers of ten in frequency).
+RARER_BY = 2.0
+
+
+def _zipf(word: str, lang: str) -> float:
+    """How common `word` is as a word of `lang` (wordfreq's Zipf scale; 0 when unknown)."""
+    try:
+        from wordfreq import zipf_frequency
+
+        return zipf_frequency(word, lang)
+    except LookupError:  # a language wordfreq does not have
+        return 0.0
 
 
 def simplemma_lemma(form: str, lang: str) -> str:
@@ -60,6 +73,11 @@ class Lemmatizer:
         if not best or best == form.lower() or simplemma_lemma(best, self.lang).lower() != best:
             return candidate
         if not dictionaries.is_known(best, self.lang):
+            return candidate
+        # Both are words. The treebanks are news and encyclopaedia text, thin on first and second
+        # persons, so a suffix's commonest edit can land on a rare word ("llamo" -> "llar", hearth;
+        # "pido" -> "per") where the dictionary had the verb. A rare word does not beat a common one.
+        if _zipf(candidate, self.lang) - _zipf(best, self.lang) >= RARER_BY:
             return candidate
         if self.lang == "de" and upos == "NOUN":
             best = best[:1].upper() + best[1:]
