@@ -69,7 +69,9 @@ class WordStatusViewSet(viewsets.GenericViewSet):
         one query a page."""
         data = WordStatusFilterSerializer.parse(request)
         size = min(data.get("page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
-        position = Position.decode(data["cursor"]) if "cursor" in data else None  # "" is invalid too
+        # A form-style parse drops an empty optional value; an empty cursor is an invalid one, not page one.
+        cursor = data.get("cursor", request.query_params.get("cursor"))
+        position = Position.decode(cursor) if cursor is not None else None
         page = word_statuses_page(
             user=request.user,
             pair_id=data.get("language_pair"),

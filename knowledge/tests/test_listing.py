@@ -112,3 +112,5 @@ def test_bad_list_parameters_answer_4xx(auth_client):
     assert auth_client.get(STATUSES, {"language_pair": "nope"}).status_code == 400
     bad_cursor = auth_client.get(STATUSES, {"cursor": "not-a-cursor"})
     assert (bad_cursor.status_code, bad_cursor.json()["code"]) == (404, "invalid_cursor")
+    empty_cursor = auth_client.get(f"{STATUSES}?cursor=")  # not the first page: a cursor comes from a link
+    assert empty_cursor.status_code in (400, 404), empty_cursor.json()
