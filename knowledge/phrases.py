@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 
 from langlearn.clients.base import Analysis, NLPClient, ProviderError
+from langlearn.leveling import Learner
 from langlearn.nlp.expressions.units import (
     Analyze,
     Unit,
@@ -40,7 +41,7 @@ from vocab.selectors import phrases_for_pair
 
 from .coverage import Coverage, measure, words_of_analysis
 from .models import Status
-from .selectors import word_statuses
+from .selectors import has_vocabulary, word_statuses
 
 logger = logging.getLogger(__name__)
 
@@ -137,3 +138,15 @@ def coverage_with_phrases(
         for n, u in enumerate(units)
     ]
     return PhraseCoverage(coverage=coverage, phrases=phrases)
+
+
+def leveling_learner(*, pair: UserLanguagePair, nlp: NLPClient) -> Learner:
+    """The learner of `pair` as the kernel's revision loop takes it (`langlearn.leveling.Learner`):
+    coverage with phrases as units (a learner's own "echar de menos" counts once, and counts as a
+    used target phrase), whether they have any vocabulary, and the word bank's key. One binding for
+    articles and adventure scenes alike."""
+    return Learner(
+        coverage=lambda analysis: coverage_with_phrases(pair=pair, analysis=analysis, nlp=nlp),
+        has_vocabulary=lambda: has_vocabulary(pair=pair),
+        key=normalize_key,
+    )
