@@ -1,18 +1,20 @@
-"""Set-based entry writes. PostgreSQL: rows known to be new (`insert_entries`) are COPYed straight
-into the entries table (psycopg 3 `cursor.copy`); rows that may overwrite stored entries
-(`upsert_entries`) are COPYed into a temporary staging table, then written by one `INSERT ... SELECT
-... ON CONFLICT DO UPDATE` per chunk. Row-by-row saves reach ~3% of COPY's speed and `bulk_create`
-~30%; staging + upsert wrote every row twice and checked each for a conflict (41% of a bare COPY
-into a table of the same indexes), the straight COPY is that COPY (bench/packs_import.py). A new
-row that collides after all (a concurrent import of the same pack) breaks the unique constraint:
-the transaction rolls back whole, as with the upsert's own conflicts.
+"""Set-based entry writes. PostgreSQL: rows known to be new (`entry_inserter`) are COPYed straight
+into the entries table (psycopg 3 `cursor.copy`), pack by pack as the import plans them; rows that
+may overwrite stored entries (`upsert_entries`) are COPYed into a temporary staging table, then
+written by one `INSERT ... SELECT ... ON CONFLICT DO UPDATE` per chunk. Row-by-row saves reach ~3%
+of COPY's speed and `bulk_create` ~30%; staging + upsert wrote every row twice and checked each for
+a conflict (41% of a bare COPY into a table of the same indexes), the straight COPY is that COPY
+(bench/packs_import.py). A new row that collides after all (a concurrent import of the same pack)
+breaks the unique constraint: the transaction rolls back whole, as with the upsert's own conflicts.
 Other backends (SQLite for `make run`) use `bulk_create(update_conflicts=True)`."""
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connection
 from django.utils import timezone
@@ -46,28 +48,54 @@ def upsert_entries(rows: Sequence[tuple], *, progress: Callable[[str, int, int],
             progress("write", min(start + CHUNK, len(rows)), len(rows))
 
 
-def insert_entries(rows: Sequence[tuple], *, progress: Callable[[str, int, int], None] | None = None) -> None:
-    """Insert entries that are not stored yet (the caller checked their (pack_id, normalized_text)
-    against the stored ones, in the same transaction). Same tuples as `upsert_entries`."""
+@contextmanager
+def entry_inserter() -> Iterator[Callable[[object, Sequence[Sequence]], None]]:
+    """Yield `insert(pack_id, rows)` for entries that are not stored yet (the caller checked their
+    (pack_id, normalized_text) against the stored ones, in the same transaction; rows are
+    `COLUMNS` after the pack id). On PostgreSQL one COPY stays open for the whole block and each
+    call sends its rows at once, so the server checks and indexes one pack while the caller
+    validates the next (the COPY was the import's last third when it waited for every pack to be
+    planned). Call inside a transaction; the COPY ends with the block."""
     if connection.vendor != "postgresql":
-        upsert_entries(rows, progress=progress)
+        pending: list[tuple] = []
+        yield lambda pack_id, rows: pending.extend((pack_id, *row) for row in rows)
+        upsert_entries(pending)
         return
     table = WordBankPackEntry._meta.db_table
     cols = f"id, created_at, updated_at, {', '.join(COLUMNS)}, translation_status, audio_status, job_error"
-    for start in range(0, len(rows), CHUNK):
-        prefix = _ordered_uuid_prefix()
-        now = timezone.now().isoformat()  # text COPY: formatted once, not per row
-        # psycopg's own COPY is outside Django's cursor wrapper: map its errors to Django's
-        # (a UniqueViolation to IntegrityError, which the importer answers as a Conflict).
-        with (
-            connection.cursor() as cursor,
-            connection.wrap_database_errors,
-            cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
-        ):
-            for n, row in enumerate(rows[start : start + CHUNK]):
-                copy.write_row((f"{prefix}{n:012x}", now, now, *row, "", "", ""))
-        if progress:
-            progress("write", min(start + CHUNK, len(rows)), len(rows))
+    tabs_per_line = len(COLUMNS) + 5  # 16 columns: id, both times, COLUMNS, the three statuses
+    prefix = _ordered_uuid_prefix()
+    now = timezone.now().isoformat()  # text COPY: formatted once, not per row
+    numbers = itertools.count()
+    # psycopg's own COPY is outside Django's cursor wrapper: map its errors to Django's
+    # (a UniqueViolation to IntegrityError, which the importer answers as a Conflict).
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+    ):
+
+        def insert(pack_id, rows: Sequence[Sequence]) -> None:
+            if not rows:
+                return
+            ids = [f"{prefix}{n:012x}" for n, _ in zip(numbers, rows, strict=False)]
+            # COPY's text format, a line per row joined in C: a third of psycopg's `write_row`
+            # per row. Exact when no cell holds a tab, line break or backslash, which the counts
+            # prove; otherwise psycopg escapes the pack's rows one by one.
+            head, tab = f"\t{now}\t{now}\t{pack_id}\t", "\t"
+            block = "".join([f"{i}{head}{r[0]}\t{tab.join(r[1:])}\t\t\t\n" for i, r in zip(ids, rows, strict=True)])
+            if (
+                block.count("\t") == tabs_per_line * len(rows)
+                and block.count("\n") == len(rows)
+                and "\\" not in block
+                and "\r" not in block
+            ):
+                copy.write(block)
+            else:
+                for i, r in zip(ids, rows, strict=True):
+                    copy.write_row((i, now, now, pack_id, *r, "", "", ""))
+
+        yield insert
 
 
 def _upsert_postgres(rows: Sequence[tuple]) -> None:

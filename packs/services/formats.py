@@ -26,6 +26,8 @@ import json
 import json.decoder
 import json.scanner
 import operator
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..models import ENTRY_CONTENT_FIELDS
@@ -80,6 +82,22 @@ class RawPack:
     meta: dict[str, object] = field(default_factory=dict)
     rows: list[RawRow] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+    # CSV rows read but not yet made into `rows` — (line, cells) — and what makes them: `load()`.
+    # Reading only sorts a file's rows into packs; each pack's rows are built when the import
+    # reaches that pack, while the database stores the previous one.
+    unbuilt: list[tuple[int, list[str]]] = field(default_factory=list, repr=False)
+    build: Callable[[RawPack, list[tuple[int, list[str]]]], None] | None = field(default=None, repr=False)
+
+    @property
+    def size(self) -> int:
+        """Rows in the file for this pack, built or not."""
+        return len(self.rows) + len(self.unbuilt)
+
+    def load(self) -> RawPack:
+        if self.unbuilt and self.build is not None:
+            unbuilt, self.unbuilt = self.unbuilt, []
+            self.build(self, unbuilt)
+        return self
 
 
 def split_tags(value: object) -> list[str]:
@@ -120,38 +138,47 @@ def read_csv(data: bytes, *, file: str) -> list[RawPack]:
     packs: dict[str | None, RawPack] = {}
     seen_meta: dict[str | None, tuple] = {}  # per pack, the raw pack cells already taken in
     strip = str.strip
-    # The hot loop of a 100,000-row import: per row only a tuple slice, one dict and one object;
+
+    def build(pack: RawPack, unbuilt: list[tuple[int, list[str]]]) -> None:
+        # Per row only a tuple slice, one dict and one object.
+        rows = pack.rows
+        for line, cells in unbuilt:
+            row = RawRow(line, dict(zip(entry_names, map(strip, entry_cells(cells)), strict=False)))
+            if pos_idx is not None and cells[pos_idx].strip():
+                try:
+                    row.position = int(cells[pos_idx])
+                    if row.position < 0:
+                        raise ValueError
+                except ValueError:
+                    pack.errors.append((line, f"position {cells[pos_idx]!r} is not a whole number ≥ 0"))
+                    continue
+            rows.append(row)
+
+    # Cells escaped against formulas are rare: one scan of the file instead of a look at every cell.
+    escaped = _ESCAPED_CELL.search(text) is not None
+    # The hot loop of a 100,000-row import sorts rows into packs (`RawPack.load` builds them later);
     # pack columns are looked at only when they differ from the pack's previous row.
     for cells in reader:
-        # csv_cell_unescape inlined: a call per cell was a quarter of the parse
-        cells = [c[1:] if c[:1] == "'" and c[1:2] in _FORMULA_CHARS else c for c in cells]
+        if escaped:  # csv_cell_unescape inlined: a call per cell was a quarter of the parse
+            cells = [c[1:] if c[:1] == "'" and c[1:2] in _FORMULA_CHARS else c for c in cells]
         if not any(cells):
             continue  # blank lines (and rows of empty cells) are not rows
         line = reader.line_num
         if len(cells) != width:
             slug = strip(cells[slug_idx]) if slug_idx is not None and slug_idx < len(cells) else None
-            pack = packs.get(slug) or packs.setdefault(slug, RawPack(slug=slug, file=file, line=line))
+            pack = packs.get(slug) or packs.setdefault(slug, RawPack(slug=slug, file=file, line=line, build=build))
             pack.errors.append((line, f"expected {width} columns, found {len(cells)}"))
             continue
         slug = strip(cells[slug_idx]) if slug_idx is not None else None
         pack = packs.get(slug)
         if pack is None:
-            pack = packs[slug] = RawPack(slug=slug, file=file, line=line)
+            pack = packs[slug] = RawPack(slug=slug, file=file, line=line, build=build)
         if meta_cells is not None:
             raw_meta = meta_cells(cells)
             if raw_meta != seen_meta.get(slug):
                 seen_meta[slug] = raw_meta
                 _take_meta(pack, meta_cols, cells, line)
-        row = RawRow(line=line, values=dict(zip(entry_names, map(strip, entry_cells(cells)), strict=False)))
-        if pos_idx is not None and cells[pos_idx].strip():
-            try:
-                row.position = int(cells[pos_idx])
-                if row.position < 0:
-                    raise ValueError
-            except ValueError:
-                pack.errors.append((line, f"position {cells[pos_idx]!r} is not a whole number ≥ 0"))
-                continue
-        pack.rows.append(row)
+        pack.unbuilt.append((line, cells))
     return list(packs.values())
 
 
@@ -235,6 +262,9 @@ def read_json(data: bytes, *, file: str) -> list[RawPack]:
 # text. read_csv drops that apostrophe again, so an exported file imports unchanged (issue 19).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_CHARS = frozenset(_FORMULA_STARTS)
+# An apostrophe before such a character anywhere in the file (a literal-led pattern: a fast scan);
+# rare in real text, and a match that is not a cell's start only costs the per-cell look.
+_ESCAPED_CELL = re.compile(r"'[=+\-@\t\r]")
 
 
 def csv_cell_escape(value) -> str:

@@ -9,9 +9,11 @@ changes nothing, and only rows that change are written — set-based (see `packs
 from __future__ import annotations
 
 import csv
+import gc
 import operator
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -45,29 +47,34 @@ class ImportSource:
 
 
 def read_source(source: ImportSource, *, defaults: dict | None = None) -> list[RawPack]:
-    """Parse one file. What no parser guards against is refused here for every format (issue 19:
-    each was a 500): a CSV cell over the csv module's field limit, JSON nested past the recursion
-    limit, and text PostgreSQL cannot store (NUL, lone surrogates) — that row is rejected."""
+    """Parse one file into packs; a pack's rows may be built only when it is `load`ed."""
     try:
-        packs = _read_source(source, defaults=defaults)
+        return _read_source(source, defaults=defaults)
     except csv.Error as exc:
         raise FormatError(f"unreadable CSV: {exc}") from None
     except RecursionError:
         raise FormatError("the document is nested too deeply") from None
-    for pack in packs:
-        bad = find_forbidden_text(list(pack.meta.values()))
-        if bad is not None:
-            pack.errors.append((pack.line, "the pack's fields contain NUL or lone surrogate characters"))
-        if _all_text_clean(pack.rows):  # the usual file: one scan of the pack, not one per row
-            continue
-        kept = []
-        for row in pack.rows:
-            if find_forbidden_text(list(row.values.values())) is not None:
-                pack.errors.append((row.line, "the row contains NUL or lone surrogate characters"))
-            else:
-                kept.append(row)
-        pack.rows = kept
-    return packs
+
+
+def loaded(pack: RawPack) -> RawPack:
+    """The pack with its rows built, and what no parser guards against refused for every format
+    (issue 19: each was a 500): text PostgreSQL cannot store (NUL, lone surrogates) — that row is
+    rejected. (A CSV cell over the csv module's field limit and JSON nested past the recursion
+    limit are refused by `read_source`.)"""
+    pack.load()
+    bad = find_forbidden_text(list(pack.meta.values()))
+    if bad is not None:
+        pack.errors.append((pack.line, "the pack's fields contain NUL or lone surrogate characters"))
+    if _all_text_clean(pack.rows):  # the usual file: one scan of the pack, not one per row
+        return pack
+    kept = []
+    for row in pack.rows:
+        if find_forbidden_text(list(row.values.values())) is not None:
+            pack.errors.append((row.line, "the row contains NUL or lone surrogate characters"))
+        else:
+            kept.append(row)
+    pack.rows = kept
+    return pack
 
 
 def _all_text_clean(rows: list) -> bool:
@@ -124,6 +131,7 @@ class _Planned:
     pack_changed: bool
     rows: list[EntryRow]
     media: list[tuple[str, bytes]]
+    rows_in_file: int = 0  # for progress: the pack's rows in the file, good or bad
 
 
 def _plan_pack(
@@ -163,6 +171,31 @@ def _plan_pack(
         return _Planned(report, pack, existing is None, False, [], [])
     report.action = "create" if existing is None else ("update" if pack_changed or rows else "unchanged")
     return _Planned(report, pack, existing is None, pack_changed, rows, media)
+
+
+def _plans(
+    raws: list[RawPack],
+    *,
+    existing: dict[str, WordBankPack],
+    stored: dict[str, dict[str, dict]],
+    **options,
+) -> Iterator[_Planned]:
+    """Plan each pack in file order, lazily (the caller writes one while the next is planned); a
+    second pack with the same slug is rejected (one file per pack). `options`: `_plan_pack`'s."""
+    seen_slugs: dict[str, str] = {}
+    for raw in raws:
+        slug = raw.slug or ""
+        size = raw.size
+        plan = _plan_pack(loaded(raw), existing=existing.get(slug), stored=stored.get(slug, {}), **options)
+        if raw.slug in seen_slugs and not plan.report.errors:
+            plan.report.errors.append(
+                LineError(raw.file, raw.line, f"pack {raw.slug!r} is also in {seen_slugs[raw.slug]}; one file per pack")
+            )
+            plan = _Planned(plan.report, plan.pack, plan.is_new, False, [], [])
+            plan.report.action, plan.report.rejected = "reject", 1
+        seen_slugs.setdefault(slug, raw.file)
+        plan.rows_in_file = size
+        yield plan
 
 
 def _check_pack(raw: RawPack, *, slug: str, existing, into_pack, err) -> tuple[dict, list[tuple]]:
@@ -245,6 +278,22 @@ def _reject(report: PackReport, raw: RawPack, *, keep_rows: bool) -> None:
         ]
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while an import runs: a 100,000-row file makes ~10^6
+    short-lived lists, dicts and tuples and no cycles, and the full collections they trigger
+    walk the whole heap — 0.1-0.25 s of a 1.4 s import (bench/packs_import.py). Reference
+    counting still frees every one of them; the collector runs again on the way out."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_cyclic_gc_paused()
 def packs_import(
     *,
     sources: list[ImportSource],
@@ -281,60 +330,65 @@ def packs_import(
             stored[by_id[values.pop("pack_id")]][values.pop("normalized_text")] = values
 
     now = timezone.now()
-    total = sum(len(r.rows) for r in raws)
+    total = sum(r.size for r in raws)
+    plans = _plans(
+        raws,
+        existing=existing,
+        stored=stored,
+        into_pack=into_pack,
+        update=update,
+        publish=publish,
+        user=user,
+        keep_rows=keep_rows,
+        now=now,
+    )
     done = 0
-    planned: list[_Planned] = []
-    seen_slugs: dict[str, str] = {}
-    for raw in raws:
-        plan = _plan_pack(
-            raw,
-            existing=existing.get(raw.slug or ""),
-            stored=stored.get(raw.slug or "", {}),
-            into_pack=into_pack,
-            update=update,
-            publish=publish,
-            user=user,
-            keep_rows=keep_rows,
-            now=now,
-        )
-        if raw.slug in seen_slugs and not plan.report.errors:
-            plan.report.errors.append(
-                LineError(raw.file, raw.line, f"pack {raw.slug!r} is also in {seen_slugs[raw.slug]}; one file per pack")
-            )
-            plan = _Planned(plan.report, plan.pack, plan.is_new, False, [], [])
-            plan.report.action, plan.report.rejected = "reject", 1
-        seen_slugs.setdefault(raw.slug or "", raw.file)
-        planned.append(plan)
-        report.packs.append(plan.report)
-        done += len(raw.rows)
-        if progress:
-            progress("validate", done, total)
 
-    good = [p for p in planned if p.report.action != "reject"]
-    if dry_run or not good:
+    def reported(plan: _Planned) -> bool:
+        """Account for a planned pack; True when it is to be written."""
+        nonlocal done
+        report.packs.append(plan.report)
+        done += plan.rows_in_file
+        if progress:
+            progress("check" if dry_run else "import", done, total)
+        return plan.report.action != "reject"
+
+    if dry_run or not raws:
+        for plan in plans:
+            reported(plan)
         return report
-    # Media first and outside the transaction: storage keys are derived from the pack and file
-    # name, so a failed import leaves objects the next run overwrites, never duplicates.
-    for plan in good:
-        for key, data in plan.media:
-            storage.save_bytes(key, data, content_type="audio/mpeg" if key.endswith(".mp3") else "audio/wav")
+    good: list[_Planned] = []
+    updates: list[tuple] = []
     try:
         with transaction.atomic():
-            new = [p.pack for p in good if p.is_new]
-            WordBankPack.objects.bulk_create(new)
+            # Each valid pack's new rows go out as soon as it is planned (one COPY, `bulk.entry_inserter`);
+            # the entries' foreign key to their pack is checked at commit, so new packs are
+            # inserted after. Rows that overwrite stored entries need the upsert, after the COPY.
+            # `stored` was read before the transaction: an entry added since by someone else
+            # breaks the unique constraint, and nothing is written (Conflict).
+            with bulk.entry_inserter() as insert:
+                for plan in plans:
+                    if not reported(plan):
+                        continue
+                    good.append(plan)
+                    # Media before the rows that name them; storage keys are derived from the pack
+                    # and file name, so a failed import leaves objects the next run overwrites.
+                    for key, data in plan.media:
+                        storage.save_bytes(
+                            key, data, content_type="audio/mpeg" if key.endswith(".mp3") else "audio/wav"
+                        )
+                    known = stored.get(plan.pack.slug, {})
+                    pack_id = plan.pack.id
+                    if known:
+                        updates.extend((pack_id, *row) for row in plan.rows if row.normalized_text in known)
+                        insert(pack_id, [row for row in plan.rows if row.normalized_text not in known])
+                    else:
+                        insert(pack_id, plan.rows)
+            WordBankPack.objects.bulk_create([p.pack for p in good if p.is_new])
             for plan in good:
                 if plan.pack_changed:
                     plan.pack.save()
-            # Rows whose key no stored entry has are plain inserts (one COPY); only overwrites need
-            # the upsert. `stored` was read before the transaction: an entry added since by someone
-            # else breaks the unique constraint below, and nothing is written (Conflict).
-            creates, updates = [], []
-            for plan in good:
-                known = stored.get(plan.pack.slug, {})
-                for row in plan.rows:
-                    (updates if row.normalized_text in known else creates).append((plan.pack.id, *row))
             bulk.upsert_entries(updates)
-            bulk.insert_entries(creates, progress=progress)
     except IntegrityError:
         # Only a concurrent import (or edit) of the same packs gets here: everything was validated.
         raise Conflict(

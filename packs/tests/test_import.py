@@ -1,6 +1,7 @@
 """import_packs / export_packs: valid files, reruns, bad rows, round trips, Anki packages."""
 
 import csv
+import gc
 import io
 import json
 import sqlite3
@@ -303,24 +304,63 @@ def test_hostile_files_are_import_errors_not_crashes(editor, name, data, reason)
 def test_an_entry_written_by_someone_else_meanwhile_is_a_conflict_and_nothing_is_written():
     """New rows are COPYed straight into the table on the strength of the stored entries read before
     the transaction. If another import adds one of the same keys in between, the unique constraint
-    refuses the COPY: the import answers Conflict and writes nothing, not even the pack."""
+    refuses the COPY: the import answers Conflict and writes nothing of its own."""
     from django.db import connection
 
     from langlearn.errors import Conflict
 
+    packs_import(sources=[ImportSource("race.csv", (HEADER + "race,Race,en,es,A1,,perro,dog,noun\n").encode())])
+    pack = WordBankPack.objects.get(slug="race")
+
     def meanwhile(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if sql.startswith('INSERT INTO "packs_wordbankpack" ') and not context.get("done"):
-            context["done"] = True  # the other writer: the pack's "hola", right after the pack row
-            pack = WordBankPack.objects.get(slug="race")
+        if sql.startswith('SELECT "packs_wordbankpackentry"') and not context.get("done"):
+            context["done"] = True  # the other writer: "hola", right after the import read the stored entries
             WordBankPackEntry.objects.create(pack=pack, position=9, text="hola", normalized_text="hola")
         return result
 
-    data = (HEADER + "race,Race,en,es,A1,,hola,hello,\nrace,,,,,,perro,dog,noun\n").encode()
+    data = (HEADER + "race,Race,en,es,A1,,hola,hello,\nrace,,,,,,perro,a dog,noun\nrace,,,,,,gato,cat,noun\n").encode()
     with connection.execute_wrapper(meanwhile), pytest.raises(Conflict):
-        packs_import(sources=[ImportSource("race.csv", data)])
-    assert not WordBankPack.objects.filter(slug="race").exists()
-    assert not WordBankPackEntry.objects.filter(normalized_text__in=["hola", "perro"]).exists()
+        packs_import(sources=[ImportSource("race.csv", data)], update=True)
+    entries = {e.normalized_text: e.translation for e in pack.entries.all()}
+    assert entries == {"perro": "dog", "hola": ""}  # the other writer's row; none of the import's
+    assert gc.isenabled()  # the import pauses the cyclic collector, and restores it on the way out
+
+
+def test_cells_with_tabs_line_breaks_and_backslashes_are_stored_exactly():
+    """New rows reach COPY as text joined in C when no cell holds a tab, line break or backslash
+    (COPY's own escapes); a pack with one is escaped row by row. Both kinds in one import."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["pack_slug", "pack_title", "source_language", "target_language", "text", "translation",
+                     "example_sentence", "example_translation"])  # fmt: skip
+    odd = {
+        "tab": ("a\tb", "line\nbreak", "carriage\rreturn"),
+        "slash": ("c:\\temp \\N", "\\.", "back\\slash"),
+    }
+    writer.writerow(["plain", "Plain", "en", "es", "hola", "hello", "Hola, amigo.", "Hello, friend."])
+    writer.writerow(["odd", "Odd", "en", "es", "adiós", "bye", "", ""])
+    for text, cells in odd.items():
+        writer.writerow(["odd", "", "", "", text, *cells])
+    report = packs_import(sources=[ImportSource("odd.csv", out.getvalue().encode())])
+    assert report.ok, report.errors
+    stored = {
+        e["text"]: (e["translation"], e["example_sentence"], e["example_translation"])
+        for e in WordBankPackEntry.objects.values("text", "translation", "example_sentence", "example_translation")
+    }
+    assert stored == {"hola": ("hello", "Hola, amigo.", "Hello, friend."), "adiós": ("bye", "", ""), **odd}
+
+
+def test_progress_counts_every_row_of_the_file():
+    """Packs are planned and written one after another; the progress callback counts the rows of the
+    file as they are done, bad rows included, and ends at the total."""
+    data = (HEADER + "one,One,en,es,A1,,hola,hello,\none,,,,,,,empty text,\ntwo,Two,en,es,A1,,gato,cat,\n").encode()
+    calls = []
+    packs_import(sources=[ImportSource("p.csv", data)], progress=lambda *call: calls.append(call))
+    assert calls == [("import", 2, 3), ("import", 3, 3)]
+    calls.clear()
+    packs_import(sources=[ImportSource("p.csv", data)], dry_run=True, progress=lambda *call: calls.append(call))
+    assert calls == [("check", 2, 3), ("check", 3, 3)]
 
 
 def test_new_and_overwritten_entries_in_one_import_each_take_their_path():
