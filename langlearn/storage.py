@@ -8,6 +8,8 @@ instead of leaking a new one.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -64,12 +66,18 @@ def media_url(key: str | None, *, expire: int | None = None, storage: Storage | 
     """A short-lived URL for `key` (presigned on S3, `/media/...` locally); None for no key."""
     if not key:
         return None
-    store = _storage(storage)
-    expire = expire or settings.MEDIA_URL_EXPIRE_SECONDS
-    try:
-        return store.url(key, expire=expire)
-    except TypeError:  # FileSystemStorage.url takes no expiry
-        return store.url(key)
+    url = _storage(storage).url
+    if _takes_expiry(getattr(url, "__func__", url)):
+        return url(key, expire=expire or settings.MEDIA_URL_EXPIRE_SECONDS)
+    return url(key)
+
+
+@functools.cache
+def _takes_expiry(url_function) -> bool:
+    """S3's `url` takes an expiry, FileSystemStorage's does not: looked up once per backend rather
+    than by catching a TypeError on every call (an exception per card of a due queue, and a
+    TypeError raised inside a backend would have been taken for the missing parameter)."""
+    return "expire" in inspect.signature(url_function).parameters
 
 
 def read_bytes(key: str, *, storage: Storage | None = None) -> bytes:
