@@ -17,6 +17,7 @@ whatever the length of the text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Iterable
@@ -144,9 +145,10 @@ def leveling_learner(*, pair: UserLanguagePair, nlp: NLPClient) -> Learner:
     """The learner of `pair` as the kernel's revision loop takes it (`langlearn.leveling.Learner`):
     coverage with phrases as units (a learner's own "echar de menos" counts once, and counts as a
     used target phrase), whether they have any vocabulary, and the word bank's key. One binding for
-    articles and adventure scenes alike."""
+    articles and adventure scenes alike. Whether they have vocabulary is asked once per binding
+    (one job): a job measures several drafts, and the answer does not change between them."""
     return Learner(
         coverage=lambda analysis: coverage_with_phrases(pair=pair, analysis=analysis, nlp=nlp),
-        has_vocabulary=lambda: has_vocabulary(pair=pair),
+        has_vocabulary=functools.cache(lambda: has_vocabulary(pair=pair)),
         key=normalize_key,
     )

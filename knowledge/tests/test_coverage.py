@@ -123,3 +123,15 @@ def test_reader_tokens_are_measured_alike(pair):
     assert (result.tokens, result.covered_tokens, result.token_ratio) == (2, 1, 0.5)
     assert result.status_of("gato") == "known"
     assert result.status_of("dormir", "duerme") == "new"
+
+
+def test_the_revision_loop_asks_once_whether_the_learner_has_vocabulary(pair, django_assert_num_queries):
+    """A job measures up to three drafts against one learner binding: the "any vocabulary?" answer is
+    read once (two small queries when the word bank is empty), not per draft."""
+    from knowledge.phrases import leveling_learner
+
+    learner = leveling_learner(pair=pair, nlp=None)
+    with django_assert_num_queries(2):
+        assert [learner.has_vocabulary() for _ in range(3)] == [False, False, False]
+    EntryFactory(pair=pair, text="casa")
+    assert leveling_learner(pair=pair, nlp=None).has_vocabulary() is True  # a new job sees the new word
