@@ -2,8 +2,8 @@
 
 A phrase in a text is a curated expression the analyser found (`Analysis.expressions`) or one of the
 learner's own multi-word word-bank entries ("echar de menos" in "te echaba de menos"), matched by
-lemma sequence with the curated matcher's gaps (`langlearn.nlp.expressions.units`). Where two
-claim a token, the learner's own wins.
+lemma sequence with the curated matcher's gaps (`vocab.phrases` finds both). Where two claim a
+token, the learner's own wins.
 
 A phrase the learner holds (learning, known or ignored) is one unit: its words take its status
 and count once, as one token and one lemma ("echaba de menos" is one covered word for a learner
@@ -18,39 +18,19 @@ whatever the length of the text.
 from __future__ import annotations
 
 import functools
-import hashlib
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-
-from langlearn.clients.base import Analysis, NLPClient, ProviderError
+from langlearn.clients.base import Analysis, NLPClient
 from langlearn.leveling import Learner
-from langlearn.nlp.expressions.units import (
-    Analyze,
-    Unit,
-    collapse,
-    find_phrases,
-    non_overlapping,
-    split_words,
-    surface,
-)
+from langlearn.nlp.expressions.units import collapse, surface
 from vocab.keys import normalize_key
 from vocab.models import UserLanguagePair
-from vocab.selectors import phrases_for_pair
+from vocab.phrases import phrase_units
 
 from .coverage import Coverage, measure, words_of_analysis
 from .models import Status
 from .selectors import has_vocabulary, word_statuses
-
-logger = logging.getLogger(__name__)
-
-WORD_BANK = "word_bank"
-CURATED = "curated"
-# A phrase's analysis costs ~2.5 ms of CPU (bench/reader_phrases.py): a learner's few hundred
-# phrases are analysed once per cache lifetime, shared by every process when CACHE_URL is set.
-PHRASE_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -78,39 +58,6 @@ class PhraseCoverage:
     @property
     def keys(self) -> set[str]:
         return {phrase.key for phrase in self.phrases}
-
-
-def phrase_units(*, pair: UserLanguagePair, analysis: Analysis, nlp: NLPClient) -> list[Unit]:
-    """The phrases of `analysis` for this learner, non-overlapping, in text order (one query)."""
-    own = phrases_for_pair(pair=pair)
-    units: list[Unit] = []
-    if own:
-        language = analysis.language
-        try:
-            analyze = _phrase_analyses(nlp, list(own), language) if nlp.supports(language) else split_words
-            spans = find_phrases(analysis, own, analyze)
-        except ProviderError as exc:  # local NLP: the text still reads, without the learner's phrases
-            logger.warning("own phrases not matched (%s): %s", language, exc)
-            spans = []
-        units += [Unit(key=own[s.text], lemma=s.text, tokens=s.tokens, source=WORD_BANK) for s in spans]
-    for span in analysis.expressions:
-        if normalize_key(span.text):
-            units.append(Unit(key=normalize_key(span.text), lemma=span.text, tokens=span.tokens, source=CURATED))
-    return non_overlapping(units)
-
-
-def _phrase_analyses(nlp: NLPClient, phrases: list[str], language: str) -> Analyze:
-    """An analyser for `phrases` answering from the cache (one round trip for all), analysing and
-    storing the missing ones."""
-    analyze = getattr(nlp, "analyze_phrase", nlp.analyze)
-    keys = {p: f"phrase-analysis:v1:{language}:{hashlib.sha256(p.encode()).hexdigest()}" for p in phrases}
-    stored = cache.get_many(list(keys.values()))
-    known = {p: stored[k] for p, k in keys.items() if k in stored}
-    missing = {p: analyze(p, language) for p in phrases if p not in known}
-    if missing:
-        cache.set_many({keys[p]: a for p, a in missing.items()}, PHRASE_CACHE_SECONDS)
-    known |= missing
-    return lambda text, lang: known.get(text) or analyze(text, lang)
 
 
 def coverage_with_phrases(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from langlearn.clients.base import NLPClient, TranslationClient
-from langlearn.nlp import expressions as mwe
 
-from ..models import LearnableWordBankEntry, UserLanguagePair
+from ..models import UserLanguagePair
+from ..phrases import phrase_candidates
 from ..selectors import entries_existing_lemmas
 from .enrich import check_text, normalize_key, texts_translate, word_analyze
 
@@ -57,27 +57,23 @@ def word_lookup(
 
 
 def _expressions_of(*, pair: UserLanguagePair, text: str, sentence: str, nlp: NLPClient) -> list[LookupExpression]:
+    """The phrases of the sentence the tapped word belongs to: the learner's own and the curated ones,
+    found as the reader finds them (`vocab.phrases`: indexed matcher, cached phrase analyses)."""
     if not nlp.supports(pair.target_language):
         return []
     analysis = nlp.analyze(sentence, pair.target_language)
-    own = list(
-        LearnableWordBankEntry.objects.filter(pair=pair, text__contains=" ").values_list("text", flat=True)[:2000]
-    )
-    analyze = getattr(nlp, "analyze_phrase", nlp.analyze)
-    spans = list(analysis.expressions) + mwe.find(analysis, own, analyze)
     tokens = analysis.tokens
     tapped = normalize_key(text)
-    texts = []
-    for span in spans:
-        if any(normalize_key(tokens[i].text) == tapped for i in span.tokens) and span.text not in texts:
-            texts.append(span.text)
-    keys = {normalize_key(t): t for t in texts}
-    existing = entries_existing_lemmas(pair=pair, normalized_lemmas=list(keys))
+    found: dict[str, str] = {}  # phrase as listed -> word-bank key
+    for unit in phrase_candidates(pair=pair, analysis=analysis, nlp=nlp):
+        if any(normalize_key(tokens[i].text) == tapped for i in unit.tokens):
+            found.setdefault(unit.lemma, unit.key)
+    existing = entries_existing_lemmas(pair=pair, normalized_lemmas=list(set(found.values())))
     return [
         LookupExpression(
-            text=t,
-            in_word_bank=normalize_key(t) in existing,
-            entry_id=str(existing[normalize_key(t)].pk) if normalize_key(t) in existing else None,
+            text=phrase,
+            in_word_bank=key in existing,
+            entry_id=str(existing[key].pk) if key in existing else None,
         )
-        for t in texts
+        for phrase, key in found.items()
     ]

@@ -48,3 +48,18 @@ def test_lookup_finds_the_learners_own_phrase(auth_client, pair):
 
     assert found["expressions"] == [{"text": "hacer hincapié", "in_word_bank": True, "entry_id": str(entry.pk)}]
     assert _lookup(auth_client, pair, "gramática", "Ayer hicimos hincapié en la gramática.")["expressions"] == []
+
+
+@pytest.mark.django_db
+def test_lookup_finds_the_learners_phrase_inflected_and_with_a_gap_once(
+    auth_client, pair, django_assert_max_num_queries
+):
+    """The learner's own "echar de menos" (also a curated expression) in "Te echaba mucho de menos":
+    listed once, as theirs — the reader's matcher, not a scan per phrase."""
+    entry = EntryFactory(pair=pair, user=pair.user, text="echar de menos", lemma="echar de menos")
+    for n in range(300):  # a learner with many phrases
+        EntryFactory(pair=pair, user=pair.user, text=f"frase número {n}", lemma=f"frase número {n}")
+
+    found = _lookup(auth_client, pair, "menos", "Te echaba mucho de menos.")
+
+    assert found["expressions"] == [{"text": "echar de menos", "in_word_bank": True, "entry_id": str(entry.pk)}]
