@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.db.models import Count, Q
 from django.forms import Media
 from django.http import HttpResponse
@@ -89,6 +90,7 @@ class WordBankPackAdmin(SortableAdminBase, ImportViews, admin.ModelAdmin):
         "export_csv",
         "export_json",
         "export_apkg",
+        "delete_selected",
     ]
     fieldsets = (
         (None, {"fields": ("title", "slug", "description", ("source_language", "target_language", "level"), "tags")}),
@@ -199,6 +201,21 @@ class WordBankPackAdmin(SortableAdminBase, ImportViews, admin.ModelAdmin):
         return " · ".join(parts) or "No jobs asked for yet."
 
     # --- actions --------------------------------------------------------------------------------
+
+    @admin.action(description="Delete selected packs", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's own "Delete selected" (confirmation page and all) for unpublished packs; with a
+        published one selected it would answer a bare 403, so say which and delete nothing."""
+        published = list(queryset.filter(published=True).values_list("title", flat=True)[:5])
+        if published:
+            self.message_user(
+                request,
+                "Published packs cannot be deleted (learners see them); unpublish them first. Nothing was "
+                f"deleted. Published: {', '.join(published)}.",
+                messages.ERROR,
+            )
+            return None
+        return delete_selected(self, request, queryset)
 
     @admin.action(description="Publish selected packs", permissions=["change"])
     def publish(self, request, queryset):

@@ -279,3 +279,20 @@ def test_a_published_pack_cannot_be_deleted_from_its_page(admin_client_editor):
     pack.published = False
     pack.save()
     assert admin_client_editor.get(f"{CHANGELIST}{pack.pk}/delete/").status_code == 200
+
+
+def test_delete_selected_refuses_a_published_pack_among_the_selection(admin_client_editor):
+    """The bulk "Delete selected" keeps the rule of the pack's own delete page: with a published pack
+    selected, nothing is deleted, even when the confirmation is posted, and the editor is told why."""
+    published, draft = PackFactory(published=True, title="Live pack"), PackFactory(published=False)
+    data = {"action": "delete_selected", "_selected_action": [str(published.pk), str(draft.pk)], "post": "yes"}
+    response = admin_client_editor.post(CHANGELIST, data, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Published packs cannot be deleted (learners see them); unpublish them first. Nothing was deleted. "
+        "Published: Live pack."
+    ]
+    assert WordBankPack.objects.filter(pk__in=[published.pk, draft.pk]).count() == 2
+    response = admin_client_editor.post(CHANGELIST, {**data, "_selected_action": [str(draft.pk)]})
+    assert response.status_code == 302
+    assert not WordBankPack.objects.filter(pk=draft.pk).exists()
