@@ -3,8 +3,8 @@ package and counts what it holds, `import` writes entries, audio, cards and revi
 leaves the import report as its output. The import step writes the deck in batches and records
 `progress` {done, total} notes on the job after each one, in the batch's own transaction, with a
 checkpoint a retry resumes from (a crashed worker's import carries on after its last batch).
-The uploaded package waits in storage under a key derived
-from the job and is deleted once imported. A package that cannot be read fails the job at once
+The uploaded package waits in storage and is deleted once imported, when the job fails for good,
+or with the account. A package that cannot be read fails the job at once
 with the reader's line-numbered message.
 
 The learner's Anki export is a job too (`anki_export`, one step `build`): see
@@ -12,6 +12,7 @@ The learner's Anki export is a job too (`anki_export`, one step `build`): see
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 
@@ -22,7 +23,7 @@ from langlearn import storage
 from langlearn.anki.fields import field_map
 from langlearn.anki.reader import AnkiFormatError, Limits, open_package
 from langlearn.anki.text import field_to_text
-from langlearn.data_rights import OWNED_OUTPUT_KINDS
+from langlearn.data_rights import OWNED_OUTPUT_KINDS, OWNED_UPLOAD_KINDS, queue_media_deletion
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, done, register, skipped
 from langlearn.jobs.services import job_storage_key
 from vocab.models import UserLanguagePair
@@ -32,6 +33,8 @@ from .services.anki_export_jobs import ANKI_EXPORT_JOB_KIND, export_max_bytes, e
 from .services.anki_import import TARGETS, AnkiImportReport, anki_deck_import
 
 ANKI_IMPORT_JOB_KIND = "anki_import"
+
+logger = logging.getLogger(__name__)
 
 
 def limits() -> Limits:
@@ -138,8 +141,28 @@ def run_import(ctx: StepContext) -> object:
     return done(report.to_dict(), ref=f"language_pair:{pair.pk}")
 
 
+def _upload_delete(job) -> None:
+    """A failed import (unreadable package, pair deleted, attempts exhausted) deletes its upload
+    too: nothing will read it again, and a retry is a new upload. With storage down, the key is
+    queued for the purge job the sweep sends (`langlearn.data_rights.media_purge`)."""
+    key = job.params.get("key")
+    if not key:
+        return
+    try:
+        storage.delete(key)
+    except Exception:  # storage refusing now: deleted later, not forgotten
+        logger.warning("anki import %s: upload %s not deleted yet; queued", job.pk, key, exc_info=True)
+        queue_media_deletion([key])
+
+
+OWNED_UPLOAD_KINDS.add(ANKI_IMPORT_JOB_KIND)  # an upload not imported yet goes with the account
 ANKI_IMPORT_JOB = register(
-    JobSpec(kind=ANKI_IMPORT_JOB_KIND, steps=(Step("check", check), Step("import", run_import)), max_attempts=3)
+    JobSpec(
+        kind=ANKI_IMPORT_JOB_KIND,
+        steps=(Step("check", check), Step("import", run_import)),
+        max_attempts=3,
+        on_failure=_upload_delete,
+    )
 )
 
 

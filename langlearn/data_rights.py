@@ -38,6 +38,9 @@ EXPORT_JOB_KIND = "account_export"
 # Job kinds whose step outputs' `key` is a stored object the learner owns (deleted with the
 # account); an app whose jobs store files adds its kind here (flashcards: "anki_export").
 OWNED_OUTPUT_KINDS: set[str] = {EXPORT_JOB_KIND}
+# Job kinds whose `params["key"]` is an upload waiting in storage for the job (flashcards:
+# "anki_import"); deleted with the account when the job has not consumed it yet.
+OWNED_UPLOAD_KINDS: set[str] = set()
 # Bookkeeping rows that are not the learner's data.
 _NOT_EXPORTED = {IdempotencyRecord}
 _HISTORY_MODEL = "flashcards.FlashcardEvent"
@@ -106,6 +109,9 @@ def _export_keys(user) -> Iterator[str]:
             key = (step.get("output") or {}).get("key")
             if key:
                 yield key
+    for params in Job.objects.filter(user=user, kind__in=OWNED_UPLOAD_KINDS).values_list("params", flat=True):
+        if (params or {}).get("key"):
+            yield params["key"]
 
 
 def queue_media_deletion(keys: list[str]) -> None:

@@ -79,6 +79,17 @@ def test_a_broken_collection_fails_the_job_with_a_line_numbered_message(auth_cli
     job = auth_client.get(url(pair)).json()["imports"][0]["job"]
     assert job["status"] == "failed"
     assert job["error"].startswith("line 1: the collection is damaged")
+    assert default_storage.listdir(f"anki-imports/{pair.user_id}")[1] == []  # a failed import's upload goes too
+
+
+def test_an_upload_not_imported_yet_is_the_accounts_and_goes_with_it(auth_client, pair, tmp_path):
+    """Uploaded, its job not run: the package is among the account's stored objects (purged with it)."""
+    from langlearn.data_rights import owned_media_keys
+
+    path = make_package(tmp_path / "mine.apkg", deck_notes()[:1])
+    assert upload(auth_client, pair, path.read_bytes()).status_code == 202
+    [name] = default_storage.listdir(f"anki-imports/{pair.user_id}")[1]
+    assert f"anki-imports/{pair.user_id}/{name}" in owned_media_keys(pair.user)
 
 
 def test_export_opens_in_anki_with_cards_audio_and_history(auth_client, pair, tmp_path):
