@@ -37,6 +37,9 @@ class AccountSerializer(serializers.ModelSerializer):
 class ExportSerializer(serializers.Serializer):
     job = serializers.DictField(help_text="The export job (see /api/jobs/{id}).")
     download_url = serializers.CharField(allow_null=True, help_text="Short-lived link to the ZIP, once ready.")
+    expires_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the ZIP is deleted (EXPORT_RETENTION_HOURS after it was built)."
+    )
 
 
 class PasswordChangeSerializer(serializers.Serializer):

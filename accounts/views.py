@@ -121,11 +121,15 @@ class MeExportView(APIView):
 
 
 def _export_body(job) -> dict:
-    from langlearn.data_rights import export_download_url
+    from langlearn.data_rights import export_download_url, export_expires_at
     from langlearn.jobs.serializers import JobSerializer
 
     ready = job.status == "succeeded"
-    return {"job": JobSerializer(job).data, "download_url": export_download_url(job) if ready else None}
+    return {
+        "job": JobSerializer(job).data,
+        "download_url": export_download_url(job) if ready else None,
+        "expires_at": export_expires_at(job) if ready else None,
+    }
 
 
 class PasswordFormView(APIView):

@@ -7,11 +7,13 @@ objects are its `audio` storage keys and file fields. So an app that adds a mode
 learner is exported and purged without registering anything.
 
 - `owned_media_keys(user)`: every storage key the account owns (its exports included).
-- `media_purge()`: delete the keys queued in `StorageDeletion` (the `purge_media` actor runs it and
-  is retried; the job sweep re-sends it while rows remain).
+- `media_purge()`: delete the keys queued in `StorageDeletion` that are due (the `purge_media` actor
+  runs it and is retried; the job sweep re-sends it while due rows remain).
 - the `account_export` job kind: a ZIP with `account.json`, one JSON file per model, the review
   history as CSV and the audio files, stored under `exports/<user>/<job>.zip`, downloaded through a
-  short-lived link (EXPORT_LINK_SECONDS).
+  short-lived link (EXPORT_LINK_SECONDS). A whole account's data does not lie in storage for ever:
+  each ZIP is queued for deletion EXPORT_RETENTION_HOURS after it is built, and a newer export
+  deletes the older ones at once.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ import json
 import logging
 import zipfile
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.utils import timezone
 
 from . import storage
 from .jobs.registry import JobSpec, Step, StepContext, StepOutcome, done, register
@@ -114,14 +118,21 @@ def _export_keys(user) -> Iterator[str]:
             yield params["key"]
 
 
-def queue_media_deletion(keys: list[str]) -> None:
-    StorageDeletion.objects.bulk_create([StorageDeletion(key=k) for k in keys], batch_size=1000)
+def queue_media_deletion(keys: list[str], *, not_before: datetime | None = None) -> None:
+    StorageDeletion.objects.bulk_create([StorageDeletion(key=k, not_before=not_before) for k in keys], batch_size=1000)
+
+
+def due_deletions(*, now: datetime | None = None) -> models.QuerySet[StorageDeletion]:
+    """Queued deletions whose time has come (no `not_before`, or past it)."""
+    now = now or timezone.now()
+    return StorageDeletion.objects.filter(models.Q(not_before__isnull=True) | models.Q(not_before__lte=now))
 
 
 def media_purge(*, limit: int = 1000) -> int:
-    """Delete queued stored objects; returns how many remain (the actor raises while any do, so
-    Dramatiq retries it). Deleting a key that is already gone succeeds (S3 and the file system)."""
-    rows = list(StorageDeletion.objects.order_by("id")[:limit])
+    """Delete the due queued stored objects; returns how many due remain (the actor raises while any
+    do, so Dramatiq retries it). Deleting a key that is already gone succeeds (S3 and the file
+    system)."""
+    rows = list(due_deletions().order_by("id")[:limit])
     for row in rows:
         try:
             storage.delete(row.key)
@@ -130,7 +141,7 @@ def media_purge(*, limit: int = 1000) -> int:
             logger.warning("purge: %s not deleted yet: %r", row.key, exc)
             continue
         StorageDeletion.objects.filter(pk=row.pk).delete()
-    return StorageDeletion.objects.count()
+    return due_deletions().count()
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -202,17 +213,40 @@ def _build(ctx: StepContext) -> StepOutcome:
     user = _account_model()._default_manager.get(pk=ctx.job.user_id)
     data = build_export(user)
     key = export_key(ctx.job)
+    older = [k for k in _export_keys(user) if k.startswith(f"exports/{user.pk}/") and k != key]
+    expires_at = timezone.now() + export_retention()
     storage.save_bytes(key, data, content_type="application/zip")
-    return done({"key": key, "size": len(data)}, ref=key)
+    with transaction.atomic():  # a rerun of this step queues its expiry again: harmless, one key
+        queue_media_deletion([key], not_before=expires_at)
+        queue_media_deletion(older)  # superseded by this one: deleted by the next purge
+    if older:
+        from .jobs.outbox import send_now_or_later
+        from .jobs.tasks import purge_media
+
+        send_now_or_later(purge_media)
+    return done({"key": key, "size": len(data), "expires_at": expires_at.isoformat()}, ref=key)
+
+
+def export_retention() -> timedelta:
+    return timedelta(hours=getattr(settings, "EXPORT_RETENTION_HOURS", 7 * 24))
 
 
 EXPORT_JOB = register(JobSpec(kind=EXPORT_JOB_KIND, result_type="export", steps=(Step("build", _build),)))
 
 
-def export_download_url(job) -> str | None:
-    step = job.step("build") or {}
-    key = (step.get("output") or {}).get("key")
-    return storage.media_url(key, expire=getattr(settings, "EXPORT_LINK_SECONDS", 900)) if key else None
+def export_expires_at(job) -> datetime | None:
+    """When the export's ZIP is deleted (None for exports built before exports expired)."""
+    expires_at = ((job.step("build") or {}).get("output") or {}).get("expires_at")
+    return datetime.fromisoformat(expires_at) if expires_at else None
+
+
+def export_download_url(job, *, now: datetime | None = None) -> str | None:
+    """A short-lived link to the export's ZIP; None once it has expired."""
+    key = ((job.step("build") or {}).get("output") or {}).get("key")
+    expires_at = export_expires_at(job)
+    if not key or (expires_at is not None and expires_at <= (now or timezone.now())):
+        return None
+    return storage.media_url(key, expire=getattr(settings, "EXPORT_LINK_SECONDS", 900))
 
 
 @transaction.atomic

@@ -60,14 +60,16 @@ class IdempotencyRecord(models.Model):
 
 
 class StorageDeletion(models.Model):
-    """A stored object (audio, an export) whose owner is gone: deleted by the `purge_media` job,
-    retried until storage confirms (see langlearn/data_rights.py). Rows outlive the account on
-    purpose, so a storage outage delays the deletion instead of forgetting it."""
+    """A stored object (audio, an export) whose owner is gone, or whose time is up: deleted by the
+    `purge_media` job, retried until storage confirms (see langlearn/data_rights.py). Rows outlive
+    the account on purpose, so a storage outage delays the deletion instead of forgetting it.
+    `not_before`: not deleted before then (an account export is kept EXPORT_RETENTION_HOURS)."""
 
     key = models.CharField(max_length=500)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    not_before = models.DateTimeField(null=True, blank=True, help_text="Deleted no earlier than this.")
 
     def __str__(self) -> str:
         return self.key

@@ -450,6 +450,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Langlearn <no-reply@lang
 # /api/auth/password/reset/confirm.
 PASSWORD_RESET_URL = env("PASSWORD_RESET_URL", default="langlearn://reset-password?uid={uid}&token={token}")
 EXPORT_LINK_SECONDS = env.int("EXPORT_LINK_SECONDS", default=900)
+# A learner's account export (GET/POST /api/auth/me/export) is deleted from storage this long after
+# it is built (and at once when a newer one is built): a whole account's data does not lie about.
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=7 * 24)
 
 # --- database: performance (bench/peer.sh; issue 20) -------------------------------------------
 # The PostgreSQL backend's health check reads the connection's state instead of sending `SELECT 1`

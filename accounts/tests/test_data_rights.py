@@ -12,7 +12,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from langlearn import storage
-from langlearn.data_rights import media_purge, owned_media_keys
+from langlearn.data_rights import export_download_url, media_purge, owned_media_keys
 from langlearn.models import StorageDeletion
 from langlearn.testing import run_jobs
 from vocab.tests.factories import EntryFactory, PairFactory, card_for
@@ -105,6 +105,45 @@ def test_export_zip_holds_everything_the_learner_owns(user, other_user, auth_cli
     # The export itself is the learner's: deleting the account deletes it too.
     _delete_account(auth_client, broker, worker)
     assert not storage.exists(export_key)
+
+
+def test_an_export_is_kept_for_its_retention_and_a_newer_one_replaces_it(user, auth_client, broker, worker, settings):
+    """A whole account's data does not lie in storage for ever: each ZIP is queued for deletion
+    EXPORT_RETENTION_HOURS after it is built (its link ends then too), and a newer export deletes the
+    older one at once."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from langlearn.jobs.models import Job
+
+    settings.EXPORT_RETENTION_HOURS = 2
+
+    def export() -> dict:
+        assert auth_client.post("/api/auth/me/export").status_code == 202
+        run_jobs(broker, worker)
+        return auth_client.get("/api/auth/me/export").json()
+
+    first = export()
+    first_key = first["job"]["steps"][0]["ref"]
+    expires_at = datetime.fromisoformat(first["expires_at"].replace("Z", "+00:00"))
+    assert timedelta(hours=1, minutes=59) < expires_at - timezone.now() <= timedelta(hours=2)
+    assert media_purge() == 0
+    assert storage.exists(first_key)
+
+    second = export()
+    second_key = second["job"]["steps"][0]["ref"]
+    assert not storage.exists(first_key)  # superseded: purged at once
+    assert storage.exists(second_key)
+    assert second["download_url"]
+
+    # Two hours on: the ZIP is due for deletion and its link is no longer handed out.
+    StorageDeletion.objects.filter(key=second_key).update(not_before=timezone.now() - timedelta(seconds=1))
+    assert media_purge() == 0
+    assert not storage.exists(second_key)
+    job = Job.objects.get(pk=second["job"]["id"])
+    assert export_download_url(job, now=timezone.now() + timedelta(hours=2)) is None
+    assert export_download_url(job) is not None  # before its time, the link is handed out
 
 
 def test_no_export_yet_is_404(auth_client):

@@ -94,13 +94,14 @@ def job_retry(*, job: Job) -> Job:
 
 
 def _resend_media_purge() -> None:
-    """Deleted accounts' stored objects not deleted yet (storage was down): ask again."""
-    from langlearn.models import StorageDeletion
+    """Stored objects due for deletion (a deleted account's, an expired export) not deleted yet:
+    ask again."""
+    from langlearn.data_rights import due_deletions
 
     from .outbox import send_now_or_later
     from .tasks import purge_media
 
-    if StorageDeletion.objects.exists():
+    if due_deletions().exists():
         send_now_or_later(purge_media)
 
 

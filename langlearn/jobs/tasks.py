@@ -41,10 +41,11 @@ def sweep_jobs() -> None:
 
 @dramatiq.actor(queue_name=JOBS_QUEUE, max_retries=30, min_backoff=5_000, max_backoff=900_000, time_limit=300_000)
 def purge_media() -> None:
-    """Delete the stored objects of deleted accounts (langlearn/data_rights.py). Raises while any
-    remain, so Dramatiq retries with backoff; the sweep re-sends it while rows are queued."""
+    """Delete the stored objects of deleted accounts and expired exports (langlearn/data_rights.py).
+    Raises while any due remain, so Dramatiq retries with backoff; the sweep re-sends it while due
+    rows are queued."""
     while True:
-        before = data_rights.StorageDeletion.objects.count()
+        before = data_rights.due_deletions().count()
         if not before:
             return
         remaining = data_rights.media_purge()
