@@ -21,7 +21,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from langlearn.clients.base import Analysis, NLPClient, ProviderError
 
@@ -67,15 +67,26 @@ def fit_from_coverage(
 UNMEASURED = {"ratio": None, "tokens": 0, "covered": 0, "unknown": [], "target_used": [], "measured_by": ""}
 
 
+class Measured(Protocol):
+    """What `Learner.coverage` answers (`knowledge.phrases.PhraseCoverage`): `coverage`, the engine's
+    Coverage (`ratio`, `tokens`, `covered`, `unknown`), and `keys`, the word-bank keys of the phrase
+    units found — a target phrase is used when any inflected form of it is in the text."""
+
+    @property
+    def coverage(self) -> Any: ...
+
+    @property
+    def keys(self) -> set[str]: ...
+
+
 @dataclass(frozen=True)
 class Learner:
     """The coverage engine bound to one learner's pair, as an app hands it in (the kernel imports
-    no app): `coverage(analysis)` is `knowledge.phrases.coverage_with_phrases` (or
-    `knowledge.coverage.coverage_measure`) for the pair,
+    no app): `coverage(analysis)` is `knowledge.phrases.coverage_with_phrases` for the pair,
     `has_vocabulary()` is `knowledge.selectors.has_vocabulary`, `key` is the word bank's key
-    (`vocab.keys.normalize_key`)."""
+    (`vocab.keys.normalize_key`). `knowledge.phrases.leveling_learner` binds them."""
 
-    coverage: Callable[[Analysis], Any]
+    coverage: Callable[[Analysis], Measured]
     has_vocabulary: Callable[[], bool]
     key: Callable[[str], str]
 
@@ -111,14 +122,10 @@ def measure_draft(
         return {**UNMEASURED, "measured_by": unmeasured}
     started = time.perf_counter()
     measured = learner.coverage(analysis)
-    # The engine's Coverage, or coverage with phrases as units (`.coverage` and the phrases' `.keys`):
-    # a target phrase is used when any inflected form of it is in the text.
-    coverage = getattr(measured, "coverage", measured)
-    keys = {learner.key(v) for t in analysis.tokens for v in (t.lemma, t.text) if v}
-    keys |= set(getattr(measured, "keys", ()))
+    keys = {learner.key(v) for t in analysis.tokens for v in (t.lemma, t.text) if v} | measured.keys
     used = [w for w in target_words if learner.key(w) in keys]
     fit = fit_from_coverage(
-        coverage, target_used=used, measured_by=analysis.pipeline, vocabulary=learner.has_vocabulary()
+        measured.coverage, target_used=used, measured_by=analysis.pipeline, vocabulary=learner.has_vocabulary()
     )
     fit["measure_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return fit

@@ -41,6 +41,12 @@ class FakeCoverage:
     unknown: list = None
 
 
+@dataclass
+class Measure:  # what knowledge.phrases.coverage_with_phrases answers: the coverage and the phrase keys
+    coverage: FakeCoverage
+    keys: set
+
+
 def test_a_draft_is_analysed_paragraph_by_paragraph_and_expressions_keep_their_tokens():
     nlp = FakeNLP()
     analysis, why = leveling.analyse_draft(nlp, ["Gato come", "", "Perro duerme"], "es")
@@ -66,14 +72,14 @@ def test_the_one_measure_uses_the_bound_engine_and_finds_target_words_by_lemma_o
     analysis, _ = leveling.analyse_draft(FakeNLP(), ["Gatos come"], "es")
     seen = []
     learner = leveling.Learner(
-        coverage=lambda a: seen.append(a) or FakeCoverage(unknown=[{"lemma": "come"}]),
+        coverage=lambda a: seen.append(a) or Measure(FakeCoverage(unknown=[{"lemma": "come"}]), keys={"perro"}),
         has_vocabulary=lambda: True,
         key=lambda text: text.strip().lower(),
     )
     fit = leveling.measure_draft(analysis, learner=learner, target_words=["GATOS", "perro", "come"], unmeasured="")
     assert seen == [analysis]
     assert (fit["ratio"], fit["tokens"], fit["covered"], fit["unknown"]) == (0.5, 4, 2, ["come"])
-    assert fit["target_used"] == ["GATOS", "come"]
+    assert fit["target_used"] == ["GATOS", "perro", "come"]  # perro: a phrase unit's key
     assert (fit["measured_by"], fit["vocabulary"]) == ("fake", True)
     assert fit["measure_ms"] >= 0
 
