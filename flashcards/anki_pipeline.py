@@ -3,8 +3,9 @@ package and counts what it holds, `import` writes entries, audio, cards and revi
 leaves the import report as its output. The import step writes the deck in batches and records
 `progress` {done, total} notes on the job after each one, in the batch's own transaction, with a
 checkpoint a retry resumes from (a crashed worker's import carries on after its last batch).
-The uploaded package waits in storage and is deleted once imported, when the job fails for good,
-or with the account. A package that cannot be read fails the job at once
+The uploaded package waits in storage and is deleted once imported, when the job fails on a package
+that cannot be imported, ANKI_UPLOAD_RETENTION_HOURS after any other failure (a retry resumes from
+it until then), or with the account. A package that cannot be read fails the job at once
 with the reader's line-numbered message.
 
 The learner's Anki export is a job too (`anki_export`, one step `build`): see
@@ -12,12 +13,13 @@ The learner's Anki export is a job too (`anki_export`, one step `build`): see
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from langlearn import storage
 from langlearn.anki.fields import field_map
@@ -33,8 +35,6 @@ from .services.anki_export_jobs import ANKI_EXPORT_JOB_KIND, export_max_bytes, e
 from .services.anki_import import TARGETS, AnkiImportReport, anki_deck_import
 
 ANKI_IMPORT_JOB_KIND = "anki_import"
-
-logger = logging.getLogger(__name__)
 
 
 def limits() -> Limits:
@@ -142,17 +142,22 @@ def run_import(ctx: StepContext) -> object:
 
 
 def _upload_delete(job) -> None:
-    """A failed import (unreadable package, pair deleted, attempts exhausted) deletes its upload
-    too: nothing will read it again, and a retry is a new upload. With storage down, the key is
-    queued for the purge job the sweep sends (`langlearn.data_rights.media_purge`)."""
+    """A failed import's upload: deleted now when the package cannot be imported (unreadable, pair
+    deleted: a retry is a new upload); kept ANKI_UPLOAD_RETENTION_HOURS otherwise, so
+    `POST /api/jobs/{id}/retry` resumes after the last committed batch, then deleted — queued in
+    `StorageDeletion`, so storage being down delays the deletion instead of forgetting it."""
     key = job.params.get("key")
     if not key:
         return
-    try:
-        storage.delete(key)
-    except Exception:  # storage refusing now: deleted later, not forgotten
-        logger.warning("anki import %s: upload %s not deleted yet; queued", job.pk, key, exc_info=True)
+    if job.error_code == "permanent":
+        from langlearn.jobs.outbox import send_now_or_later
+        from langlearn.jobs.tasks import purge_media
+
         queue_media_deletion([key])
+        send_now_or_later(purge_media)
+    else:
+        hours = getattr(settings, "ANKI_UPLOAD_RETENTION_HOURS", 7 * 24)
+        queue_media_deletion([key], not_before=timezone.now() + timedelta(hours=hours))
 
 
 OWNED_UPLOAD_KINDS.add(ANKI_IMPORT_JOB_KIND)  # an upload not imported yet goes with the account

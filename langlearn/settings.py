@@ -484,6 +484,9 @@ ANKI_EXPORT_MAX_BYTES = env.int("ANKI_EXPORT_MAX_BYTES", default=200 * 1024 * 10
 # GET …/anki-export builds the package inside the request only for a word bank this small.
 ANKI_EXPORT_SYNC_MAX_NOTES = env.int("ANKI_EXPORT_SYNC_MAX_NOTES", default=1000)
 ANKI_EXPORT_SYNC_MAX_REVIEWS = env.int("ANKI_EXPORT_SYNC_MAX_REVIEWS", default=20_000)
+# An import that failed on something else than its package keeps the upload this long, so a retry
+# (POST /api/jobs/{id}/retry) resumes it; then it is deleted.
+ANKI_UPLOAD_RETENTION_HOURS = env.int("ANKI_UPLOAD_RETENTION_HOURS", default=7 * 24)
 
 # Read-along audio (articles, adventure scenes): speech per sentence, packed into at most
 # READALONG_MAX_TTS_CALLS chunks per text, READALONG_TTS_CONCURRENCY of them in flight at once.

@@ -79,7 +79,8 @@ def test_a_broken_collection_fails_the_job_with_a_line_numbered_message(auth_cli
     job = auth_client.get(url(pair)).json()["imports"][0]["job"]
     assert job["status"] == "failed"
     assert job["error"].startswith("line 1: the collection is damaged")
-    assert default_storage.listdir(f"anki-imports/{pair.user_id}")[1] == []  # a failed import's upload goes too
+    run_jobs(broker, worker)  # the purge the failure queued
+    assert default_storage.listdir(f"anki-imports/{pair.user_id}")[1] == []  # an unimportable upload goes too
 
 
 def test_an_upload_not_imported_yet_is_the_accounts_and_goes_with_it(auth_client, pair, tmp_path):
