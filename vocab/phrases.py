@@ -39,7 +39,8 @@ def phrase_candidates(*, pair: UserLanguagePair, analysis: Analysis, nlp: NLPCli
     if own:
         language = analysis.language
         try:
-            analyze = _phrase_analyses(nlp, list(own), language) if nlp.supports(language) else split_words
+            supported = nlp.supports(language)
+            analyze = _phrase_analyses(nlp, list(own), language, analysis.pipeline) if supported else split_words
             spans = find_phrases(analysis, own, analyze)
         except ProviderError as exc:  # local NLP: the text still reads, without the learner's phrases
             logger.warning("own phrases not matched (%s): %s", language, exc)
@@ -51,11 +52,13 @@ def phrase_candidates(*, pair: UserLanguagePair, analysis: Analysis, nlp: NLPCli
     return units
 
 
-def _phrase_analyses(nlp: NLPClient, phrases: list[str], language: str) -> Analyze:
+def _phrase_analyses(nlp: NLPClient, phrases: list[str], language: str, pipeline: str) -> Analyze:
     """An analyser for `phrases` answering from the cache (one round trip for all), analysing and
-    storing the missing ones."""
+    storing the missing ones. Keyed by the text's pipeline, whose name carries the analyser's
+    fingerprint: a new analyser does not match phrases analysed by the old one."""
     analyze = getattr(nlp, "analyze_phrase", nlp.analyze)
-    keys = {p: f"phrase-analysis:v1:{language}:{hashlib.sha256(p.encode()).hexdigest()}" for p in phrases}
+    prefix = f"phrase-analysis:v2:{pipeline}:{language}"
+    keys = {p: f"{prefix}:{hashlib.sha256(p.encode()).hexdigest()}" for p in phrases}
     stored = cache.get_many(list(keys.values()))
     known = {p: stored[k] for p, k in keys.items() if k in stored}
     missing = {p: analyze(p, language) for p in phrases if p not in known}

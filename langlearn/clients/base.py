@@ -151,7 +151,7 @@ class ExpressionSpan:
 class Analysis:
     language: str
     sentences: list[Sentence]
-    pipeline: str  # e.g. "blank+crf" or "blank+lookup"
+    pipeline: str  # e.g. "blank+crf@1a2b3c4d" (with the analyser's fingerprint) or "blank+lookup"
     expressions: list[ExpressionSpan] = field(default_factory=list)
 
     @property

@@ -17,7 +17,7 @@ import threading
 from typing import Any
 
 from langlearn.nlp import expressions
-from langlearn.nlp.analyzer import WordAnalyzer, has_model
+from langlearn.nlp.analyzer import WordAnalyzer, fingerprint, has_model
 
 from .base import Analysis, Sentence, Token, UnsupportedLanguage
 
@@ -108,7 +108,8 @@ class _Pipeline:
             self.nlp = spacy.blank(lang)
             self.nlp.add_pipe("sentencizer")
             self.words_analyzer = WordAnalyzer(lang)
-            self.name = "blank+crf" if self.words_analyzer.trained else "blank+simplemma"
+            kind = "blank+crf" if self.words_analyzer.trained else "blank+simplemma"
+            self.name = f"{kind}@{fingerprint(lang)}"  # a new analyser makes what the old one made stale
         else:
             self.lookup = LookupPipeline(lang)
             self.nlp = self.lookup.nlp

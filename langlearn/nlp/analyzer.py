@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +19,25 @@ MODELS = Path(__file__).resolve().parent / "models"
 
 def has_model(lang: str, directory: Path = MODELS) -> bool:
     return (directory / f"{lang}.crfsuite").is_file()
+
+
+@functools.cache
+def fingerprint(lang: str, directory: Path = MODELS) -> str:
+    """Eight hex digits that change whenever `lang`'s analysis may: the analyser's code (this package,
+    curated expressions included), the language's model files and the versions of simplemma and
+    spaCy. Pipelines carry it in their name (`blank+crf@1a2b3c4d`), so what was analysed before a
+    change is known as stale — stored reader tokens (`manage.py relemmatize`), cached phrase
+    analyses. Content, not mtimes: every host of one release agrees. ~10 ms, once per process."""
+    import simplemma
+    import spacy
+
+    digest = hashlib.sha256(f"{simplemma.__version__} {spacy.__version__}".encode())
+    package = Path(__file__).resolve().parent
+    code = sorted(package.rglob("*.py")) + sorted(package.glob("expressions/*.txt"))
+    for path in [*code, *sorted(directory.glob(f"{lang}.*"))]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 class WordAnalyzer:

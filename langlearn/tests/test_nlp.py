@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from langlearn.clients import UnsupportedLanguage, get_nlp
+from langlearn.nlp.analyzer import fingerprint
 
 SAMPLES = {
     "es": (
@@ -42,7 +43,21 @@ def test_lemmas_for_sample_sentences(language):
         found = lemmas.get(word, lemmas.get(word.lower()))
         assert found == lemma, f"{language}: {word} → {found}, expected {lemma}"
     assert len(analysis.sentences) == 2
-    assert analysis.pipeline == ("blank+simplemma" if language == "it" else "blank+crf")
+    assert analysis.pipeline == ("blank+simplemma" if language == "it" else "blank+crf") + f"@{fingerprint(language)}"
+
+
+def test_the_pipeline_name_carries_a_fingerprint_that_moves_with_the_analyser(tmp_path):
+    """What a pipeline made is known as stale once the analyser changes: its name carries a digest of
+    the analyser's code and the language's model files (`langlearn.nlp.analyzer.fingerprint`)."""
+    import shutil
+
+    from langlearn.nlp.analyzer import MODELS
+
+    copy, changed = shutil.copytree(MODELS, tmp_path / "copy"), shutil.copytree(MODELS, tmp_path / "changed")
+    assert fingerprint("es", copy) == fingerprint("es")  # content, not place or time: hosts agree
+    (changed / "es.rules.marisa").write_bytes((changed / "es.rules.marisa").read_bytes() + b"\0")
+    assert fingerprint("es", changed) != fingerprint("es")
+    assert fingerprint("fr", changed) == fingerprint("fr")  # another language's analysis is not stale
 
 
 def test_tokens_carry_whitespace_and_flags():
