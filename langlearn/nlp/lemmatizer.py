@@ -7,6 +7,8 @@ simplemma alone has no POS and so picks one reading: "casa" may come out as the 
 
 from __future__ import annotations
 
+import functools
+
 from . import dictionaries
 from .conllu import CONTENT
 from .lexicon import Lexicon, apply_script, edit_script
@@ -17,8 +19,22 @@ FIT_SHARE = 0.05
 # The suffix's edit gives way to the dictionary's lemma when its word is this much rarer (Zipf units,
 # i.e. powers of ten in frequency).
 RARER_BY = 2.0
+# How a verb's lemma (its infinitive) ends, where that is fixed. A VERB/AUX lemma that does not end so
+# is not a lemma ("leo" → "leo", "lis" → "lis"): the first and second persons the treebanks barely
+# hold. Not German: its infinitives end in a bare -n, which many forms share (block-CV -0.06 pt).
+INFINITIVE_ENDINGS = {
+    "es": ("ar", "er", "ir", "ír"),
+    "pt": ("ar", "er", "ir", "or", "ôr"),
+    "fr": ("er", "ir", "re", "ïr"),
+    "it": ("are", "ere", "ire", "rre"),
+}
+# A verb edit's result must be at least this common a word (Zipf) to replace the chosen lemma; an
+# infinitive this common is kept without a look at the alternatives (most verbs of a text).
+MIN_VERB_ZIPF = 3.0
+COMMON_VERB_ZIPF = 4.0
 
 
+@functools.lru_cache(maxsize=100_000)  # wordfreq tokenises each word it is asked about
 def _zipf(word: str, lang: str) -> float:
     """How common `word` is as a word of `lang` (wordfreq's Zipf scale; 0 when unknown)."""
     try:
@@ -40,8 +56,56 @@ class Lemmatizer:
     def __init__(self, lang: str, lexicon: Lexicon | None) -> None:
         self.lang = lang
         self.lexicon = lexicon
+        # Verb forms repeat (Zipf's law): each (form, lemma) is looked into once per process.
+        self._infinitive = functools.lru_cache(maxsize=20_000)(self._infinitive)
 
     def lemma(self, form: str, upos: str, *, sure: bool = True) -> str:
+        lemma = self._lemma(form, upos, sure=sure)
+        if upos in ("VERB", "AUX") and self.lexicon is not None and self.lang in INFINITIVE_ENDINGS:
+            return self._infinitive(form, lemma)
+        return lemma
+
+    def _infinitive(self, form: str, lemma: str) -> str:
+        """A verb's lemma is an infinitive. When the chosen one is not infinitive-shaped, or is a rare
+        word while the form's verb edits lead to a common one ("salgo" → "salgar", to salt cattle,
+        where "salir" is 10^3 times more common), take the most common real infinitive those edits
+        give. The edits are the treebank's for the form's endings, under VERB."""
+        endings = INFINITIVE_ENDINGS[self.lang]
+        low = lemma.lower()
+        shaped = low.endswith(endings)
+        here = _zipf(low, self.lang) if shaped else float("-inf")
+        if here >= COMMON_VERB_ZIPF:
+            return lemma  # a common infinitive already: only a far commoner one could replace it
+        best, best_zipf = lemma, here
+        for candidate in self._verb_candidates(form, endings):
+            if candidate == low or simplemma_lemma(candidate, self.lang).lower() != candidate:
+                continue  # a lemma, not another form
+            tags = self.lexicon.ambiguity_class(candidate)
+            if tags != "UNK" and not {"VERB", "AUX"} & set(tags.split("|")):
+                continue  # the treebank knows the word, and never as a verb ("sors" → "soir", evening)
+            zipf = _zipf(candidate, self.lang)
+            if zipf > best_zipf:
+                best, best_zipf = candidate, zipf
+        if best is lemma or best_zipf < MIN_VERB_ZIPF:
+            return lemma
+        return best if not shaped or best_zipf - here >= RARER_BY else lemma
+
+    def _verb_candidates(self, form: str, endings: tuple[str, ...]) -> set[str]:
+        """Infinitives the form may belong to: the treebank's verb edits for its endings, and its
+        last one to three letters replaced by each infinitive ending ("trabajo" → "trabajar", "lis" →
+        "lire"). Each keeps the form's first half: no suppletion ("fue" → "ir" is the dictionary's)."""
+        low = form.lower()
+        stem = max(2, (len(low) + 1) // 2)
+        found = set()
+        for script in self.lexicon.all_scripts(form, "VERB"):
+            if len(low) - int(script.split("|", 1)[0]) >= stem:
+                found.add(apply_script(form, script) or "")
+        for cut in range(1, 4):
+            if len(low) - cut >= stem:
+                found.update(low[: len(low) - cut] + ending for ending in endings)
+        return {c for c in found if c.endswith(endings)}
+
+    def _lemma(self, form: str, upos: str, *, sure: bool = True) -> str:
         if self.lexicon is None:
             return simplemma_lemma(form, self.lang)
         known = self.lexicon.lemma(form, upos)

@@ -93,6 +93,17 @@ class Lexicon:
     def lemma(self, form: str, upos: str) -> str | None:
         return self._get(self.lemmas, f"{upos}\t{form.lower()}")
 
+    def all_scripts(self, form: str, upos: str) -> list[str]:
+        """Every edit script seen under `upos` for any suffix of `form` (longest suffix first, each
+        suffix's commonest first), without repeats: the candidates a rare form can be matched with."""
+        low = form.lower()
+        found: dict[str, None] = {}
+        for k in range(min(MAX_SUFFIX, len(low)), 0, -1):
+            rules = self._get(self.rules, f"{upos}\t{low[len(low) - k :]}")
+            for item in rules.split(";") if rules else ():
+                found.setdefault(item.rsplit("=", 1)[0], None)
+        return list(found)
+
     def scripts(self, form: str, upos: str) -> tuple[int, list[tuple[str, int]]]:
         """The edit scripts seen for the longest known suffix of `form` under `upos`, with counts,
         and that suffix's length (0 = only the tag's overall distribution is known)."""

@@ -146,3 +146,28 @@ def test_pos_is_filled_and_lemmas_follow_it():
     assert (tokens["libros"].lemma, tokens["libros"].pos) == ("libro", "NOUN")
     assert tokens["Fui"].lemma in ("ir", "ser")
     assert tokens["Fui"].pos in ("VERB", "AUX")
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "word", "lemma"),
+    [
+        # First persons the news treebanks barely hold: the tag says VERB, the lemma was not one.
+        ("es", "Leo un libro cada semana.", "Leo", "leer"),
+        ("es", "Salgo de casa a las ocho.", "Salgo", "salir"),  # not "salgar" (to salt cattle)
+        ("fr", "Je lis un livre.", "lis", "lire"),
+    ],
+)
+def test_a_verbs_lemma_is_a_common_infinitive(language, sentence, word, lemma):
+    token = next(t for t in get_nlp().analyze(sentence, language).tokens if t.text == word)
+    assert (token.pos, token.lemma) == ("VERB", lemma)
+
+
+def test_the_infinitive_rule_leaves_nouns_and_known_verbs_alone():
+    from langlearn.nlp.analyzer import WordAnalyzer
+
+    lemmatizer = WordAnalyzer("fr").lemmatizer
+    assert lemmatizer.lemma("sors", "VERB") != "soir"  # an infinitive-shaped noun is not a verb's lemma
+    spanish = WordAnalyzer("es").lemmatizer
+    assert spanish.lemma("casa", "NOUN") == "casa"
+    assert spanish.lemma("siento", "VERB") in ("sentir", "sentar")  # two common verbs: the tag's choice stays
+    assert spanish.lemma("hablamos", "VERB") == "hablar"
