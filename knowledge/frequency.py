@@ -104,17 +104,15 @@ def lemmatise_forms(forms: list[str], language: str) -> dict[str, str]:
 
 
 def _cache_path(lang: str) -> Path:
-    """A file name that changes with everything the list depends on: wordfreq's and simplemma's
-    versions and the analyser's model files for the language."""
+    """A file name that changes with everything the list depends on: wordfreq's version and the
+    analyser's fingerprint for the language (its code, model files, simplemma and spaCy versions:
+    a changed lemma rule rebuilds the list, as a new model does)."""
     from importlib.metadata import version
 
-    from langlearn.nlp.analyzer import MODELS
+    from langlearn.nlp.analyzer import fingerprint
 
     parts = [str(_CACHE_FORMAT), lang, str(LEMMATISED_FORMS), str(MIN_LEMMA_ZIPF), *sorted(SKIPPED_TAGS)]
-    parts += [version("wordfreq"), version("simplemma")]
-    for path in sorted(MODELS.glob(f"{lang}*")):
-        stat = path.stat()
-        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    parts += [version("wordfreq"), fingerprint(lang)]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
     directory = settings.FREQUENCY_CACHE_DIR or os.path.join(tempfile.gettempdir(), "langlearn-freq")
     return Path(directory) / f"lemmas-{lang}-{digest}.json.gz"
