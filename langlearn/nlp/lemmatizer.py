@@ -35,7 +35,7 @@ COMMON_VERB_ZIPF = 4.0
 
 
 @functools.lru_cache(maxsize=100_000)  # wordfreq tokenises each word it is asked about
-def _zipf(word: str, lang: str) -> float:
+def word_zipf(word: str, lang: str) -> float:
     """How common `word` is as a word of `lang` (wordfreq's Zipf scale; 0 when unknown)."""
     try:
         from wordfreq import zipf_frequency
@@ -73,37 +73,41 @@ class Lemmatizer:
         endings = INFINITIVE_ENDINGS[self.lang]
         low = lemma.lower()
         shaped = low.endswith(endings)
-        here = _zipf(low, self.lang) if shaped else float("-inf")
+        here = word_zipf(low, self.lang) if shaped else float("-inf")
         if here >= COMMON_VERB_ZIPF:
             return lemma  # a common infinitive already: only a far commoner one could replace it
         best, best_zipf = lemma, here
-        for candidate in self._verb_candidates(form, endings):
+        for candidate, swapped in self._verb_candidates(form, endings).items():
             if candidate == low or simplemma_lemma(candidate, self.lang).lower() != candidate:
                 continue  # a lemma, not another form
+            zipf = word_zipf(candidate, self.lang)
             tags = self.lexicon.ambiguity_class(candidate)
-            if tags != "UNK" and not {"VERB", "AUX"} & set(tags.split("|")):
+            if tags == "UNK":
+                if swapped and zipf < COMMON_VERB_ZIPF:  # a bare ending swap the treebank never saw
+                    continue  # must give a common word ("mets" → "mere")
+            elif not {"VERB", "AUX"} & set(tags.split("|")):
                 continue  # the treebank knows the word, and never as a verb ("sors" → "soir", evening)
-            zipf = _zipf(candidate, self.lang)
             if zipf > best_zipf:
                 best, best_zipf = candidate, zipf
         if best is lemma or best_zipf < MIN_VERB_ZIPF:
             return lemma
         return best if not shaped or best_zipf - here >= RARER_BY else lemma
 
-    def _verb_candidates(self, form: str, endings: tuple[str, ...]) -> set[str]:
-        """Infinitives the form may belong to: the treebank's verb edits for its endings, and its
-        last one to three letters replaced by each infinitive ending ("trabajo" → "trabajar", "lis" →
-        "lire"). Each keeps the form's first half: no suppletion ("fue" → "ir" is the dictionary's)."""
+    def _verb_candidates(self, form: str, endings: tuple[str, ...]) -> dict[str, bool]:
+        """Infinitives the form may belong to, each with whether it is only an ending swap: the
+        treebank's verb edits for its endings (False), and its last one to three letters replaced by
+        each infinitive ending (True: "trabajo" → "trabajar", "lis" → "lire"). Each keeps the form's
+        first half: no suppletion ("fue" → "ir" is the dictionary's)."""
         low = form.lower()
         stem = max(2, (len(low) + 1) // 2)
-        found = set()
-        for script in self.lexicon.all_scripts(form, "VERB"):
-            if len(low) - int(script.split("|", 1)[0]) >= stem:
-                found.add(apply_script(form, script) or "")
+        found: dict[str, bool] = {}
         for cut in range(1, 4):
             if len(low) - cut >= stem:
-                found.update(low[: len(low) - cut] + ending for ending in endings)
-        return {c for c in found if c.endswith(endings)}
+                found.update(dict.fromkeys((low[: len(low) - cut] + ending for ending in endings), True))
+        for script in self.lexicon.all_scripts(form, "VERB"):
+            if len(low) - int(script.split("|", 1)[0]) >= stem:
+                found[apply_script(form, script) or ""] = False
+        return {c: swapped for c, swapped in found.items() if c.endswith(endings)}
 
     def _lemma(self, form: str, upos: str, *, sure: bool = True) -> str:
         if self.lexicon is None:
@@ -141,7 +145,7 @@ class Lemmatizer:
         # Both are words. The treebanks are news and encyclopaedia text, thin on first and second
         # persons, so a suffix's commonest edit can land on a rare word ("llamo" -> "llar", hearth;
         # "pido" -> "per") where the dictionary had the verb. A rare word does not beat a common one.
-        if _zipf(candidate, self.lang) - _zipf(best, self.lang) >= RARER_BY:
+        if word_zipf(candidate, self.lang) - word_zipf(best, self.lang) >= RARER_BY:
             return candidate
         if self.lang == "de" and upos == "NOUN":
             best = best[:1].upper() + best[1:]

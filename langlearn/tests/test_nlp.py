@@ -155,6 +155,10 @@ def test_pos_is_filled_and_lemmas_follow_it():
         ("es", "Leo un libro cada semana.", "Leo", "leer"),
         ("es", "Salgo de casa a las ocho.", "Salgo", "salir"),  # not "salgar" (to salt cattle)
         ("fr", "Je lis un livre.", "lis", "lire"),
+        # After a first- or second-person subject only a verb can come: the model said ADP, X, NOUN.
+        ("es", "Yo como pan todos los días.", "como", "comer"),
+        ("fr", "Je te dis la vérité.", "dis", "dire"),
+        ("fr", "Je bois du café.", "bois", "boire"),
     ],
 )
 def test_a_verbs_lemma_is_a_common_infinitive(language, sentence, word, lemma):
@@ -171,3 +175,11 @@ def test_the_infinitive_rule_leaves_nouns_and_known_verbs_alone():
     assert spanish.lemma("casa", "NOUN") == "casa"
     assert spanish.lemma("siento", "VERB") in ("sentir", "sentar")  # two common verbs: the tag's choice stays
     assert spanish.lemma("hablamos", "VERB") == "hablar"
+
+
+def test_the_subject_rule_leaves_clitics_and_words_that_cannot_be_verbs():
+    tokens = {t.text: t for t in get_nlp().analyze("Je te dis la vérité.", "fr").tokens}
+    assert tokens["te"].pos != "VERB"  # an object clitic between the subject and its verb
+    spanish = {t.text: t for t in get_nlp().analyze("Yo mismo lo hice. Para él, la casa.", "es").tokens}
+    assert spanish["mismo"].pos != "VERB"  # no verb reading, no common infinitive
+    assert (spanish["casa"].pos, spanish["casa"].lemma) == ("NOUN", "casa")
