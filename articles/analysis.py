@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from knowledge.coverage import COVERED, Coverage, stop_words
-from knowledge.phrases import Phrase
+from knowledge.phrases import Phrase, coverage_with_phrases
 from langlearn.clients.base import Analysis, ExpressionSpan, NLPClient, Sentence, Token
 from langlearn.nlp.expressions.units import PHRASE_POS, merge, surface
 from vocab.keys import normalize_key
@@ -167,3 +169,36 @@ def analysis_of_reader_tokens(tokens: dict[str, Any], *, language: str) -> Analy
     ]
     pipeline = tokens.get("pipeline", "")
     return Analysis(language=language, sentences=sentences, pipeline=pipeline, expressions=expressions)
+
+
+@dataclass(frozen=True)
+class AnalysedArticle:
+    fields: dict[str, Any]  # to store on the TranslatedArticle
+    pipeline: str
+    lemmas: int
+    coverage: float | None
+
+
+def article_analyse(*, body: str, pair, nlp: NLPClient) -> AnalysedArticle:
+    """Everything the analysis gives an article, as the fields to store: its sentences, key
+    vocabulary and known-word coverage for its learner (phrases as units), and the reader's token
+    cache. The job's `analyse` step and `manage.py relemmatize --rebuild-articles` both store this,
+    so a rebuilt article's key vocabulary carries the new lemmas too. Raises ProviderError."""
+    texts = split_paragraphs(body)
+    analyses = analyse_paragraphs(nlp, texts, pair.target_language)
+    analysis = merge_analyses(analyses, language=pair.target_language)
+    measured = coverage_with_phrases(pair=pair, analysis=analysis, nlp=nlp)
+    result = analyse_article(
+        analysis, coverage=measured.coverage, language=pair.target_language, phrases=measured.phrases
+    )
+    now = timezone.now()
+    fields = {
+        "sentences": result.sentences,
+        "key_vocabulary": result.key_vocabulary,
+        "known_word_coverage": result.coverage,
+        # The reader screen's token cache: the NLP work is done once here, not on every read.
+        "reader_tokens": reader_tokens(analyses, paragraphs=texts),
+        "analysed_at": now,
+        "updated_at": now,
+    }
+    return AnalysedArticle(fields, analysis.pipeline, len(result.key_vocabulary), result.coverage)

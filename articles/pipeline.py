@@ -15,9 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
-from knowledge.phrases import coverage_with_phrases
 from langlearn import leveling, storage
 from langlearn.clients.base import ProviderError, StructuredResult, UnsupportedLanguage
 from langlearn.clients.readalong import speech_sentences, synthesize_read_along
@@ -28,13 +26,7 @@ from langlearn.jobs.services import job_storage_key
 from vocab.models import UserLanguagePair
 from vocab.selectors import pair_get_for_user
 
-from .analysis import (
-    analyse_article,
-    analyse_paragraphs,
-    merge_analyses,
-    reader_tokens,
-    split_paragraphs,
-)
+from .analysis import article_analyse, split_paragraphs
 from .leveling import article_draft_fit
 from .models import ARTICLE_JOB_KIND, TranslatedArticle
 from .prompts import ARTICLE_SCHEMA, REVISE_SYSTEM, SYSTEM, article_prompt, max_tokens_for, revision_prompt
@@ -332,30 +324,16 @@ def analyse(ctx: StepContext) -> StepOutcome:
     nlp = ctx.providers.nlp
     if not nlp.supports(pair.target_language):
         return skipped(f"no language analysis available for {pair.target_language}")
-    texts = split_paragraphs(article.body)
     try:
-        analyses = analyse_paragraphs(nlp, texts, pair.target_language)
+        analysed = article_analyse(body=article.body, pair=pair, nlp=nlp)
     except ProviderError as exc:
         if exc.retryable:
             raise
         # The article is readable without its vocabulary list: do not fail the whole job for it.
         return skipped(f"language analysis failed: {exc.message}")
-    analysis = merge_analyses(analyses, language=pair.target_language)
-    measured = coverage_with_phrases(pair=pair, analysis=analysis, nlp=nlp)
-    result = analyse_article(
-        analysis, coverage=measured.coverage, language=pair.target_language, phrases=measured.phrases
-    )
-    TranslatedArticle.objects.filter(pk=article.pk).update(
-        sentences=result.sentences,
-        key_vocabulary=result.key_vocabulary,
-        known_word_coverage=result.coverage,
-        # The reader screen's token cache: the NLP work is done once here, not on every read.
-        reader_tokens=reader_tokens(analyses, paragraphs=texts),
-        analysed_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
+    TranslatedArticle.objects.filter(pk=article.pk).update(**analysed.fields)
     return done(
-        {"pipeline": analysis.pipeline, "lemmas": len(result.key_vocabulary), "coverage": result.coverage},
+        {"pipeline": analysed.pipeline, "lemmas": analysed.lemmas, "coverage": analysed.coverage},
         ref=f"article:{article.pk}",
     )
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from langlearn.clients.base import NLPClient, ProviderError
 
-from .analysis import analyse_paragraphs, reader_tokens, split_paragraphs
+from .analysis import article_analyse
 from .models import TranslatedArticle
 
 
@@ -84,15 +84,15 @@ def reader_tokens_refresh(
             if progress:
                 progress(count)
             continue
-        for article in stale.only("pk", "body").iterator(chunk_size=100):
-            paragraphs = split_paragraphs(article.body)
+        for article in stale.select_related("pair").only("pk", "body", "pair").iterator(chunk_size=100):
             try:
-                tokens = reader_tokens(analyse_paragraphs(nlp, paragraphs, language), paragraphs=paragraphs)
+                analysed = article_analyse(body=article.body, pair=article.pair, nlp=nlp)
             except ProviderError:
                 # Left stale rather than cleared: the reader shows the old tokens, still readable.
                 report.failed += 1
                 continue
-            TranslatedArticle.objects.filter(pk=article.pk).update(reader_tokens=tokens, updated_at=timezone.now())
+            # Key vocabulary and coverage too: they were made of the old lemmas ("casar").
+            TranslatedArticle.objects.filter(pk=article.pk).update(**analysed.fields)
             report.rebuilt += 1
             if progress:
                 progress(1)

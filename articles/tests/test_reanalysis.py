@@ -53,7 +53,14 @@ def test_tokens_of_the_old_analyser_are_cleared_and_the_reader_shows_new_lemmas(
 
 
 def test_rebuild_analyses_stale_articles_now(pair):
-    stale = ArticleFactory(pair=pair, user=pair.user, body="Leo libros.\n\nLa casa.", reader_tokens=OLD_TOKENS)
+    old_vocabulary = [{"lemma": "casar", "count": 1, "pos": "VERB", "known": False, "status": "new"}]
+    stale = ArticleFactory(
+        pair=pair,
+        user=pair.user,
+        body="Leo libros.\n\nLa casa.",
+        reader_tokens=OLD_TOKENS,
+        key_vocabulary=old_vocabulary,
+    )
 
     out = _run("--rebuild-articles")
 
@@ -62,6 +69,10 @@ def test_rebuild_analyses_stale_articles_now(pair):
     assert tokens["pipeline"] == f"blank+crf@{fingerprint('es')}"
     lemmas = {t["text"]: t["lemma"] for p in tokens["paragraphs"] for s in p for t in s}
     assert (lemmas["libros"], lemmas["casa"]) == ("libro", "casa")
+    # The key vocabulary was made of the old lemmas too: rebuilt with the tokens.
+    vocabulary = {v["lemma"] for v in TranslatedArticle.objects.get(pk=stale.pk).key_vocabulary}
+    assert {"casa", "libro"} <= vocabulary
+    assert "casar" not in vocabulary
     assert "0 with tokens of an older analyser" in _run("--rebuild-articles")
 
 

@@ -99,7 +99,9 @@ class Command(BaseCommand):
         parser.add_argument("--skip-packs", action="store_true", help="leave pack entries alone")
         parser.add_argument("--skip-articles", action="store_true", help="leave reader token caches alone")
         parser.add_argument(
-            "--rebuild-articles", action="store_true", help="analyse stale articles now instead of clearing them"
+            "--rebuild-articles",
+            action="store_true",
+            help="analyse stale articles now (tokens, key vocabulary, coverage) instead of clearing their tokens",
         )
 
     def handle(self, *args, **options):
