@@ -107,15 +107,14 @@ class WordAnalyzer:
 
     def _can_be_verb(self, word: str) -> bool:
         assert self.tagger is not None
-        if {"VERB", "AUX"} & set(self.tagger.lexicon.ambiguity_class(word).split("|")):
+        if self.tagger.lexicon.seen_as_verb(word):
             return True
         lemma = self.lemmatizer.lemma(word, "VERB")
         if lemma == word.lower() or not lemma.endswith(INFINITIVE_ENDINGS.get(self.lang, ())):
             return False
         # Overruling the model takes a verb the treebank knows, or a common infinitive ("mets" would
         # be "mere", a word the treebank never saw; it stays the noun the model said).
-        known = {"VERB", "AUX"} & set(self.tagger.lexicon.ambiguity_class(lemma).split("|"))
-        return bool(known) or word_zipf(lemma, self.lang) >= COMMON_VERB_ZIPF
+        return bool(self.tagger.lexicon.seen_as_verb(lemma)) or word_zipf(lemma, self.lang) >= COMMON_VERB_ZIPF
 
 
 def fit(sentences: Sequence[list[Unit]], lang: str, directory: Path) -> None:

@@ -22,11 +22,11 @@ RARER_BY = 2.0
 # How a verb's lemma (its infinitive) ends, where that is fixed. A VERB/AUX lemma that does not end so
 # is not a lemma ("leo" → "leo", "lis" → "lis"): the first and second persons the treebanks barely
 # hold. Not German: its infinitives end in a bare -n, which many forms share (block-CV -0.06 pt).
+# Only languages with a trained model (the rule needs the treebank's edits): Italian has none yet.
 INFINITIVE_ENDINGS = {
     "es": ("ar", "er", "ir", "ír"),
     "pt": ("ar", "er", "ir", "or", "ôr"),
     "fr": ("er", "ir", "re", "ïr"),
-    "it": ("are", "ere", "ire", "rre"),
 }
 # A verb edit's result must be at least this common a word (Zipf) to replace the chosen lemma; an
 # infinitive this common is kept without a look at the alternatives (most verbs of a text).
@@ -81,11 +81,11 @@ class Lemmatizer:
             if candidate == low or simplemma_lemma(candidate, self.lang).lower() != candidate:
                 continue  # a lemma, not another form
             zipf = word_zipf(candidate, self.lang)
-            tags = self.lexicon.ambiguity_class(candidate)
-            if tags == "UNK":
+            verb = self.lexicon.seen_as_verb(candidate)
+            if verb is None:
                 if swapped and zipf < COMMON_VERB_ZIPF:  # a bare ending swap the treebank never saw
                     continue  # must give a common word ("mets" → "mere")
-            elif not {"VERB", "AUX"} & set(tags.split("|")):
+            elif not verb:
                 continue  # the treebank knows the word, and never as a verb ("sors" → "soir", evening)
             if zipf > best_zipf:
                 best, best_zipf = candidate, zipf

@@ -90,6 +90,11 @@ class Lexicon:
     def ambiguity_class(self, form: str) -> str:
         return self._get(self.classes, form.lower()) or "UNK"
 
+    def seen_as_verb(self, form: str) -> bool | None:
+        """Whether the treebank showed `form` as a VERB or AUX; None when it never showed the form."""
+        tags = self._get(self.classes, form.lower())
+        return None if tags is None else bool({"VERB", "AUX"} & set(tags.split("|")))
+
     def lemma(self, form: str, upos: str) -> str | None:
         return self._get(self.lemmas, f"{upos}\t{form.lower()}")
 
