@@ -91,16 +91,14 @@ def configure() -> None:
     call_command("migrate", verbosity=0)
 
 
-def text_of(words: int, rng: random.Random) -> str:
-    sentences, out = [], []
-    for _ in range(words):
-        out.append(rng.choice([*WORDS, f"palabra{rng.randint(0, 3000)}"]))
-        if len(out) >= 12:
-            sentences.append(" ".join(out).capitalize() + ".")
-            out = []
-    if out:
-        sentences.append(" ".join(out).capitalize() + ".")
+def as_text(words: list[str]) -> str:
+    """Sentences of 12 words, paragraphs of 5 sentences."""
+    sentences = [" ".join(words[i : i + 12]).capitalize() + "." for i in range(0, len(words), 12)]
     return "\n\n".join(" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5))
+
+
+def text_of(words: int, rng: random.Random) -> str:
+    return as_text([rng.choice([*WORDS, f"palabra{rng.randint(0, 3000)}"]) for _ in range(words)])
 
 
 # Words this learner does not know (not in the bench word bank): what a too-hard draft is made of.
@@ -115,7 +113,7 @@ KNOWN_CONTENT = ["gato", "come", "pescado", "casa", "grande", "perro", "duerme"]
 
 def draft_of(words: int, unknown_share: float, rng: random.Random) -> str:
     """A first draft: known words and function words, with `unknown_share` of unknown content words."""
-    out, sentences = [], []
+    out = []
     for _ in range(words):
         roll = rng.random()
         if roll < unknown_share:
@@ -124,12 +122,7 @@ def draft_of(words: int, unknown_share: float, rng: random.Random) -> str:
             out.append(rng.choice([*KNOWN_CONTENT, f"palabra{rng.randint(0, 3000)}"]))
         else:
             out.append(rng.choice(["el", "la", "en", "y", "un", "con", "que", "de"]))
-        if len(out) >= 12:
-            sentences.append(" ".join(out).capitalize() + ".")
-            out = []
-    if out:
-        sentences.append(" ".join(out).capitalize() + ".")
-    return "\n\n".join(" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5))
+    return as_text(out)
 
 
 def scripted_revision(body: str, *, named: list[str], allowed: int, obedience: float, nlp, rng) -> str:

@@ -27,7 +27,7 @@ from langlearn.anki.reader import AnkiFormatError, Limits, open_package
 from langlearn.anki.text import field_to_text
 from langlearn.data_rights import OWNED_OUTPUT_KINDS, OWNED_UPLOAD_KINDS, queue_media_deletion
 from langlearn.jobs.registry import JobSpec, PermanentJobError, Step, StepContext, done, register, skipped
-from langlearn.jobs.services import job_storage_key
+from langlearn.jobs.services import job_storage_key, media_purge_request
 from vocab.models import UserLanguagePair
 
 from .services.anki_export import ANKI_CONTENT_TYPE, ExportTooLarge, anki_deck_export, export_filename
@@ -150,11 +150,8 @@ def _upload_delete(job) -> None:
     if not key:
         return
     if job.error_code == "permanent":
-        from langlearn.jobs.outbox import send_now_or_later
-        from langlearn.jobs.tasks import purge_media
-
         queue_media_deletion([key])
-        send_now_or_later(purge_media)
+        media_purge_request()
     else:
         hours = getattr(settings, "ANKI_UPLOAD_RETENTION_HOURS", 7 * 24)
         queue_media_deletion([key], not_before=timezone.now() + timedelta(hours=hours))

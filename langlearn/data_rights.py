@@ -220,10 +220,9 @@ def _build(ctx: StepContext) -> StepOutcome:
         queue_media_deletion([key], not_before=expires_at)
         queue_media_deletion(older)  # superseded by this one: deleted by the next purge
     if older:
-        from .jobs.outbox import send_now_or_later
-        from .jobs.tasks import purge_media
+        from .jobs.services import media_purge_request
 
-        send_now_or_later(purge_media)
+        media_purge_request()
     return done({"key": key, "size": len(data), "expires_at": expires_at.isoformat()}, ref=key)
 
 

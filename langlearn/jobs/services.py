@@ -93,9 +93,10 @@ def job_retry(*, job: Job) -> Job:
     return job
 
 
-def _resend_media_purge() -> None:
-    """Stored objects due for deletion (a deleted account's, an expired export) not deleted yet:
-    ask again."""
+def media_purge_request() -> None:
+    """Stored objects due for deletion (a deleted account's, an expired or superseded export, a
+    failed import's upload) not deleted yet: send the purge job (kept for the sweep if the broker
+    refuses). The sweep calls it every round; a feature that queues a deletion due now calls it too."""
     from langlearn.data_rights import due_deletions
 
     from .outbox import send_now_or_later
@@ -144,5 +145,5 @@ def jobs_sweep(*, now: datetime | None = None, grace: timedelta | None = None) -
     # Messages the broker refused after their transaction committed (it was down): send them now.
     sent = outbox_flush()
     purge_expired_idempotency_keys(now=now)
-    _resend_media_purge()
+    media_purge_request()
     return SweepResult(requeued_running=running, requeued_queued=queued, outbox_sent=sent)
